@@ -1,0 +1,25 @@
+// Runs every test file under test/ with node:test through tsx.
+// Usage: npm test [-- <path-filter>...]   e.g. npm test -- packet topic
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function collect(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...collect(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = collect('test').filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)));
+if (files.length === 0) {
+  console.error(`no test file matches ${filters.join(' ')}`);
+  process.exit(1);
+}
+const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
+const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+process.exit(result.status ?? 1);

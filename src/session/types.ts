@@ -1,0 +1,145 @@
+/**
+ * The contract of the sans-IO session engine (`Session` in `session.ts`).
+ *
+ * The engine takes bytes, user commands and "now" (milliseconds from any monotonic clock), and produces, in
+ * order: store operations, bytes to send, events for the client, and its next deadline. It never touches a
+ * socket, a timer, the clock or a user callback; the client (`src/client/`) does all of that.
+ *
+ * The client's loop, for every input:
+ *   1. call one input method (`connectionOpened`, `receive`, `tick`, `publish`, ...);
+ *   2. `const out = session.takeOutput()`;
+ *   3. apply `out.storeOps` to the store (await it if it returns a Promise) [write-ahead];
+ *   4. write `out.data` to the transport (in order, ideally one write per event-loop turn);
+ *   5. dispatch `out.events` to user callbacks, in order;
+ *   6. re-arm one timer for `session.nextDeadline()`.
+ */
+import type { Properties, ProtocolVersion, PublishPacket, QoS, Subscription, Will } from '../packet/types.js';
+import type { MqttError } from '../errors.js';
+import type { StoreOp } from '../store/types.js';
+import type { MQTTErrorCode } from './error-code.js';
+
+export interface SessionOptions {
+  protocolVersion: ProtocolVersion;
+  /** May be empty: the broker assigns one (3.1.1 with clean session, 5.0); adopted from the CONNACK. */
+  clientId: string;
+  /**
+   * true: start a new session on every connect; false: resume the stored session;
+   * 'first-only' (Paho's MQTT 5 default): clean on the first successful connect, resume afterwards.
+   */
+  cleanStart: boolean | 'first-only';
+  /** Seconds; 0 turns keepalive off. A Server Keep Alive in the CONNACK replaces it [MQTT-3.2.2-21]. */
+  keepalive: number;
+  username?: string;
+  password?: Uint8Array;
+  will?: Will;
+  /** MQTT 5 CONNECT properties as the user set them (session expiry, receive maximum, auth method...). */
+  connectProperties?: Properties;
+  bridgeMode?: boolean;
+  /** Outgoing QoS 1/2 messages in flight at once; 0 = no local limit. The broker's Receive Maximum also caps it. */
+  maxInflightMessages: number;
+  /** Messages held while offline or behind the window (QoS 0 queued offline included); 0 = unlimited. */
+  maxQueuedMessages: number;
+  /** Payload bytes held in the queue; 0 = unlimited. */
+  maxQueuedBytes: number;
+  /** What `publish()` does when the queue is full. */
+  queueFullPolicy: 'reject' | 'drop-oldest';
+  /** Incoming QoS 1/2 are acknowledged only when `ack()` is called. */
+  manualAck: boolean;
+  /** Re-subscribe to the held subscriptions when the broker answers "session not present". */
+  resubscribe: boolean;
+  /** Largest packet accepted from the broker (bytes); sent as Maximum Packet Size on MQTT 5. */
+  maximumPacketSize?: number;
+  /** Milliseconds to wait for CONNACK after CONNECT; 0 = wait forever. */
+  connackTimeoutMs: number;
+  /** Milliseconds to wait for PINGRESP (any incoming byte) after PINGREQ; default keepalive. */
+  pingTimeoutMs?: number;
+  /** Incoming topic aliases accepted (MQTT 5 Topic Alias Maximum in CONNECT); 0 = none. */
+  topicAliasMaximum: number;
+  /** Assign outgoing topic aliases automatically within the broker's Topic Alias Maximum (MQTT 5). */
+  autoTopicAlias: boolean;
+}
+
+/** What the application publishes. */
+export interface OutgoingMessage {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties?: Properties;
+}
+
+/** The result of `Session.publish()`: the message id and Paho's return code. */
+export interface PublishTicket {
+  /** The packet identifier for QoS 1/2; a counter value for QoS 0 (Paho's behaviour). */
+  mid: number;
+  /** SUCCESS when accepted (sent or queued), QUEUE_SIZE when full with 'reject', PAYLOAD_SIZE when too large. */
+  rc: MQTTErrorCode;
+}
+
+export type SessionEvent =
+  /** A CONNACK arrived, success or refusal (a refusal is followed by a `close` event). */
+  | { type: 'connack'; reasonCode: number; sessionPresent: boolean; properties: Properties }
+  /** An application message; topic aliases already resolved. QoS 1/2 wait for `ack()` (auto or manual). */
+  | { type: 'message'; packet: PublishPacket }
+  /**
+   * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP or
+   * on a PUBREC with a failure reason (no PUBREL then). `reasonCode` >= 0x80 means the broker refused it.
+   */
+  | { type: 'published'; mid: number; reasonCode: number; properties: Properties }
+  /** A message left the queue without being sent (queue full with 'drop-oldest'). */
+  | { type: 'dropped'; mid: number; rc: MQTTErrorCode }
+  | { type: 'subscribed'; mid: number; reasonCodes: number[]; properties: Properties }
+  | { type: 'unsubscribed'; mid: number; reasonCodes: number[]; properties: Properties }
+  /** The broker sent AUTH (MQTT 5 enhanced authentication); answer with `Session.auth()`. */
+  | { type: 'auth'; reasonCode: number; properties: Properties }
+  /**
+   * The connection must be closed now, after writing the data already output. `reasonCode` is the MQTT 5
+   * reason (0x8D keepalive timeout, 0x81 malformed, a server DISCONNECT's code...); `fromServer` is true when
+   * the broker sent DISCONNECT. `error` explains a protocol violation.
+   */
+  | { type: 'close'; reasonCode: number; properties: Properties; fromServer: boolean; error?: MqttError }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+
+export interface SessionOutput {
+  storeOps: StoreOp[];
+  data: Uint8Array[];
+  events: SessionEvent[];
+}
+
+export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'disconnecting';
+
+/**
+ * The engine's public surface (implemented by `Session`). Inputs never throw for protocol problems (they
+ * become `close` events); they throw `InvalidArgumentError` for invalid user input, before any state changes.
+ */
+export interface SessionEngine {
+  readonly state: SessionState;
+  /** The client id in use (the broker's Assigned Client Identifier once adopted). */
+  readonly clientId: string;
+  /** The keepalive in force (seconds), after any Server Keep Alive. */
+  readonly keepalive: number;
+
+  /** The transport is open: emits CONNECT. */
+  connectionOpened(now: number): void;
+  /** Bytes from the transport, split anywhere. */
+  receive(data: Uint8Array, now: number): void;
+  /** The transport closed for any reason. In-flight messages wait for the next connection. */
+  connectionClosed(now: number): void;
+  /** Timers: PINGREQ when idle, ping timeout, CONNACK timeout. Call at or after `nextDeadline()`. */
+  tick(now: number): void;
+
+  publish(message: OutgoingMessage, now: number): PublishTicket;
+  /** Returns the mid; sent now when connected, else when the next connection is up. */
+  subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number;
+  unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number;
+  /** The application has taken incoming message `packetId` (QoS 1: PUBACK; QoS 2: record the id, PUBREC). */
+  ack(packetId: number, qos: QoS, now: number): boolean;
+  /** Sends DISCONNECT (reason and properties on MQTT 5) and then asks for the close. */
+  disconnect(reasonCode: number, properties: Properties | undefined, now: number): void;
+  /** Sends AUTH (MQTT 5 enhanced authentication, or re-authentication when connected). */
+  auth(reasonCode: number, properties: Properties, now: number): void;
+
+  takeOutput(): SessionOutput;
+  /** The time at which `tick()` must next be called, or undefined when nothing is pending. */
+  nextDeadline(): number | undefined;
+}
