@@ -25,6 +25,7 @@ import type {
 } from './types.js';
 import { PacketType } from './types.js';
 import {
+  allocateBytes,
   binaryLength,
   checkInt,
   checkPacketId,
@@ -88,7 +89,7 @@ function allocate(first: number, remaining: number): Uint8Array {
       `the packet's Remaining Length would be ${remaining} bytes; at most ${MAX_VARIABLE_BYTE_INTEGER} are allowed`,
     );
   }
-  const buf = new Uint8Array(1 + vbiSize(remaining) + remaining);
+  const buf = allocateBytes(1 + vbiSize(remaining) + remaining);
   buf[0] = first;
   writeVbi(buf, 1, remaining);
   return buf;
@@ -151,7 +152,7 @@ function encodeAck(p: AckPacket<4 | 5 | 6 | 7>, version: ProtocolVersion): Uint8
   const first = p.type === PacketType.PUBREL ? 0x62 : p.type << 4; // PUBREL flags 0010 [MQTT-3.6.1-1]
   const id = checkPacketId(p.packetId, 'an acknowledgement');
   if (version !== 5) {
-    const buf = new Uint8Array(4);
+    const buf = allocateBytes(4);
     buf[0] = first;
     buf[1] = 2;
     buf[2] = id >>> 8;

@@ -8,6 +8,28 @@ import { utf8Length, writeUtf8 } from './utf8.js';
 /** The largest Remaining Length a Variable Byte Integer can carry (§1.5.5). */
 export const MAX_VARIABLE_BYTE_INTEGER = 268_435_455;
 
+/**
+ * Small packets are carved out of a shared slab, as Node's `Buffer.allocUnsafe` does: allocating an
+ * ArrayBuffer per packet costs more than encoding a small PUBLISH. A slab is never rewritten; a new one is
+ * taken when it is full, so a view handed out stays valid (and keeps its slab alive while it is referenced).
+ */
+const SLAB_SIZE = 8192;
+const SLAB_MAX = SLAB_SIZE >>> 1;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabOffset = 0;
+
+/** A zero-filled byte array of length `n`: a view into the current slab when small, else its own buffer. */
+export function allocateBytes(n: number): Uint8Array {
+  if (n > SLAB_MAX) return new Uint8Array(n);
+  if (slabOffset + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabOffset = 0;
+  }
+  const bytes = slab.subarray(slabOffset, slabOffset + n);
+  slabOffset = (slabOffset + n + 7) & ~7; // keep views 8-byte aligned
+  return bytes;
+}
+
 /** Bytes a Variable Byte Integer takes for `n` (0 <= n <= 268,435,455). */
 export function vbiSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : 4;
