@@ -8,20 +8,20 @@ import { encode, PacketType, type ProtocolVersion } from '../../src/packet/index
 import { VECTORS } from './golden-vectors.js';
 import { concat, decodeByteByByte, decodeChunks, normalize, splitAt, toHex } from './helpers.js';
 
-describe('golden vectors', () => {
+void describe('golden vectors', () => {
   for (const v of VECTORS) {
-    describe(v.name, () => {
-      test('encode gives the bytes', () => {
+    void describe(v.name, () => {
+      void test('encode gives the bytes', () => {
         assert.equal(toHex(encode(v.packet, v.version)), toHex(v.bytes));
       });
-      test('decode from one chunk', () => {
+      void test('decode from one chunk', () => {
         const packets = decodeChunks([v.bytes], v.version);
         assert.deepEqual(normalize(packets), normalize([v.packet]));
       });
-      test('decode byte by byte', () => {
+      void test('decode byte by byte', () => {
         assert.deepEqual(normalize(decodeByteByByte(v.bytes, v.version)), normalize([v.packet]));
       });
-      test('decode split at every boundary', () => {
+      void test('decode split at every boundary', () => {
         for (let at = 1; at < v.bytes.length; at++) {
           const packets = decodeChunks(splitAt(v.bytes, at), v.version);
           assert.deepEqual(normalize(packets), normalize([v.packet]), `split at ${at}`);
@@ -30,7 +30,7 @@ describe('golden vectors', () => {
     });
   }
 
-  test('every packet type has a vector in every version', () => {
+  void test('every packet type has a vector in every version', () => {
     for (const version of [3, 4, 5] as ProtocolVersion[]) {
       const types = new Set(VECTORS.filter((v) => v.version === version).map((v) => v.packet.type));
       const expected = Object.values(PacketType).filter((t) => version === 5 || t !== PacketType.AUTH);
@@ -43,7 +43,7 @@ describe('golden vectors', () => {
   });
 
   for (const version of [3, 4, 5] as ProtocolVersion[]) {
-    test(`v${version}: all vectors as one stream, in one chunk and byte by byte`, () => {
+    void test(`v${version}: all vectors as one stream, in one chunk and byte by byte`, () => {
       // CONNECT vectors switch the decoder's version to their own; keep only this version's.
       const list = VECTORS.filter((v) => v.version === version);
       const stream = concat(list.map((v) => v.bytes));
@@ -53,7 +53,7 @@ describe('golden vectors', () => {
     });
   }
 
-  test('a PUBLISH decoded from one chunk has its payload as a view of that chunk (no copy)', () => {
+  void test('a PUBLISH decoded from one chunk has its payload as a view of that chunk (no copy)', () => {
     const v = VECTORS.find((x) => x.name === 'v4 PUBLISH QoS 2');
     assert.ok(v);
     const chunk = concat([v.bytes, v.bytes]);
