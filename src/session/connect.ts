@@ -1,0 +1,195 @@
+/**
+ * CONNECT building and CONNACK interpretation.
+ *
+ * Wire hygiene: the CONNECT carries the properties the user set and those an enabled feature needs (Topic Alias
+ * Maximum for incoming aliases, Maximum Packet Size), and nothing equal to the specification's default.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { validateTopicName } from '../topic/validate.js';
+import type { ConnackPacket, ConnectPacket, Properties } from '../packet/types.js';
+import type { SessionOptions } from './types.js';
+
+/** MQTT 5 defaults of the CONNECT properties (3.1.2.11); a property equal to its default is not written. */
+const CONNECT_DEFAULTS: Partial<Record<keyof Properties, number>> = {
+  sessionExpiryInterval: 0,
+  receiveMaximum: 65535,
+  topicAliasMaximum: 0,
+  requestResponseInformation: 0,
+  requestProblemInformation: 1,
+};
+
+const MAX_UINT16 = 65535;
+const MAX_UINT32 = 0xffffffff;
+const MAX_PACKET = 268435455 + 5; // the largest remaining length plus the fixed header
+
+function isInt(n: unknown, min: number, max: number): boolean {
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+}
+
+/** Checks the options once, at construction: invalid input throws before any state exists. */
+export function validateOptions(o: SessionOptions): void {
+  const v = o.protocolVersion;
+  if (v !== 3 && v !== 4 && v !== 5) throw new InvalidArgumentError(`protocolVersion must be 3, 4 or 5, got ${String(v)}`);
+  if (typeof o.clientId !== 'string') throw new InvalidArgumentError('clientId must be a string');
+  if (!isInt(o.keepalive, 0, MAX_UINT16)) throw new InvalidArgumentError(`keepalive must be 0..65535 seconds, got ${o.keepalive}`);
+  if (o.cleanStart !== true && o.cleanStart !== false && o.cleanStart !== 'first-only') {
+    throw new InvalidArgumentError("cleanStart must be true, false or 'first-only'");
+  }
+  if (v === 3 && o.clientId.length > 23) {
+    // MQTT 3.1 §3.1: the client identifier is 1 to 23 characters; brokers answer "identifier rejected" otherwise.
+    throw new InvalidArgumentError(`MQTT 3.1 client ids are at most 23 characters, got ${o.clientId.length}`);
+  }
+  if (v === 4 && o.clientId === '' && o.cleanStart === false) {
+    // [MQTT-3.1.3-7]: a zero-byte ClientId requires CleanSession = 1.
+    throw new InvalidArgumentError('MQTT 3.1.1: an empty client id needs cleanStart true (the broker cannot resume a session without an id)');
+  }
+  if (v !== 5 && o.password !== undefined && o.username === undefined) {
+    // [MQTT-3.1.2-22]: on 3.1.1, if the User Name Flag is 0 the Password Flag MUST be 0.
+    throw new InvalidArgumentError('MQTT 3.x: a password needs a username');
+  }
+  if (o.will !== undefined) {
+    validateTopicName(o.will.topic);
+    if (!(o.will.payload instanceof Uint8Array)) throw new InvalidArgumentError('the will payload must be a Uint8Array');
+    if (o.will.qos !== 0 && o.will.qos !== 1 && o.will.qos !== 2) throw new InvalidArgumentError('will qos must be 0, 1 or 2');
+  }
+  for (const [name, value, min, max] of [
+    ['maxInflightMessages', o.maxInflightMessages, 0, MAX_UINT16],
+    ['maxQueuedMessages', o.maxQueuedMessages, 0, Number.MAX_SAFE_INTEGER],
+    ['maxQueuedBytes', o.maxQueuedBytes, 0, Number.MAX_SAFE_INTEGER],
+    ['connackTimeoutMs', o.connackTimeoutMs, 0, Number.MAX_SAFE_INTEGER],
+    ['topicAliasMaximum', o.topicAliasMaximum, 0, MAX_UINT16],
+  ] as const) {
+    if (!isInt(value, min, max)) throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}, got ${String(value)}`);
+  }
+  if (o.pingTimeoutMs !== undefined && !isInt(o.pingTimeoutMs, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidArgumentError(`pingTimeoutMs must be a positive integer, got ${o.pingTimeoutMs}`);
+  }
+  if (o.maximumPacketSize !== undefined && !isInt(o.maximumPacketSize, 1, MAX_UINT32)) {
+    throw new InvalidArgumentError(`maximumPacketSize must be 1..4294967295, got ${o.maximumPacketSize}`);
+  }
+  if (o.queueFullPolicy !== 'reject' && o.queueFullPolicy !== 'drop-oldest') {
+    throw new InvalidArgumentError("queueFullPolicy must be 'reject' or 'drop-oldest'");
+  }
+  const p = o.connectProperties;
+  if (p?.receiveMaximum !== undefined && !isInt(p.receiveMaximum, 1, MAX_UINT16)) {
+    // 3.1.2.11.3: a Receive Maximum of 0 is a Protocol Error.
+    throw new InvalidArgumentError(`receiveMaximum must be 1..65535, got ${p.receiveMaximum}`);
+  }
+  if (p?.maximumPacketSize !== undefined && !isInt(p.maximumPacketSize, 1, MAX_UINT32)) {
+    throw new InvalidArgumentError(`maximumPacketSize must be 1..4294967295, got ${p.maximumPacketSize}`);
+  }
+}
+
+/** A random MQTT 3.1 client id: 22 base62 characters, as Paho makes for an empty id on 3.1. */
+export function randomClientId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let id = '';
+  for (let i = 0; i < 22; i++) id += alphabet[Math.floor(Math.random() * 62)];
+  return id;
+}
+
+/** The Maximum Packet Size the client enforces on incoming packets (options win over connect properties). */
+export function incomingMaximumPacketSize(o: SessionOptions): number | undefined {
+  return o.maximumPacketSize ?? o.connectProperties?.maximumPacketSize;
+}
+
+/** The Receive Maximum the client advertises (65535 when absent, 3.1.2.11.3). */
+export function incomingReceiveMaximum(o: SessionOptions): number {
+  return o.connectProperties?.receiveMaximum ?? MAX_UINT16;
+}
+
+/** The MQTT 5 CONNECT properties: the user's, plus the features' needs, minus spec defaults. */
+function connectProperties(o: SessionOptions): Properties | undefined {
+  const src: Properties = { ...o.connectProperties };
+  if (o.topicAliasMaximum > 0) src.topicAliasMaximum = o.topicAliasMaximum;
+  const mps = incomingMaximumPacketSize(o);
+  if (mps !== undefined && mps < MAX_PACKET) src.maximumPacketSize = mps;
+  else delete src.maximumPacketSize;
+  let out: Properties | undefined;
+  for (const key of Object.keys(src) as (keyof Properties)[]) {
+    const value = src[key];
+    if (value === undefined || CONNECT_DEFAULTS[key] === value) continue;
+    if (key === 'userProperties' && Array.isArray(value) && value.length === 0) continue;
+    out ??= {};
+    (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}
+
+/** The CONNECT packet for this connection attempt. */
+export function buildConnect(o: SessionOptions, clientId: string, cleanStart: boolean): ConnectPacket {
+  const packet: ConnectPacket = {
+    type: 1,
+    protocolVersion: o.protocolVersion,
+    cleanStart,
+    keepalive: o.keepalive,
+    clientId,
+  };
+  if (o.bridgeMode === true) packet.bridgeMode = true;
+  if (o.will !== undefined) {
+    const will = { ...o.will };
+    if (o.protocolVersion !== 5 || will.properties === undefined || Object.keys(will.properties).length === 0) {
+      delete will.properties;
+    }
+    packet.will = will;
+  }
+  if (o.username !== undefined) packet.username = o.username;
+  if (o.password !== undefined) packet.password = o.password;
+  if (o.protocolVersion === 5) {
+    const props = connectProperties(o);
+    if (props !== undefined) packet.properties = props;
+  }
+  return packet;
+}
+
+/**
+ * MQTT 3.x CONNACK return codes as MQTT 5 reason codes (Paho's `convert_connack_rc_to_reason_code`):
+ * 1 -> 0x84, 2 -> 0x85, 3 -> 0x88, 4 -> 0x86, 5 -> 0x87; anything else unknown -> 0x80.
+ */
+export function connackReasonCode(packet: ConnackPacket, version: number): number {
+  if (version === 5) return packet.reasonCode;
+  switch (packet.reasonCode) {
+    case 0:
+      return 0;
+    case 1:
+      return 0x84;
+    case 2:
+      return 0x85;
+    case 3:
+      return 0x88;
+    case 4:
+      return 0x86;
+    case 5:
+      return 0x87;
+    default:
+      return 0x80;
+  }
+}
+
+/** What the broker told us in a successful CONNACK (MQTT 5 defaults when absent, 3.2.2.3). */
+export interface BrokerLimits {
+  receiveMaximum: number;
+  maximumPacketSize: number;
+  topicAliasMaximum: number;
+  maximumQoS: number;
+  retainAvailable: boolean;
+}
+
+export const DEFAULT_LIMITS: BrokerLimits = {
+  receiveMaximum: MAX_UINT16,
+  maximumPacketSize: Infinity,
+  topicAliasMaximum: 0,
+  maximumQoS: 2,
+  retainAvailable: true,
+};
+
+export function brokerLimits(props: Properties | undefined): BrokerLimits {
+  if (props === undefined) return DEFAULT_LIMITS;
+  return {
+    receiveMaximum: props.receiveMaximum ?? MAX_UINT16,
+    maximumPacketSize: props.maximumPacketSize ?? Infinity,
+    topicAliasMaximum: props.topicAliasMaximum ?? 0,
+    maximumQoS: props.maximumQoS ?? 2,
+    retainAvailable: props.retainAvailable !== 0,
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Errors the session engine attaches to its `close` events. They never escape an input method: a protocol
+ * problem becomes a `close` event carrying one of these, so the client can log it and report its reason code.
+ */
+import { MqttError } from '../errors.js';
+
+/** The broker broke the protocol (wrong packet for the state, bad topic alias, Receive Maximum exceeded...). */
+export class ProtocolViolationError extends MqttError {
+  /** The MQTT 5 reason code the engine closed with (sent in DISCONNECT on MQTT 5). */
+  readonly reasonCode: number;
+
+  constructor(reasonCode: number, message: string) {
+    super('ERR_MQTT_PROTOCOL', message);
+    this.reasonCode = reasonCode;
+  }
+}
+
+/** A timer ran out: no CONNACK within `connackTimeoutMs`, or no byte within the ping timeout after PINGREQ. */
+export class SessionTimeoutError extends MqttError {
+  constructor(message: string) {
+    super('ERR_MQTT_TIMEOUT', message);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Incoming application messages: QoS 1 and QoS 2 acknowledgement, exactly-once for QoS 2.
+ *
+ *   QoS 1:  broker PUBLISH id --> 'message' ... ack(id) --> PUBACK id
+ *
+ *   QoS 2:  broker                              client
+ *           PUBLISH id ----------------------->  id unknown: 'message' (once)
+ *                                                ... ack(id): putIncoming(id)  (write-ahead, same output)
+ *                      <-----------------------  PUBREC id
+ *           PUBLISH id (DUP) ----------------->  id recorded: PUBREC again, no 'message' (promise 4)
+ *           PUBREL id ------------------------>  deleteIncoming(id)
+ *                      <-----------------------  PUBCOMP id
+ *
+ * The id is recorded when the application has taken the message (`ack()`), before the PUBREC, so a crash
+ * between the two resends PUBREC on the broker's retry instead of delivering twice (design.md promise 4).
+ * A PUBLISH whose id was delivered but not acked yet is not delivered again either.
+ *
+ * Acks leave in the order the PUBLISH packets arrived, whatever the order of `ack()` calls (manual-ack mode):
+ * PUBACKs in order [MQTT-4.6.0-2], PUBRECs in order [MQTT-4.6.0-3]. An early `ack()` is held until the messages
+ * before it are acked.
+ */
+import type { PublishPacket } from '../packet/types.js';
+import type { Output } from './output.js';
+
+const PUBACK = 4;
+const PUBREC = 5;
+const PUBCOMP = 7;
+const PACKET_ID_NOT_FOUND = 0x92;
+const RECEIVE_MAXIMUM_EXCEEDED = 0x93;
+
+/** `publish()` results besides a reason code. */
+export const DELIVER = 0;
+export const SUPPRESS = 1;
+
+/** Flag in `pending` values: `ack()` was called, the ack waits for earlier ones. */
+const ACKED = 4;
+
+/** Arrival order of one QoS level's unacknowledged messages (ids), consumed from `head`. */
+class Order {
+  ids: number[] = [];
+  head = 0;
+
+  push(id: number): void {
+    this.ids.push(id);
+  }
+
+  clear(): void {
+    this.ids.length = 0;
+    this.head = 0;
+  }
+}
+
+export class Incoming {
+  /** Delivered to the application, ack not yet sent: id -> qos, | ACKED once `ack()` was called. */
+  private readonly pending = new Map<number, number>();
+  private readonly order1 = new Order();
+  private readonly order2 = new Order();
+  /** QoS 2 ids taken by the application, PUBREC sent (or due), awaiting PUBREL. Persisted. */
+  readonly qos2 = new Set<number>();
+  /** QoS 1 ids acked while disconnected: the broker will resend them, and gets its PUBACK then. */
+  private readonly pubackOwed = new Set<number>();
+  /** Acks may be written (connected, CONNACK accepted, not closing). */
+  connected = false;
+
+  constructor(
+    private readonly out: Output,
+    /** The Receive Maximum we advertised (MQTT 5; 65535 when absent). */
+    private readonly receiveMaximum: number,
+  ) {}
+
+  restore(ids: readonly number[]): void {
+    for (const id of ids) this.qos2.add(id);
+  }
+
+  /** QoS 1/2 messages the broker sent and has no PUBACK / PUBCOMP for. */
+  get unacknowledged(): number {
+    return this.pending.size + this.qos2.size + this.pubackOwed.size;
+  }
+
+  /** Takes a QoS 1/2 PUBLISH: DELIVER (emit 'message'), SUPPRESS (duplicate, handled), or a reason code to close with. */
+  publish(p: PublishPacket): number {
+    const id = p.packetId ?? 0;
+    if (p.qos === 1) {
+      if (this.pending.has(id)) return SUPPRESS;
+      if (this.pubackOwed.delete(id)) {
+        this.out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+        return SUPPRESS;
+      }
+      if (this.overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+      this.pending.set(id, 1);
+      this.order1.push(id);
+      return DELIVER;
+    }
+    if (this.qos2.has(id)) {
+      // Already taken: the broker missed our PUBREC. Answer it again, never deliver twice (promise 4).
+      if (this.connected) this.out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+      return SUPPRESS;
+    }
+    if (this.pending.has(id)) return SUPPRESS;
+    if (this.overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+    this.pending.set(id, 2);
+    this.order2.push(id);
+    return DELIVER;
+  }
+
+  /**
+   * The broker sent more unacknowledged QoS 1/2 messages than the Receive Maximum we advertised (3.3.4, 4.9):
+   * the client closes with 0x93. Only MQTT 5 has a Receive Maximum (65535 on 3.x can never be passed).
+   */
+  private overQuota(): boolean {
+    return this.unacknowledged >= this.receiveMaximum;
+  }
+
+  /** The application took message `id`; returns false when no such message waits for an ack. */
+  ack(id: number, qos: number): boolean {
+    const v = this.pending.get(id);
+    if (v === undefined || (v & 3) !== qos || (v & ACKED) !== 0) return false;
+    this.pending.set(id, v | ACKED);
+    if (qos === 1) this.flush1();
+    else this.flush2();
+    return true;
+  }
+
+  private flush1(): void {
+    const o = this.order1;
+    while (o.head < o.ids.length) {
+      const id = o.ids[o.head];
+      const v = this.pending.get(id);
+      if (v !== undefined && (v & ACKED) === 0) break;
+      o.head++;
+      if (v === undefined) continue;
+      this.pending.delete(id);
+      if (this.connected) this.out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+      else this.pubackOwed.add(id);
+    }
+    if (o.head === o.ids.length) o.clear();
+  }
+
+  private flush2(): void {
+    const o = this.order2;
+    while (o.head < o.ids.length) {
+      const id = o.ids[o.head];
+      const v = this.pending.get(id);
+      if (v !== undefined && (v & ACKED) === 0) break;
+      o.head++;
+      if (v === undefined) continue;
+      this.pending.delete(id);
+      this.qos2.add(id);
+      // Write-ahead: the op and the PUBREC are in the same output; the client stores before it writes.
+      this.out.op({ kind: 'putIncoming', packetId: id });
+      // Disconnected: no PUBREC now; the broker resends the PUBLISH and gets it then.
+      if (this.connected) this.out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+    }
+    if (o.head === o.ids.length) o.clear();
+  }
+
+  pubrel(id: number): void {
+    if (this.qos2.delete(id)) {
+      this.out.op({ kind: 'deleteIncoming', packetId: id });
+      this.out.send({ type: PUBCOMP, packetId: id, reasonCode: 0 });
+      return;
+    }
+    // Unknown id: MQTT 5 answers 0x92 (4.3.3); MQTT 3.x completes it anyway so the broker does not hang (Paho #284).
+    this.out.log('warn', `PUBREL for unknown packet id ${id}`);
+    this.out.send({ type: PUBCOMP, packetId: id, reasonCode: this.out.version === 5 ? PACKET_ID_NOT_FOUND : 0 });
+  }
+
+  /**
+   * The broker has no session (session present = 0): it will not resend or release anything, and its next
+   * packet ids are new messages. `storeOps` false when the caller already emitted a `clear`.
+   */
+  clear(storeOps: boolean): void {
+    if (storeOps) for (const id of this.qos2) this.out.op({ kind: 'deleteIncoming', packetId: id });
+    this.qos2.clear();
+    this.pending.clear();
+    this.pubackOwed.clear();
+    this.order1.clear();
+    this.order2.clear();
+  }
+}

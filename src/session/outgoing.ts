@@ -1,0 +1,530 @@
+/**
+ * Outgoing application messages: QoS 0 offline queue, QoS 1/2 flows, the in-flight window and the queue behind it.
+ *
+ *   QoS 1                                   QoS 2
+ *   client                 broker           client                           broker
+ *   putOutgoing(sent)                       putOutgoing(sent)
+ *   PUBLISH id ---------------->            PUBLISH id --------------------------->
+ *            <---------------- PUBACK id                 <----------------------- PUBREC id
+ *   deleteOutgoing, 'published'             rc < 0x80: setOutgoingState(pubrec)
+ *                                                      PUBREL id ------------------>
+ *                                                                  <-------------- PUBCOMP id
+ *                                                      deleteOutgoing, 'published'
+ *                                           rc >= 0x80: deleteOutgoing, 'published' (no PUBREL, 4.3.3)
+ *
+ *   Reconnect, session present:    state 'sent'   -> PUBLISH DUP=1 [MQTT-3.3.1-1]
+ *                                  state 'pubrec' -> PUBREL (never the PUBLISH again)   [MQTT-4.4.0-1]
+ *   Reconnect, session lost:       'sent' and 'pubrec' -> 'queued', published again as new messages (promise 3)
+ *
+ * Structures: `records` holds every unfinished QoS 1/2 message by packet id, in `seq` (publish) order. `queue`
+ * holds, in `seq` order, what waits for the wire on this connection: never-sent messages (QoS 0 offline included)
+ * and, after a reconnect, unacknowledged ones to resend. An entry is in `queue` exactly when it is neither finished
+ * (`done`) nor on the wire (`onWire`); stale references are skipped lazily, so nothing is spliced out of the middle.
+ * The window (entries on the wire) is min(maxInflightMessages, the broker's Receive Maximum) [MQTT-4.9.0-1], on the
+ * first send and on every resend alike (Paho #492).
+ */
+import type { Properties, PublishPacket, QoS } from '../packet/types.js';
+import type { OutgoingRecord, OutgoingState } from '../store/types.js';
+import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
+import { MQTTErrorCode } from './error-code.js';
+import { NO_PROPERTIES, type Output } from './output.js';
+import type { PacketIds } from './packet-ids.js';
+import type { OutgoingAliases } from './topic-alias.js';
+import type { OutgoingMessage, PublishTicket } from './types.js';
+
+const PUBLISH = 3;
+const PUBREL = 6;
+const PACKET_ID_NOT_FOUND = 0x92;
+const PACKET_TOO_LARGE = 0x95;
+const RETAIN_NOT_SUPPORTED = 0x9a;
+const QOS_NOT_SUPPORTED = 0x9b;
+
+export interface OutEntry {
+  seq: number;
+  /** The packet id (QoS 1/2) or the QoS 0 mid. */
+  mid: number;
+  qos: QoS;
+  topic: string;
+  payload: Uint8Array;
+  retain: boolean;
+  properties: Properties | undefined;
+  /** QoS 0 entries stay 'queued' until written. */
+  state: OutgoingState;
+  /** Written on the current connection: counts in the in-flight window. */
+  onWire: boolean;
+  /** Finished or dropped. */
+  done: boolean;
+}
+
+export interface OutgoingConfig {
+  maxInflightMessages: number;
+  maxQueuedMessages: number;
+  maxQueuedBytes: number;
+  queueFullPolicy: 'reject' | 'drop-oldest';
+  autoTopicAlias: boolean;
+}
+
+function record(e: OutEntry, state: OutgoingState): OutgoingRecord {
+  const r: OutgoingRecord = {
+    seq: e.seq,
+    packetId: e.mid,
+    qos: e.qos as 1 | 2,
+    topic: e.topic,
+    payload: e.payload,
+    retain: e.retain,
+    state,
+  };
+  if (e.properties !== undefined) r.properties = e.properties;
+  return r;
+}
+
+export class Outgoing {
+  readonly records = new Map<number, OutEntry>();
+  private queue: OutEntry[] = [];
+  private head = 0;
+  /** Entries in `queue` that are neither done nor on the wire. */
+  private waiting = 0;
+  /** Entries on the wire (sent on this connection and not finished). */
+  private inflight = 0;
+  /** Never-sent entries ('queued' state, QoS 0 included) and their payload bytes: what the queue limits bound. */
+  private queuedCount = 0;
+  private queuedBytes = 0;
+  private nextSeq = 1;
+  private window = 0;
+  private limits: BrokerLimits = DEFAULT_LIMITS;
+  /** A CONNACK was accepted on the current connection and it is not closing. */
+  connected = false;
+
+  constructor(
+    private readonly cfg: OutgoingConfig,
+    private readonly ids: PacketIds,
+    private readonly out: Output,
+    private readonly aliases: OutgoingAliases,
+  ) {}
+
+  /** Loads a stored session's unfinished messages (any order in, `seq` order kept). */
+  restore(records: readonly OutgoingRecord[]): void {
+    const sorted = [...records].sort((a, b) => a.seq - b.seq);
+    let maxId = 0;
+    for (const r of sorted) {
+      const e: OutEntry = {
+        seq: r.seq,
+        mid: r.packetId,
+        qos: r.qos,
+        topic: r.topic,
+        payload: r.payload,
+        retain: r.retain,
+        properties: r.properties,
+        state: r.state,
+        onWire: false,
+        done: false,
+      };
+      this.records.set(e.mid, e);
+      this.ids.mark(e.mid);
+      this.enqueue(e);
+      if (r.seq >= this.nextSeq) this.nextSeq = r.seq + 1;
+      if (r.packetId > maxId) maxId = r.packetId;
+    }
+    if (maxId > 0) this.ids.startAfter(maxId);
+  }
+
+  get inflightCount(): number {
+    return this.inflight;
+  }
+
+  get queuedMessages(): number {
+    return this.queuedCount;
+  }
+
+  /** `msg` is validated by the caller (topic resolved, qos, payload type). */
+  publish(msg: OutgoingMessage): PublishTicket {
+    const qos = msg.qos;
+    const connected = this.connected;
+    if (connected) {
+      // Checked against the CONNACK in force; a message queued offline is checked when it is sent.
+      if (qos > this.limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
+      if (msg.retain && !this.limits.retainAvailable) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
+    }
+    const sendNow = connected && this.waiting === 0 && (qos === 0 || this.inflight < this.window);
+
+    if (sendNow && qos === 0) {
+      // The hot path: no entry, no store op, one encode.
+      const mid = this.ids.transient();
+      const bytes = this.encodePublish(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
+      if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+      this.out.write(bytes);
+      this.out.event({ type: 'published', mid, reasonCode: 0, properties: NO_PROPERTIES });
+      return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
+    }
+
+    if (this.ids.size >= 65535) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
+    if (!sendNow) {
+      // Refuse what could never be sent to the broker we know, before it takes a place in the queue.
+      if (this.out.maxPacketSize !== Infinity) {
+        const size = this.out.encode(this.packet(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties)).length;
+        if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+      }
+      if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
+    }
+    const mid = this.ids.allocate();
+    const e: OutEntry = {
+      seq: this.nextSeq,
+      mid,
+      qos,
+      topic: msg.topic,
+      payload: msg.payload,
+      retain: msg.retain,
+      properties: msg.properties,
+      state: 'queued',
+      onWire: false,
+      done: false,
+    };
+    if (sendNow) {
+      // QoS 1/2 sent at once: the store learns it as 'sent' (one op), in the same output as its bytes.
+      const bytes = this.encodeEntry(e, false);
+      if (bytes === undefined) {
+        this.ids.release(mid);
+        return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+      }
+      this.nextSeq++;
+      e.state = 'sent';
+      e.onWire = true;
+      this.inflight++;
+      this.records.set(mid, e);
+      this.out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
+      this.out.write(bytes);
+      return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
+    }
+    this.nextSeq++;
+    if (qos > 0) {
+      this.records.set(mid, e);
+      this.out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
+    }
+    this.enqueue(e);
+    return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
+  }
+
+  /** The CONNACK accepted a connection: adopt the broker's limits. Resends wait for `drain()`. */
+  connack(limits: BrokerLimits, version: number): void {
+    this.limits = limits;
+    this.out.maxPacketSize = limits.maximumPacketSize;
+    const local = this.cfg.maxInflightMessages > 0 ? this.cfg.maxInflightMessages : 65535;
+    this.window = Math.min(local, limits.receiveMaximum);
+    this.aliases.reset(version === 5 ? limits.topicAliasMaximum : 0);
+    this.connected = true;
+  }
+
+  /**
+   * Clean start: the new session knows nothing of messages already sent, so those are discarded ('dropped',
+   * CONN_LOST: the user chose to discard the session, promise 1); messages never sent belong to the new session
+   * and are written again after the caller's `clear` op.
+   */
+  discardSent(): void {
+    for (const e of this.records.values()) {
+      if (e.state === 'queued') {
+        this.out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
+        continue;
+      }
+      this.finishEntry(e, false); // the caller's `clear` op already removed it from the store
+      this.out.event({ type: 'dropped', mid: e.mid, rc: MQTTErrorCode.MQTT_ERR_CONN_LOST });
+    }
+  }
+
+  /**
+   * The broker lost the session (session present = 0 on a resume): every unacknowledged message, PUBREL-state
+   * QoS 2 included since the broker forgot it, is published again as a new message (promise 3).
+   */
+  requeueAll(): void {
+    for (const e of this.records.values()) {
+      if (e.state === 'queued') continue;
+      e.state = 'queued';
+      this.queuedCount++;
+      this.queuedBytes += e.payload.length;
+      this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'queued' });
+    }
+  }
+
+  /** The connection is gone: nothing is on the wire any more; rebuild the queue in `seq` order. */
+  disconnected(): void {
+    this.connected = false;
+    const qos0: OutEntry[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const e = this.queue[i];
+      if (e.qos === 0 && !e.done) qos0.push(e);
+    }
+    const queue: OutEntry[] = [];
+    let j = 0;
+    for (const e of this.records.values()) {
+      e.onWire = false;
+      while (j < qos0.length && qos0[j].seq < e.seq) queue.push(qos0[j++]);
+      queue.push(e);
+    }
+    while (j < qos0.length) queue.push(qos0[j++]);
+    this.queue = queue;
+    this.head = 0;
+    this.waiting = queue.length;
+    this.inflight = 0;
+  }
+
+  /** Stops sending (the connection is closing) without forgetting what is on the wire. */
+  closing(): void {
+    this.connected = false;
+  }
+
+  /**
+   * Sends what waits, strictly in `seq` (publish) order, while the window allows: a QoS 0 message published behind
+   * QoS 1/2 messages held by the window waits its turn, so messages always leave in the order they were published.
+   */
+  drain(): void {
+    if (!this.connected) return;
+    const q = this.queue;
+    while (this.head < q.length) {
+      const e = q[this.head];
+      if (e.done || e.onWire) {
+        this.head++;
+        continue;
+      }
+      if (e.qos !== 0 && this.inflight >= this.window) break;
+      this.head++;
+      this.waiting--;
+      this.sendEntry(e);
+    }
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
+    const e = this.records.get(packetId);
+    if (e === undefined || e.qos !== 1 || e.state !== 'sent') {
+      this.out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
+      return;
+    }
+    this.finish(e, reasonCode, properties);
+  }
+
+  onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
+    const e = this.records.get(packetId);
+    if (e === undefined || e.qos !== 2 || e.state === 'queued') {
+      this.out.log('warn', `PUBREC for unknown packet id ${packetId}`);
+      // MQTT 5: tell the broker, so it can release its state (4.3.3, PUBREL reason 0x92).
+      if (this.out.version === 5 && e === undefined) {
+        this.out.send({ type: PUBREL, packetId, reasonCode: PACKET_ID_NOT_FOUND });
+      }
+      return;
+    }
+    if (e.state === 'pubrec') {
+      // A duplicate PUBREC: answer it again.
+      this.out.send({ type: PUBREL, packetId, reasonCode: 0 });
+      return;
+    }
+    if (reasonCode >= 0x80) {
+      // The broker refused the message: the flow ends here, with no PUBREL (4.3.3: a PUBREC >= 0x80 ends the flow).
+      this.finish(e, reasonCode, properties);
+      return;
+    }
+    e.state = 'pubrec';
+    if (!e.onWire) {
+      // Acknowledged before we resent it (after a reconnect): it is on the wire now.
+      e.onWire = true;
+      this.waiting--;
+      this.inflight++;
+    }
+    // Write-ahead: the store knows the PUBREC before the PUBREL leaves, so a restart sends PUBREL, never PUBLISH.
+    this.out.op({ kind: 'setOutgoingState', packetId, state: 'pubrec' });
+    this.out.send({ type: PUBREL, packetId, reasonCode: 0 });
+  }
+
+  onPubcomp(packetId: number, reasonCode: number, properties: Properties | undefined): void {
+    const e = this.records.get(packetId);
+    if (e === undefined || e.qos !== 2 || e.state !== 'pubrec') {
+      this.out.log('warn', `PUBCOMP for unknown packet id ${packetId}, ignored`);
+      return;
+    }
+    this.finish(e, reasonCode, properties);
+  }
+
+  /** A flow ended (ack or refusal): forget it, report it, and let the next message into the window. */
+  private finish(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
+    this.finishEntry(e);
+    this.out.event({ type: 'published', mid: e.mid, reasonCode, properties: properties ?? NO_PROPERTIES });
+    this.drain();
+  }
+
+  /** A waiting message the broker cannot take (too large, QoS or retain not supported): it ends as refused. */
+  private refuse(e: OutEntry, reasonCode: number): void {
+    // Called from `sendEntry`, which already took `e` off the waiting and queued counts.
+    e.done = true;
+    if (e.qos !== 0) {
+      this.records.delete(e.mid);
+      this.out.op({ kind: 'deleteOutgoing', packetId: e.mid });
+    }
+    this.ids.release(e.mid);
+    this.out.event({ type: 'published', mid: e.mid, reasonCode, properties: NO_PROPERTIES });
+  }
+
+  private finishEntry(e: OutEntry, storeOp = true): void {
+    e.done = true;
+    if (e.onWire) {
+      e.onWire = false;
+      this.inflight--;
+    } else {
+      this.waiting--;
+      if (e.state === 'queued') {
+        this.queuedCount--;
+        this.queuedBytes -= e.payload.length;
+      }
+    }
+    if (e.qos !== 0) {
+      this.records.delete(e.mid);
+      if (storeOp) this.out.op({ kind: 'deleteOutgoing', packetId: e.mid });
+    }
+    this.ids.release(e.mid);
+  }
+
+  private enqueue(e: OutEntry): void {
+    this.queue.push(e);
+    this.waiting++;
+    if (e.state === 'queued') {
+      this.queuedCount++;
+      this.queuedBytes += e.payload.length;
+    }
+  }
+
+  /** Makes room in the queue for a message of `bytes` payload bytes; false when it cannot. */
+  private makeRoom(bytes: number): boolean {
+    const { maxQueuedMessages: maxN, maxQueuedBytes: maxB, queueFullPolicy } = this.cfg;
+    if (maxB > 0 && bytes > maxB) return false;
+    while ((maxN > 0 && this.queuedCount + 1 > maxN) || (maxB > 0 && this.queuedBytes + bytes > maxB)) {
+      if (queueFullPolicy === 'reject') return false;
+      const victim = this.oldestQueued();
+      if (victim === undefined) return false;
+      this.finishEntry(victim);
+      this.out.event({ type: 'dropped', mid: victim.mid, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE });
+    }
+    return true;
+  }
+
+  /** The oldest message never sent ('sent' ones waiting for a resend are never dropped: the broker may have them). */
+  private oldestQueued(): OutEntry | undefined {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const e = this.queue[i];
+      if (!e.done && !e.onWire && e.state === 'queued') return e;
+    }
+    return undefined;
+  }
+
+  /** Writes one waiting entry: a first PUBLISH, a PUBLISH resend with DUP, or a PUBREL resend. */
+  private sendEntry(e: OutEntry): void {
+    if (e.state === 'pubrec') {
+      // [MQTT-4.4.0-1]: resend PUBREL, never the PUBLISH after its PUBREC.
+      e.onWire = true;
+      this.inflight++;
+      this.out.send({ type: PUBREL, packetId: e.mid, reasonCode: 0 });
+      return;
+    }
+    const first = e.state === 'queued';
+    if (first) {
+      this.queuedCount--;
+      this.queuedBytes -= e.payload.length;
+      const refusal =
+        e.qos > this.limits.maximumQoS // [MQTT-3.2.2-11]
+          ? QOS_NOT_SUPPORTED
+          : e.retain && !this.limits.retainAvailable // [MQTT-3.2.2-14]
+            ? RETAIN_NOT_SUPPORTED
+            : 0;
+      if (refusal !== 0) return this.refuse(e, refusal);
+    }
+    // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0 [MQTT-3.3.1-2].
+    const bytes = this.encodeEntry(e, !first);
+    if (bytes === undefined) return this.refuse(e, PACKET_TOO_LARGE);
+    if (e.qos === 0) {
+      e.done = true;
+      this.ids.release(e.mid);
+      this.out.write(bytes);
+      this.out.event({ type: 'published', mid: e.mid, reasonCode: 0, properties: NO_PROPERTIES });
+      return;
+    }
+    if (first) {
+      e.state = 'sent';
+      this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'sent' });
+    }
+    e.onWire = true;
+    this.inflight++;
+    this.out.write(bytes);
+  }
+
+  private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | undefined {
+    return this.encodePublish(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
+  }
+
+  /**
+   * Encodes a PUBLISH, with a topic alias when the user set one or `autoTopicAlias` applies; undefined when it
+   * exceeds the broker's Maximum Packet Size [MQTT-3.1.2-24] (then no alias mapping is left behind).
+   */
+  private encodePublish(
+    topic: string,
+    payload: Uint8Array,
+    qos: QoS,
+    retain: boolean,
+    dup: boolean,
+    packetId: number,
+    properties: Properties | undefined,
+  ): Uint8Array | undefined {
+    let wireTopic = topic;
+    let props = properties;
+    let newAlias = 0;
+    const aliases = this.aliases;
+    if (aliases.max > 0) {
+      const userAlias = properties?.topicAlias;
+      if (userAlias !== undefined) {
+        if (userAlias > aliases.max) {
+          // An alias from another connection the broker no longer accepts: send the plain topic.
+          props = { ...properties };
+          delete props.topicAlias;
+        } else if (aliases.topicOf(userAlias) === topic) {
+          wireTopic = '';
+        } else {
+          aliases.record(topic, userAlias);
+        }
+      } else if (this.cfg.autoTopicAlias) {
+        const known = aliases.lookup(topic);
+        if (known !== 0) {
+          wireTopic = '';
+          props = { ...properties, topicAlias: known };
+        } else {
+          newAlias = aliases.assign(topic);
+          if (newAlias !== 0) props = { ...properties, topicAlias: newAlias };
+        }
+      }
+    } else if (properties?.topicAlias !== undefined) {
+      props = { ...properties };
+      delete props.topicAlias;
+    }
+    const bytes = this.out.encode(this.packet(wireTopic, payload, qos, retain, dup, packetId, props));
+    if (bytes.length > this.out.maxPacketSize) {
+      if (newAlias !== 0) aliases.forget(topic);
+      return undefined;
+    }
+    return bytes;
+  }
+
+  private packet(
+    topic: string,
+    payload: Uint8Array,
+    qos: QoS,
+    retain: boolean,
+    dup: boolean,
+    packetId: number,
+    properties: Properties | undefined,
+  ): PublishPacket {
+    const p: PublishPacket = { type: PUBLISH, topic, payload, qos, retain, dup };
+    if (qos !== 0) p.packetId = packetId;
+    if (properties !== undefined) p.properties = properties;
+    return p;
+  }
+}

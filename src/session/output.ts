@@ -1,0 +1,83 @@
+/**
+ * The engine's output buffer: store operations, bytes and events, accumulated by every input method and handed
+ * to the client by `takeOutput()`. All parts of the engine write through one `Output`, which also keeps the
+ * bookkeeping that depends on "bytes went out" (the keepalive's last-sent time, the broker's packet size limit).
+ *
+ * Write-ahead [design.md, promise 1]: a store op and the bytes it implies are always produced by the same input
+ * call, so they land in the same `SessionOutput`, and the client applies `storeOps` before writing `data`.
+ */
+import { encode } from '../packet/encode.js';
+import type { Packet, Properties, ProtocolVersion } from '../packet/types.js';
+import type { StoreOp } from '../store/types.js';
+import type { SessionEvent, SessionOutput } from './types.js';
+
+/** Shared empty properties for events that carry none (frozen: consumers must not add to it). */
+export const NO_PROPERTIES: Properties = Object.freeze({});
+
+const NO_OPS: StoreOp[] = [];
+const NO_DATA: Uint8Array[] = [];
+const NO_EVENTS: SessionEvent[] = [];
+Object.freeze(NO_OPS);
+Object.freeze(NO_DATA);
+Object.freeze(NO_EVENTS);
+
+export class Output {
+  private ops: StoreOp[] = [];
+  private data: Uint8Array[] = [];
+  private events: SessionEvent[] = [];
+
+  /** "Now" of the input being processed (milliseconds, from the caller's clock). */
+  now = 0;
+  /** When bytes were last emitted: the keepalive counts from here. */
+  lastSent = 0;
+  /** The broker's Maximum Packet Size (MQTT 5 CONNACK); Infinity when it set none. */
+  maxPacketSize = Infinity;
+
+  constructor(public version: ProtocolVersion) {}
+
+  encode(packet: Packet): Uint8Array {
+    return encode(packet, this.version);
+  }
+
+  /** Emits bytes already encoded (and already checked against the broker's Maximum Packet Size). */
+  write(bytes: Uint8Array): void {
+    this.data.push(bytes);
+    this.lastSent = this.now;
+  }
+
+  /**
+   * Encodes and emits `packet`, unless it exceeds the broker's Maximum Packet Size, which the client MUST NOT
+   * send [MQTT-3.1.2-24]; returns whether it was emitted.
+   */
+  send(packet: Packet): boolean {
+    const bytes = encode(packet, this.version);
+    if (bytes.length > this.maxPacketSize) return false;
+    this.write(bytes);
+    return true;
+  }
+
+  op(op: StoreOp): void {
+    this.ops.push(op);
+  }
+
+  event(event: SessionEvent): void {
+    this.events.push(event);
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.events.push({ type: 'log', level, message });
+  }
+
+  /** Returns what accumulated and starts empty buffers (no allocation when a part is empty). */
+  take(): SessionOutput {
+    const out: SessionOutput = {
+      storeOps: this.ops.length === 0 ? NO_OPS : this.ops,
+      data: this.data.length === 0 ? NO_DATA : this.data,
+      events: this.events.length === 0 ? NO_EVENTS : this.events,
+    };
+    if (this.ops.length !== 0) this.ops = [];
+    if (this.data.length !== 0) this.data = [];
+    if (this.events.length !== 0) this.events = [];
+    return out;
+  }
+}

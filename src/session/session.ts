@@ -1,0 +1,505 @@
+/**
+ * `Session`: the sans-IO MQTT session engine. See `types.ts` for the contract and the client's loop.
+ *
+ * This file wires the parts: `connect.ts` (CONNECT, CONNACK), `outgoing.ts` (QoS 0/1/2 out, window, queue),
+ * `incoming.ts` (QoS 1/2 in, exactly-once), `subscriptions.ts`, `keepalive.ts`, `topic-alias.ts`,
+ * `packet-ids.ts`; `output.ts` accumulates what the client takes with `takeOutput()`.
+ *
+ * Life of a connection:  disconnected --connectionOpened--> connecting (CONNECT written)
+ *   --CONNACK ok--> connected --disconnect() / protocol error / server DISCONNECT / timeout--> disconnecting
+ *   ('close' event: the client closes the transport) --connectionClosed--> disconnected.
+ * A refused CONNACK goes from connecting to disconnecting. `connectionClosed` is accepted in any state.
+ */
+import { InvalidArgumentError, type MqttError } from '../errors.js';
+import { PacketDecoder } from '../packet/decoder.js';
+import { MalformedPacketError } from '../packet/errors.js';
+import type { AuthPacket, ConnackPacket, DisconnectPacket, Packet, Properties, PublishPacket, QoS, Subscription } from '../packet/types.js';
+import type { StoredSession } from '../store/types.js';
+import { validateTopicFilter, validateTopicName } from '../topic/validate.js';
+import {
+  brokerLimits,
+  buildConnect,
+  connackReasonCode,
+  DEFAULT_LIMITS,
+  incomingMaximumPacketSize,
+  incomingReceiveMaximum,
+  randomClientId,
+  validateOptions,
+} from './connect.js';
+import { MQTTErrorCode } from './error-code.js';
+import { ProtocolViolationError, SessionTimeoutError } from './errors.js';
+import { DELIVER, Incoming, SUPPRESS } from './incoming.js';
+import { Keepalive } from './keepalive.js';
+import { Outgoing } from './outgoing.js';
+import { NO_PROPERTIES, Output } from './output.js';
+import { PacketIds } from './packet-ids.js';
+import { Subscriptions } from './subscriptions.js';
+import { IncomingAliases, OutgoingAliases } from './topic-alias.js';
+import type {
+  OutgoingMessage,
+  PublishTicket,
+  SessionEngine,
+  SessionOptions,
+  SessionOutput,
+  SessionState,
+} from './types.js';
+
+const PINGREQ_PACKET: Packet = { type: 12 };
+const MAX_PAYLOAD = 268_435_455;
+const PROTOCOL_ERROR = 0x82;
+const KEEP_ALIVE_TIMEOUT = 0x8d;
+const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
+const CONTINUE_AUTHENTICATION = 0x18;
+const RE_AUTHENTICATE = 0x19;
+const PACKET_NAMES = ['', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+
+export class Session implements SessionEngine {
+  private readonly opts: SessionOptions;
+  private readonly version: SessionOptions['protocolVersion'];
+  private readonly out: Output;
+  private readonly ids = new PacketIds();
+  private readonly outgoing: Outgoing;
+  private readonly incoming: Incoming;
+  private readonly subs: Subscriptions;
+  private readonly keepaliveTimer = new Keepalive();
+  private readonly inAliases: IncomingAliases;
+  private readonly outAliases = new OutgoingAliases();
+  private readonly decoder: PacketDecoder;
+
+  private _state: SessionState = 'disconnected';
+  private _clientId: string;
+  private _keepalive: number;
+  /** A 'close' event was emitted: ignore input until `connectionClosed`. */
+  private closing = false;
+  /** The Clean Start flag of the CONNECT on the current connection. */
+  private cleanRequested = false;
+  /** A CONNACK accepted a connection at least once (drives 'first-only' and re-subscription on clean starts). */
+  private hadConnected = false;
+  private connectStartedAt = 0;
+
+  constructor(options: SessionOptions, restored?: StoredSession) {
+    validateOptions(options);
+    this.opts = options;
+    this.version = options.protocolVersion;
+    this.out = new Output(this.version);
+    // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
+    this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
+    this._keepalive = options.keepalive;
+    this.inAliases = new IncomingAliases(this.version === 5 ? options.topicAliasMaximum : 0);
+    this.outgoing = new Outgoing(options, this.ids, this.out, this.outAliases);
+    this.incoming = new Incoming(this.out, this.version === 5 ? incomingReceiveMaximum(options) : Infinity);
+    this.subs = new Subscriptions(this.out, this.ids);
+    this.decoder = new PacketDecoder({
+      protocolVersion: this.version,
+      maximumPacketSize: incomingMaximumPacketSize(options),
+      onPacket: (p) => this.onPacket(p),
+    });
+    if (restored !== undefined) {
+      this.outgoing.restore(restored.outgoing);
+      this.incoming.restore(restored.incomingQos2);
+      this.subs.restore(restored.subscriptions);
+    }
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+
+  get clientId(): string {
+    return this._clientId;
+  }
+
+  get keepalive(): number {
+    return this._keepalive;
+  }
+
+  /** QoS 1/2 messages on the wire awaiting their acknowledgement (not part of `SessionEngine`). */
+  get inflightMessages(): number {
+    return this.outgoing.inflightCount;
+  }
+
+  /** Messages waiting behind the window or for a connection, never sent yet (not part of `SessionEngine`). */
+  get queuedMessages(): number {
+    return this.outgoing.queuedMessages;
+  }
+
+  // ---------------------------------------------------------------------------------------------- connection
+
+  connectionOpened(now: number): void {
+    if (this._state !== 'disconnected') {
+      this.out.log('warn', `connectionOpened while ${this._state}: the previous connection is treated as closed`);
+      this.connectionClosed(now);
+    }
+    this.out.now = now;
+    this.out.maxPacketSize = Infinity;
+    this.decoder.reset();
+    this._keepalive = this.opts.keepalive;
+    const cs = this.opts.cleanStart;
+    // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
+    // resumed (the broker assigns none on 3.x), so it stays clean [MQTT-3.1.3-7].
+    this.cleanRequested = cs === true || (cs === 'first-only' && !this.hadConnected) || (this.version !== 5 && this._clientId === '');
+    this._state = 'connecting';
+    this.closing = false;
+    this.connectStartedAt = now;
+    this.out.write(this.out.encode(buildConnect(this.opts, this._clientId, this.cleanRequested)));
+  }
+
+  connectionClosed(now: number): void {
+    this.out.now = now;
+    if (this._state === 'disconnected') return;
+    this._state = 'disconnected';
+    this.closing = false;
+    this.outgoing.disconnected();
+    this.incoming.connected = false;
+    this.subs.disconnected();
+    this.keepaliveTimer.stop();
+    this.inAliases.reset();
+    this.outAliases.reset(0);
+    this.decoder.reset();
+  }
+
+  receive(data: Uint8Array, now: number): void {
+    this.out.now = now;
+    if (this._state === 'disconnected' || this.closing) return;
+    // Any byte is activity, even a part of a packet still arriving (keepalive.ts).
+    this.keepaliveTimer.lastReceived = now;
+    try {
+      this.decoder.push(data);
+    } catch (err) {
+      if (this.closing) return;
+      if (err instanceof MalformedPacketError) {
+        // [MQTT-4.13.1-1]: on a malformed packet or protocol error, send DISCONNECT with the reason (MQTT 5), close.
+        this.fail(err.reasonCode, err);
+      } else {
+        // A bug in the engine: never let it escape as an exception from an input; close the connection instead.
+        const message = err instanceof Error ? err.message : String(err);
+        this.out.log('error', `internal error while handling input: ${message}`);
+        this.fail(IMPLEMENTATION_SPECIFIC_ERROR, new ProtocolViolationError(IMPLEMENTATION_SPECIFIC_ERROR, `internal error: ${message}`));
+      }
+    }
+  }
+
+  tick(now: number): void {
+    this.out.now = now;
+    if (this.closing) return;
+    if (this._state === 'connecting') {
+      const t = this.opts.connackTimeoutMs;
+      if (t > 0 && now >= this.connectStartedAt + t) {
+        this.close(KEEP_ALIVE_TIMEOUT, NO_PROPERTIES, false, new SessionTimeoutError(`no CONNACK within ${t} ms`));
+      }
+      return;
+    }
+    if (this._state !== 'connected') return;
+    const k = this.keepaliveTimer;
+    const timeoutAt = k.timeoutAt();
+    if (timeoutAt !== undefined && now >= timeoutAt) {
+      // The broker is silent after our PINGREQ: Paho's MQTT_ERR_KEEPALIVE, reason 0x8D. No DISCONNECT: the
+      // client may not send 0x8D (3.14.2.1), and nothing would read it.
+      this.close(KEEP_ALIVE_TIMEOUT, NO_PROPERTIES, false, new SessionTimeoutError(`no answer within ${k.pingTimeoutMs} ms after PINGREQ`));
+      return;
+    }
+    const due = k.pingDue(this.out.lastSent);
+    if (due !== undefined && now >= due) {
+      // [MQTT-3.1.2-23]: without other packets to send, the client sends PINGREQ within the keepalive.
+      this.out.write(this.out.encode(PINGREQ_PACKET));
+      k.pingSent(now);
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    if (this.closing) return undefined;
+    if (this._state === 'connecting') {
+      const t = this.opts.connackTimeoutMs;
+      return t > 0 ? this.connectStartedAt + t : undefined;
+    }
+    if (this._state !== 'connected') return undefined;
+    const due = this.keepaliveTimer.pingDue(this.out.lastSent);
+    const timeoutAt = this.keepaliveTimer.timeoutAt();
+    if (timeoutAt === undefined) return due;
+    return due === undefined ? timeoutAt : Math.min(due, timeoutAt);
+  }
+
+  disconnect(reasonCode: number, properties: Properties | undefined, now: number): void {
+    this.out.now = now;
+    if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) {
+      throw new InvalidArgumentError(`the DISCONNECT reason code must be 0..255, got ${reasonCode}`);
+    }
+    if (
+      this.version === 5 &&
+      properties?.sessionExpiryInterval !== undefined &&
+      properties.sessionExpiryInterval !== 0 &&
+      (this.opts.connectProperties?.sessionExpiryInterval ?? 0) === 0
+    ) {
+      // [MQTT-3.14.2-2]: a non-zero Session Expiry Interval in DISCONNECT after 0 in CONNECT is a Protocol Error.
+      throw new InvalidArgumentError('a Session Expiry Interval in DISCONNECT needs a non-zero one in CONNECT');
+    }
+    if (this._state === 'disconnected' || this.closing) return;
+    const packet: DisconnectPacket = { type: 14, reasonCode: this.version === 5 ? reasonCode : 0 };
+    if (this.version === 5 && properties !== undefined && Object.keys(properties).length > 0) packet.properties = properties;
+    this.out.write(this.out.encode(packet));
+    this.close(reasonCode, NO_PROPERTIES, false, undefined);
+  }
+
+  auth(reasonCode: number, properties: Properties, now: number): void {
+    this.out.now = now;
+    if (this.version !== 5) throw new InvalidArgumentError('AUTH exists only in MQTT 5');
+    if (reasonCode !== CONTINUE_AUTHENTICATION && reasonCode !== RE_AUTHENTICATE) {
+      throw new InvalidArgumentError(`a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`);
+    }
+    const method = properties.authenticationMethod ?? this.opts.connectProperties?.authenticationMethod;
+    if (method === undefined) throw new InvalidArgumentError('AUTH needs an Authentication Method (set one in the CONNECT properties)');
+    if (this.closing || (this._state !== 'connecting' && this._state !== 'connected')) {
+      this.out.log('warn', 'auth() while not connected: ignored');
+      return;
+    }
+    if (reasonCode === RE_AUTHENTICATE && this._state !== 'connected') {
+      throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
+    }
+    // [MQTT-4.12.0-5]... the same Authentication Method as in CONNECT: filled in when the caller left it out.
+    const props = properties.authenticationMethod === undefined ? { ...properties, authenticationMethod: method } : properties;
+    const packet: AuthPacket = { type: 15, reasonCode, properties: props };
+    this.out.write(this.out.encode(packet));
+  }
+
+  takeOutput(): SessionOutput {
+    return this.out.take();
+  }
+
+  // ---------------------------------------------------------------------------------------------- commands
+
+  publish(message: OutgoingMessage, now: number): PublishTicket {
+    this.out.now = now;
+    const { qos, payload } = message;
+    if (qos !== 0 && qos !== 1 && qos !== 2) throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(qos)}`);
+    if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');
+    if (typeof message.retain !== 'boolean') throw new InvalidArgumentError('retain must be a boolean');
+    const alias = this.version === 5 ? message.properties?.topicAlias : undefined;
+    validateTopicName(message.topic, { allowEmpty: alias !== undefined });
+    let msg = message;
+    if (alias !== undefined) {
+      if (!Number.isInteger(alias) || alias < 1 || alias > 65535) {
+        throw new InvalidArgumentError(`topicAlias must be 1..65535, got ${alias}`); // [MQTT-3.3.2-8]
+      }
+      if (this._state === 'connected' && alias > this.outAliases.max) {
+        // [MQTT-3.3.2-9]: no alias above the broker's Topic Alias Maximum.
+        throw new InvalidArgumentError(`topicAlias ${alias} exceeds the broker's Topic Alias Maximum ${this.outAliases.max}`);
+      }
+      if (message.topic === '') {
+        // Stored and resent messages need the topic itself: aliases die with the connection.
+        const topic = this._state === 'connected' ? this.outAliases.topicOf(alias) : undefined;
+        if (topic === undefined) throw new InvalidArgumentError(`topic alias ${alias} is not set on this connection: publish with the topic first`);
+        msg = { ...message, topic };
+      }
+    }
+    if (payload.length > MAX_PAYLOAD) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+    return this.outgoing.publish(msg);
+  }
+
+  subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number {
+    this.out.now = now;
+    if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
+      throw new InvalidArgumentError('subscribe needs at least one subscription'); // [MQTT-3.8.3-2]
+    }
+    for (const s of subscriptions) {
+      validateTopicFilter(s.topicFilter);
+      if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2) throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(s.qos)}`);
+      if (s.retainHandling !== undefined && s.retainHandling !== 0 && s.retainHandling !== 1 && s.retainHandling !== 2) {
+        throw new InvalidArgumentError(`retainHandling must be 0, 1 or 2, got ${String(s.retainHandling)}`);
+      }
+      if (this.version === 5 && s.noLocal === true && s.topicFilter.startsWith('$share/')) {
+        // [MQTT-3.8.3-4]: No Local on a shared subscription is a Protocol Error.
+        throw new InvalidArgumentError(`noLocal cannot be set on a shared subscription ('${s.topicFilter}')`);
+      }
+    }
+    const ids = properties?.subscriptionIdentifiers;
+    if (ids !== undefined && ids.some((id) => !Number.isInteger(id) || id < 1 || id > 268_435_455)) {
+      throw new InvalidArgumentError('a subscription identifier is 1..268435455'); // 3.8.2.1.2
+    }
+    const mid = this.subs.subscribe(subscriptions.slice(), this.version === 5 ? properties : undefined);
+    if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
+    return mid;
+  }
+
+  unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {
+    this.out.now = now;
+    if (!Array.isArray(topicFilters) || topicFilters.length === 0) {
+      throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // [MQTT-3.10.3-2]
+    }
+    for (const f of topicFilters) validateTopicFilter(f);
+    const mid = this.subs.unsubscribe(topicFilters.slice(), this.version === 5 ? properties : undefined);
+    if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
+    return mid;
+  }
+
+  ack(packetId: number, qos: QoS, now: number): boolean {
+    this.out.now = now;
+    return this.incoming.ack(packetId, qos);
+  }
+
+  // ---------------------------------------------------------------------------------------------- input
+
+  private onPacket(p: Packet): void {
+    if (this.closing) return;
+    if (this._state === 'connecting') {
+      switch (p.type) {
+        case 2:
+          return this.onConnack(p);
+        case 15:
+          return this.onAuth(p);
+        case 14:
+          return this.onDisconnect(p);
+        default:
+          // [MQTT-3.2.0-1]: the first packet from the server is CONNACK (AUTH aside, MQTT 5 4.12).
+          return this.protocolError(`${PACKET_NAMES[p.type]} before CONNACK`);
+      }
+    }
+    switch (p.type) {
+      case 3:
+        return this.onPublish(p);
+      case 4:
+        return this.outgoing.onPuback(p.packetId, p.reasonCode, p.properties);
+      case 5:
+        return this.outgoing.onPubrec(p.packetId, p.reasonCode, p.properties);
+      case 6:
+        return this.incoming.pubrel(p.packetId);
+      case 7:
+        return this.outgoing.onPubcomp(p.packetId, p.reasonCode, p.properties);
+      case 9:
+        return this.subs.onSuback(p);
+      case 11:
+        return this.subs.onUnsuback(p);
+      case 13:
+        this.keepaliveTimer.pingResponse();
+        return;
+      case 14:
+        return this.onDisconnect(p);
+      case 15:
+        return this.onAuth(p);
+      case 1:
+      case 2:
+      case 8:
+      case 10:
+      case 12:
+        // [MQTT-3.2.0-2]: a second CONNACK; and packets only a client sends.
+        return this.protocolError(`unexpected ${PACKET_NAMES[p.type]} from the broker`);
+    }
+  }
+
+  private onPublish(p: PublishPacket): void {
+    if (this.version === 5) {
+      const alias = p.properties?.topicAlias;
+      if (alias !== undefined) {
+        const r = this.inAliases.resolve(alias, p.topic);
+        if (typeof r === 'number') {
+          return this.protocolError(
+            r === PROTOCOL_ERROR ? `PUBLISH with an empty topic and unknown topic alias ${alias}` : `topic alias ${alias} is 0 or above our maximum ${this.inAliases.maximum}`,
+            r,
+          );
+        }
+        p.topic = r;
+      } else if (p.topic.length === 0) {
+        return this.protocolError('PUBLISH with an empty topic and no topic alias'); // 3.3.2.1
+      }
+    }
+    if (p.qos === 0) {
+      this.out.event({ type: 'message', packet: p });
+      return;
+    }
+    const r = this.incoming.publish(p);
+    if (r === DELIVER) this.out.event({ type: 'message', packet: p });
+    else if (r !== SUPPRESS) this.protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
+  }
+
+  private onConnack(p: ConnackPacket): void {
+    const props = p.properties ?? NO_PROPERTIES;
+    const reason = connackReasonCode(p, this.version);
+    if (reason !== 0) {
+      // A refusal: 'connack' (onConnect sees the code), then 'close' with the MQTT 5 equivalent.
+      this.out.event({ type: 'connack', reasonCode: p.reasonCode, sessionPresent: p.sessionPresent, properties: props });
+      this.close(reason, props, false, undefined);
+      return;
+    }
+    if (p.sessionPresent && this.cleanRequested) {
+      // [MQTT-3.2.2-4]: a client without session state that gets Session Present = 1 closes the connection.
+      return this.protocolError('Session Present = 1 in answer to Clean Start = 1');
+    }
+    let limits = DEFAULT_LIMITS;
+    if (this.version === 5 && p.properties !== undefined) {
+      // [MQTT-3.2.2-21]: the Server Keep Alive replaces ours.
+      if (p.properties.serverKeepAlive !== undefined) this._keepalive = p.properties.serverKeepAlive;
+      if (p.properties.assignedClientIdentifier !== undefined) this._clientId = p.properties.assignedClientIdentifier;
+      limits = brokerLimits(p.properties);
+    }
+    this._state = 'connected';
+    this.keepaliveTimer.start(this.out.now, this._keepalive, this.opts.pingTimeoutMs);
+    this.inAliases.reset();
+    this.outgoing.connack(limits, this.version);
+    this.out.event({ type: 'connack', reasonCode: p.reasonCode, sessionPresent: p.sessionPresent, properties: props });
+
+    const firstConnack = !this.hadConnected;
+    this.hadConnected = true;
+    if (this.cleanRequested) {
+      // A new session: discard what the old one held, keep what was never sent (it belongs to the new one).
+      this.out.op({ kind: 'clear' });
+      this.outgoing.discardSent();
+      this.incoming.clear(false);
+      if (!firstConnack && this.opts.resubscribe) {
+        // Subscriptions made in this process are the user's: bring them to the new session.
+        this.subs.restoreStore();
+        this.subs.resubscribe();
+      } else {
+        // On the first connection, held subscriptions come from a stored session the user chose to discard.
+        this.subs.clearHeld(false);
+      }
+    } else if (!p.sessionPresent) {
+      // The broker lost the session: publish again as new messages (promise 3), forget incoming QoS 2 ids.
+      this.outgoing.requeueAll();
+      this.incoming.clear(true);
+      if (this.opts.resubscribe) this.subs.resubscribe();
+      else this.subs.clearHeld(true);
+    }
+    this.incoming.connected = true;
+    this.subs.connected = true;
+    this.subs.sendPending();
+    this.outgoing.drain();
+  }
+
+  private onAuth(p: AuthPacket): void {
+    if (this.opts.connectProperties?.authenticationMethod === undefined) {
+      // 4.12: a server MUST NOT send AUTH to a client that did not ask for enhanced authentication.
+      return this.protocolError('AUTH without an Authentication Method in CONNECT');
+    }
+    this.out.event({ type: 'auth', reasonCode: p.reasonCode, properties: p.properties ?? NO_PROPERTIES });
+  }
+
+  private onDisconnect(p: DisconnectPacket): void {
+    this.close(p.reasonCode, p.properties ?? NO_PROPERTIES, true, undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------------- closing
+
+  private protocolError(message: string, reasonCode = PROTOCOL_ERROR): void {
+    this.fail(reasonCode, new ProtocolViolationError(reasonCode, message));
+  }
+
+  /** A protocol violation: DISCONNECT with the reason on MQTT 5 (none on 3.x: no such packet), then close. */
+  private fail(reasonCode: number, error: MqttError): void {
+    this.out.log('error', error.message);
+    if (this.version === 5) this.out.write(this.out.encode({ type: 14, reasonCode }));
+    this.close(reasonCode, NO_PROPERTIES, false, error);
+  }
+
+  private close(reasonCode: number, properties: Properties, fromServer: boolean, error: MqttError | undefined): void {
+    this.closing = true;
+    this._state = 'disconnecting';
+    this.outgoing.closing();
+    this.incoming.connected = false;
+    this.subs.connected = false;
+    this.keepaliveTimer.stop();
+    const event =
+      error === undefined
+        ? ({ type: 'close', reasonCode, properties, fromServer } as const)
+        : ({ type: 'close', reasonCode, properties, fromServer, error } as const);
+    this.out.event(event);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * SUBSCRIBE / UNSUBSCRIBE requests and the subscriptions the client holds.
+ *
+ * A request made while disconnected is kept and sent once the next CONNACK arrives; one sent but not acknowledged
+ * when the connection drops is sent again on the next connection (Paho drops both, #375/#682). SUBACK and UNSUBACK
+ * are matched to their request by packet id. The held map mirrors what the broker granted and is persisted
+ * (`putSubscription` / `deleteSubscription`), so a lost session can be re-subscribed (`resubscribe`).
+ */
+import type { Properties, SubackPacket, Subscription, UnsubackPacket } from '../packet/types.js';
+import type { StoredSubscription } from '../store/types.js';
+import { NO_PROPERTIES, type Output } from './output.js';
+import type { PacketIds } from './packet-ids.js';
+
+const SUBSCRIBE = 8;
+const UNSUBSCRIBE = 10;
+/** Held subscriptions re-subscribed per SUBSCRIBE packet. */
+const RESUBSCRIBE_BATCH = 64;
+
+interface Request {
+  packetId: number;
+  /** SUBSCRIBE when set; else UNSUBSCRIBE of `topicFilters`. */
+  subscriptions: Subscription[] | undefined;
+  topicFilters: string[];
+  properties: Properties | undefined;
+  /** Made by the engine (re-subscription): no event for the application. */
+  internal: boolean;
+  /** Written on the current connection. */
+  sent: boolean;
+}
+
+function toStored(s: Subscription, properties: Properties | undefined): StoredSubscription {
+  const r: StoredSubscription = { topicFilter: s.topicFilter, qos: s.qos };
+  if (s.noLocal !== undefined) r.noLocal = s.noLocal;
+  if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
+  if (s.retainHandling !== undefined) r.retainHandling = s.retainHandling;
+  if (properties !== undefined) r.properties = properties;
+  return r;
+}
+
+function toSubscription(s: StoredSubscription): Subscription {
+  const r: Subscription = { topicFilter: s.topicFilter, qos: s.qos };
+  if (s.noLocal !== undefined) r.noLocal = s.noLocal;
+  if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
+  if (s.retainHandling !== undefined) r.retainHandling = s.retainHandling;
+  return r;
+}
+
+export class Subscriptions {
+  readonly held = new Map<string, StoredSubscription>();
+  private readonly pending = new Map<number, Request>();
+  /** Requests may be written (CONNACK accepted, not closing). */
+  connected = false;
+
+  constructor(
+    private readonly out: Output,
+    private readonly ids: PacketIds,
+  ) {}
+
+  restore(subscriptions: readonly StoredSubscription[]): void {
+    for (const s of subscriptions) this.held.set(s.topicFilter, s);
+  }
+
+  /** Queues (and sends when connected) a SUBSCRIBE; returns its mid, or 0 when no packet id is free. */
+  subscribe(subscriptions: Subscription[], properties: Properties | undefined, internal = false): number {
+    return this.request(subscriptions, [], properties, internal);
+  }
+
+  unsubscribe(topicFilters: string[], properties: Properties | undefined): number {
+    return this.request(undefined, topicFilters, properties, false);
+  }
+
+  private request(
+    subscriptions: Subscription[] | undefined,
+    topicFilters: string[],
+    properties: Properties | undefined,
+    internal: boolean,
+  ): number {
+    const packetId = this.ids.allocate();
+    if (packetId === 0) return 0;
+    const req: Request = { packetId, subscriptions, topicFilters, properties, internal, sent: false };
+    this.pending.set(packetId, req);
+    if (this.connected) this.send(req);
+    return packetId;
+  }
+
+  /** The connection is up: send every request not yet written on it, in the order they were made. */
+  sendPending(): void {
+    for (const req of this.pending.values()) if (!req.sent) this.send(req);
+  }
+
+  disconnected(): void {
+    this.connected = false;
+    for (const req of this.pending.values()) req.sent = false;
+  }
+
+  /** The broker lost the session: subscribe again to everything held, in batches, without events. */
+  resubscribe(): void {
+    const groups = new Map<string, StoredSubscription[]>();
+    for (const s of this.held.values()) {
+      const key = s.properties === undefined ? '' : JSON.stringify(s.properties);
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = []));
+      g.push(s);
+    }
+    for (const g of groups.values()) {
+      for (let i = 0; i < g.length; i += RESUBSCRIBE_BATCH) {
+        const batch = g.slice(i, i + RESUBSCRIBE_BATCH);
+        if (this.subscribe(batch.map(toSubscription), batch[0].properties, true) === 0) {
+          this.out.log('error', 'no free packet identifier to re-subscribe');
+          return;
+        }
+      }
+    }
+  }
+
+  /** Writes the held subscriptions to the store again (after a `clear`). */
+  restoreStore(): void {
+    for (const s of this.held.values()) this.out.op({ kind: 'putSubscription', subscription: s });
+  }
+
+  /** Forgets the held subscriptions (the broker has none); `storeOps` false when a `clear` op covers it. */
+  clearHeld(storeOps: boolean): void {
+    if (storeOps) for (const f of this.held.keys()) this.out.op({ kind: 'deleteSubscription', topicFilter: f });
+    this.held.clear();
+  }
+
+  onSuback(p: SubackPacket): void {
+    const req = this.pending.get(p.packetId);
+    if (req === undefined || req.subscriptions === undefined) {
+      this.out.log('warn', `SUBACK for unknown packet id ${p.packetId}, ignored`);
+      return;
+    }
+    this.pending.delete(p.packetId);
+    this.ids.release(p.packetId);
+    const subs = req.subscriptions;
+    for (let i = 0; i < subs.length; i++) {
+      const rc = p.reasonCodes[i] ?? 0x80;
+      const filter = subs[i].topicFilter;
+      if (rc < 0x80) {
+        const stored = toStored(subs[i], req.properties);
+        this.held.set(filter, stored);
+        this.out.op({ kind: 'putSubscription', subscription: stored });
+      } else if (req.internal) {
+        this.out.log('warn', `re-subscription to '${filter}' refused (0x${rc.toString(16)})`);
+        if (this.held.delete(filter)) this.out.op({ kind: 'deleteSubscription', topicFilter: filter });
+      }
+    }
+    if (!req.internal) {
+      this.out.event({
+        type: 'subscribed',
+        mid: p.packetId,
+        reasonCodes: p.reasonCodes,
+        properties: p.properties ?? NO_PROPERTIES,
+      });
+    }
+  }
+
+  onUnsuback(p: UnsubackPacket): void {
+    const req = this.pending.get(p.packetId);
+    if (req === undefined || req.subscriptions !== undefined) {
+      this.out.log('warn', `UNSUBACK for unknown packet id ${p.packetId}, ignored`);
+      return;
+    }
+    this.pending.delete(p.packetId);
+    this.ids.release(p.packetId);
+    const filters = req.topicFilters;
+    for (let i = 0; i < filters.length; i++) {
+      // 3.x UNSUBACK has no codes: success. MQTT 5: 0x00 Success, 0x11 No subscription existed: gone either way.
+      const rc = this.out.version === 5 ? (p.reasonCodes[i] ?? 0) : 0;
+      if (rc < 0x80 && this.held.delete(filters[i])) {
+        this.out.op({ kind: 'deleteSubscription', topicFilter: filters[i] });
+      }
+    }
+    this.out.event({
+      type: 'unsubscribed',
+      mid: p.packetId,
+      reasonCodes: p.reasonCodes,
+      properties: p.properties ?? NO_PROPERTIES,
+    });
+  }
+
+  private send(req: Request): void {
+    req.sent = true;
+    const ok =
+      req.subscriptions !== undefined
+        ? this.out.send(
+            req.properties === undefined
+              ? { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
+              : { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions, properties: req.properties },
+          )
+        : this.out.send(
+            req.properties === undefined
+              ? { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters }
+              : { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters, properties: req.properties },
+          );
+    if (ok) return;
+    // Larger than the broker's Maximum Packet Size [MQTT-3.1.2-24]: it can never be sent; fail it as refused.
+    this.pending.delete(req.packetId);
+    this.ids.release(req.packetId);
+    this.out.log('error', `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`);
+    const count = req.subscriptions?.length ?? req.topicFilters.length;
+    const reasonCodes = new Array<number>(count).fill(0x80);
+    if (req.internal) return;
+    this.out.event({
+      type: req.subscriptions !== undefined ? 'subscribed' : 'unsubscribed',
+      mid: req.packetId,
+      reasonCodes,
+      properties: NO_PROPERTIES,
+    });
+  }
+}

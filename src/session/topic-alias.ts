@@ -1,0 +1,92 @@
+/**
+ * MQTT 5 topic aliases (3.3.2.3.4), both directions. Mappings live for one network connection only: the
+ * receiver MUST NOT carry them forward to another [MQTT-3.3.2-7], so both maps are reset on every connection.
+ */
+
+const TOPIC_ALIAS_INVALID = 0x94;
+const PROTOCOL_ERROR = 0x82;
+
+/** Aliases the broker sets on the PUBLISH packets it sends us, within the Topic Alias Maximum we advertised. */
+export class IncomingAliases {
+  private readonly topics = new Map<number, string>();
+
+  constructor(readonly maximum: number) {}
+
+  reset(): void {
+    this.topics.clear();
+  }
+
+  /**
+   * Resolves `alias` for a PUBLISH whose topic is `topic`. Returns the topic name, or a reason code:
+   * 0x94 for alias 0 [MQTT-3.3.2-8] or one above the maximum we sent [MQTT-3.3.2-11]; 0x82 for an empty topic
+   * with an alias never set on this connection (3.3.4: a Protocol Error).
+   */
+  resolve(alias: number, topic: string): string | number {
+    if (alias === 0 || alias > this.maximum) return TOPIC_ALIAS_INVALID;
+    if (topic.length > 0) {
+      this.topics.set(alias, topic);
+      return topic;
+    }
+    return this.topics.get(alias) ?? PROTOCOL_ERROR;
+  }
+}
+
+/**
+ * Outgoing aliases. Automatic mode: the first PUBLISH to a topic carries the topic and a new alias, later ones an
+ * empty topic and the alias. Aliases are assigned lowest-free-first within the broker's Topic Alias Maximum
+ * [MQTT-3.3.2-9]; once all are taken, new topics go without an alias (no eviction, so a mapping never changes
+ * under a packet already written).
+ */
+export class OutgoingAliases {
+  private readonly byTopic = new Map<string, number>();
+  private readonly byAlias = new Map<number, string>();
+  private maximum = 0;
+
+  /** A new connection, with the broker's Topic Alias Maximum (0 = aliases not accepted). */
+  reset(maximum: number): void {
+    this.byTopic.clear();
+    this.byAlias.clear();
+    this.maximum = maximum;
+  }
+
+  get max(): number {
+    return this.maximum;
+  }
+
+  /** The alias the broker already holds for `topic`, or 0. */
+  lookup(topic: string): number {
+    return this.byTopic.get(topic) ?? 0;
+  }
+
+  /** Assigns a new alias to `topic`, or returns 0 when none is free. */
+  assign(topic: string): number {
+    if (this.byAlias.size >= this.maximum) return 0;
+    let alias = 1;
+    while (this.byAlias.has(alias)) alias++;
+    this.record(topic, alias);
+    return alias;
+  }
+
+  /** Records a mapping (automatic, or one the user made with a topic and a Topic Alias property). */
+  record(topic: string, alias: number): void {
+    const previous = this.byAlias.get(alias);
+    if (previous !== undefined) this.byTopic.delete(previous);
+    const old = this.byTopic.get(topic);
+    if (old !== undefined) this.byAlias.delete(old);
+    this.byAlias.set(alias, topic);
+    this.byTopic.set(topic, alias);
+  }
+
+  /** Undoes an assignment whose packet was never written. */
+  forget(topic: string): void {
+    const alias = this.byTopic.get(topic);
+    if (alias === undefined) return;
+    this.byTopic.delete(topic);
+    this.byAlias.delete(alias);
+  }
+
+  /** The topic `alias` stands for on this connection. */
+  topicOf(alias: number): string | undefined {
+    return this.byAlias.get(alias);
+  }
+}
