@@ -164,7 +164,7 @@ function encodeAck(p: AckPacket<4 | 5 | 6 | 7>, version: ProtocolVersion): Uint8
   const propsLen = propertiesLength(p.properties, p.type);
   const remaining = propsLen > 0 ? 3 + blockSize(propsLen) : code !== 0 ? 3 : 2;
   const buf = allocate(first, remaining);
-  let pos = writeU16(buf, 2, id);
+  let pos = writeU16(buf, 1 + vbiSize(remaining), id);
   if (remaining > 2) buf[pos++] = code;
   if (propsLen > 0) writeProperties(buf, pos, p.properties, propsLen);
   return buf;
@@ -235,9 +235,10 @@ function encodeConnack(p: ConnackPacket, version: ProtocolVersion): Uint8Array {
   const propsLen = version === 5 ? propertiesLength(p.properties, PacketType.CONNACK) : 0;
   const remaining = version === 5 ? 2 + blockSize(propsLen) : 2;
   const buf = allocate(0x20, remaining);
-  buf[2] = p.sessionPresent ? 1 : 0;
-  buf[3] = p.reasonCode;
-  if (version === 5) writeProperties(buf, 4, p.properties, propsLen);
+  const start = 1 + vbiSize(remaining);
+  buf[start] = p.sessionPresent ? 1 : 0;
+  buf[start + 1] = p.reasonCode;
+  if (version === 5) writeProperties(buf, start + 2, p.properties, propsLen);
   return buf;
 }
 

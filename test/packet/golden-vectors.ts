@@ -211,6 +211,11 @@ const V5: [string, Packet, string][] = [
     { type: 4, packetId: 7, reasonCode: 0x80, properties: { reasonString: 'x' } },
     '40 08 00 07 80 04 1f 00 01 78',
   ],
+  [
+    'PUBACK with a two-byte Remaining Length and Property Length',
+    { type: 4, packetId: 7, reasonCode: 0x80, properties: { reasonString: 'x'.repeat(130) } },
+    `40 8a 01 00 07 80 85 01 1f 00 82 ${'78 '.repeat(130)}`,
+  ],
   ['PUBREC packet identifier in use', { type: 5, packetId: 8, reasonCode: 0x91 }, '50 03 00 08 91'],
   ['PUBREL packet identifier not found', { type: 6, packetId: 9, reasonCode: 0x92 }, '62 03 00 09 92'],
   [
