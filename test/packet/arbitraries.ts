@@ -277,7 +277,7 @@ export function packetArb(version: ProtocolVersion): fc.Arbitrary<Packet> {
         qos,
         noLocal: fc.boolean(),
         retainAsPublished: fc.boolean(),
-        retainHandling: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+        retainHandling: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
       })
     : fc.record({ topicFilter, qos });
   const subscribe = fc
