@@ -143,9 +143,9 @@ export function properties(context: string): fc.Arbitrary<Properties | undefined
     .map((p) => (Object.keys(p).length > 0 ? (p as Properties) : undefined));
 }
 
-/** `base` with `key` set only when `value` is defined. */
+/** `base` plus those entries of `extra` that are defined. */
 function withOptional<T extends object>(base: T, extra: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...base };
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) out[k] = v;
   return out as T;
 }
@@ -325,7 +325,7 @@ export function packetArb(version: ProtocolVersion): fc.Arbitrary<Packet> {
   const unsuback = fc
     .record({
       packetId,
-      reasonCodes: v5 ? fc.array(reasonCodes(11), { maxLength: 4 }) : fc.constant([]),
+      reasonCodes: v5 ? fc.array(reasonCodes(11), { maxLength: 4 }) : fc.constant<number[]>([]),
       properties: props('UNSUBACK'),
     })
     .map((u): Packet =>
