@@ -10,6 +10,7 @@ export {
   DEFAULT_DURABILITY,
   type SessionSummary,
   type SqliteDurability,
+  type SqliteSettings,
   type SqliteStoreOptions,
 } from './store/sqlite-store.js';
 export { StoreError } from './store/errors.js';

@@ -9,7 +9,7 @@
 import { StoreError } from './errors.js';
 import { decodeProperties, encodeProperties, optionalFlag, bytes, toBuffer } from './sqlite/codec.js';
 import { type Database, loadDriver } from './sqlite/driver.js';
-import { ensureSchema } from './sqlite/schema.js';
+import { ensureSchema, readSchemaVersion } from './sqlite/schema.js';
 import { type IdentityRow, prepareStatements, type Statements } from './sqlite/statements.js';
 import { validateOp } from './sqlite/validate.js';
 import type {
@@ -50,6 +50,16 @@ export interface SessionSummary {
   outgoing: number;
   incomingQos2: number;
   subscriptions: number;
+}
+
+/** What SQLite reports for a store's connection (`settings()`), for diagnostics. */
+export interface SqliteSettings {
+  /** `'wal'` for a file (`'memory'` for `':memory:'`). */
+  journalMode: string;
+  /** PRAGMA synchronous: 0 = OFF, 1 = NORMAL, 2 = FULL. */
+  synchronous: number;
+  busyTimeoutMs: number;
+  schemaVersion: number;
 }
 
 /** The default durability: every acknowledged batch survives a process crash; see docs/persistence.md. */
@@ -137,7 +147,10 @@ export class SqliteStore implements Store {
     try {
       this.#applyBatch(key, ops);
     } catch (err) {
-      throw wrap(err, `could not apply ${ops.length} op(s) to session "${key}" in ${this.path}; none was applied`);
+      throw wrap(
+        err,
+        `could not apply ${ops.length} op(s) to session "${key}" in ${this.path}; none was applied`,
+      );
     }
   }
 
@@ -167,6 +180,22 @@ export class SqliteStore implements Store {
       return this.#deleteAll(key);
     } catch (err) {
       throw wrap(err, `could not delete session "${key}" from ${this.path}`);
+    }
+  }
+
+  /** The settings SQLite reports for this connection (read back, not the options given). */
+  settings(): SqliteSettings {
+    this.#check('', 'settings');
+    const db = this.#db as Database;
+    try {
+      return {
+        journalMode: String(db.pragma('journal_mode', { simple: true })),
+        synchronous: Number(db.pragma('synchronous', { simple: true })),
+        busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+        schemaVersion: Number(readSchemaVersion(db)),
+      };
+    } catch (err) {
+      throw wrap(err, `could not read the settings of ${this.path}`);
     }
   }
 
@@ -200,7 +229,17 @@ export class SqliteStore implements Store {
         const r = op.record;
         const props = encodeProperties(r.properties);
         const retain = r.retain ? 1 : 0;
-        sql.putOutgoing.run(key, r.packetId, r.seq, r.qos, r.topic, toBuffer(r.payload), retain, props, r.state);
+        sql.putOutgoing.run(
+          key,
+          r.packetId,
+          r.seq,
+          r.qos,
+          r.topic,
+          toBuffer(r.payload),
+          retain,
+          props,
+          r.state,
+        );
         return;
       }
       case 'setOutgoingState':

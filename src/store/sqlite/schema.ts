@@ -64,11 +64,16 @@ CREATE UNIQUE INDEX subscriptions_by_filter ON subscriptions (session_key, topic
 export function ensureSchema(db: Database, path: string): void {
   db.transaction(() => {
     const hasMeta = db
-      .prepare<[], number>(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'steady_mqtt_meta'`)
+      .prepare<[], number>(
+        `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'steady_mqtt_meta'`,
+      )
       .pluck()
       .get();
     if (hasMeta === 0) {
-      const tables = db.prepare<[], number>(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`).pluck().get();
+      const tables = db
+        .prepare<[], number>(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`)
+        .pluck()
+        .get();
       if (tables !== 0) {
         throw new StoreError(
           `${path} is an SQLite database but not a steady-mqtt session store (it has tables, none named ` +
@@ -81,10 +86,7 @@ export function ensureSchema(db: Database, path: string): void {
       );
       return;
     }
-    const value = db
-      .prepare<[], string>(`SELECT value FROM steady_mqtt_meta WHERE name = 'schema_version'`)
-      .pluck()
-      .get();
+    const value = readSchemaVersion(db);
     const version = Number(value);
     if (!Number.isInteger(version) || version < 1) {
       throw new StoreError(`${path}: the session store has no valid schema_version (found ${String(value)})`);
@@ -96,4 +98,12 @@ export function ensureSchema(db: Database, path: string): void {
       );
     }
   }).immediate();
+}
+
+/** The `schema_version` recorded in the file, as stored (`undefined` when absent). */
+export function readSchemaVersion(db: Database): string | undefined {
+  return db
+    .prepare<[], string>(`SELECT value FROM steady_mqtt_meta WHERE name = 'schema_version'`)
+    .pluck()
+    .get();
 }

@@ -99,7 +99,9 @@ export function prepareStatements(db: Database): Statements {
        WHERE session_key = ? ORDER BY seq, packet_id`,
     ),
     loadIncoming: db
-      .prepare<[string], number>(`SELECT packet_id FROM incoming_qos2 WHERE session_key = ? ORDER BY packet_id`)
+      .prepare<[string], number>(
+        `SELECT packet_id FROM incoming_qos2 WHERE session_key = ? ORDER BY packet_id`,
+      )
       .pluck(),
     loadSubscriptions: db.prepare(
       `SELECT topic_filter, qos, no_local, retain_as_published, retain_handling, properties FROM subscriptions

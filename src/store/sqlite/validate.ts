@@ -40,7 +40,9 @@ function problemOf(op: StoreOp): string | undefined {
     case 'deleteIncoming':
       return packetIdProblem(op.packetId);
     case 'putSubscription':
-      return isObject(op.subscription) ? subscriptionProblem(op.subscription) : 'subscription is not an object';
+      return isObject(op.subscription)
+        ? subscriptionProblem(op.subscription)
+        : 'subscription is not an object';
     case 'deleteSubscription':
       return typeof op.topicFilter === 'string' ? undefined : 'topicFilter is not a string';
     case 'setIdentity':
@@ -81,7 +83,8 @@ function identityProblem(i: SessionIdentity): string | undefined {
     return `protocolVersion ${String(i.protocolVersion)} is not 3, 4 or 5`;
   }
   const sei = i.sessionExpiryInterval;
-  if (!Number.isInteger(sei) || sei < 0 || sei > 0xffffffff) return `sessionExpiryInterval ${sei} is out of range`;
+  if (!Number.isInteger(sei) || sei < 0 || sei > 0xffffffff)
+    return `sessionExpiryInterval ${sei} is out of range`;
   return undefined;
 }
 
