@@ -89,7 +89,7 @@ function propsFromMp(props: unknown): Properties | undefined {
       out[key] = value;
     }
   }
-  return Object.keys(out).length > 0 ? (out) : undefined;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Copies `extra`'s defined entries onto `base`. */
@@ -225,7 +225,7 @@ export function fromMqttPacket(mp: MpPacket, version: ProtocolVersion): Packet {
     case 5:
     case 6:
     case 7:
-      out = { type, packetId: m.messageId, reasonCode: (m.reasonCode) ?? 0 };
+      out = { type, packetId: m.messageId, reasonCode: m.reasonCode ?? 0 };
       break;
     case 8:
       out = {
@@ -254,7 +254,7 @@ export function fromMqttPacket(mp: MpPacket, version: ProtocolVersion): Packet {
       out = {
         type,
         packetId: m.messageId,
-        reasonCodes: v5 ? ((m.granted) ?? []) : [],
+        reasonCodes: v5 ? (m.granted ?? []) : [],
       };
       break;
     case 12:
@@ -262,7 +262,7 @@ export function fromMqttPacket(mp: MpPacket, version: ProtocolVersion): Packet {
       out = { type };
       break;
     default:
-      out = { type, reasonCode: (m.reasonCode) ?? 0 };
+      out = { type, reasonCode: m.reasonCode ?? 0 };
   }
   if (properties !== undefined) out.properties = properties;
   return out as unknown as Packet;
