@@ -103,7 +103,10 @@ export class SqliteStore implements Store {
     try {
       db = new Driver(path, { timeout: busyTimeoutMs });
     } catch (err) {
-      throw wrap(err, `cannot open the session store ${path}`);
+      const context = isNativeLoadError(err)
+        ? `better-sqlite3's native module could not be loaded (npm rebuild better-sqlite3, or npm install better-sqlite3@12)`
+        : `cannot open the session store ${path}`;
+      throw wrap(err, context);
     }
     try {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -322,6 +325,15 @@ function identityOf(row: IdentityRow): SessionIdentity {
     protocolVersion: row.protocol_version as ProtocolVersion,
     sessionExpiryInterval: row.session_expiry_interval,
   };
+}
+
+/** better-sqlite3 loads its addon in the Database constructor: a missing or mismatched build fails there. */
+function isNativeLoadError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return (
+    code === 'ERR_DLOPEN_FAILED' || /bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(err.message)
+  );
 }
 
 function wrap(err: unknown, context: string): StoreError {
