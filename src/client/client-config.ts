@@ -1,0 +1,187 @@
+/**
+ * `ClientConfig`: the settings a `Client` connects with (Paho's properties, the `connect()` arguments, the
+ * credentials and the will), their checks, and the `SessionOptions` they give the engine.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { Properties as PacketProperties, QoS, Will } from '../packet/types.js';
+import type { SessionOptions } from '../session/types.js';
+import type { TransportKind } from '../transport/transport.js';
+import { MQTT_CLEAN_START_FIRST_ONLY, MQTTProtocolVersion } from './enums.js';
+import {
+  DEFAULT_CONNACK_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_BYTES,
+  checkIntegerOption,
+  checkProtocol,
+  describeValue,
+  type ClientOptions,
+} from './options.js';
+
+/** `connect()`'s `cleanStart`: true, false, or Paho's `MQTT_CLEAN_START_FIRST_ONLY` (3) / `'first-only'`. */
+export type CleanStartOption = boolean | 'first-only' | typeof MQTT_CLEAN_START_FIRST_ONLY;
+
+const utf8 = new TextEncoder();
+
+export class ClientConfig {
+  host = '';
+  port = 1883;
+  keepalive = 60;
+  /** Seconds allowed to open the transport (Paho's `connect_timeout`, 5 s). */
+  connectTimeout = 5;
+  bindAddress = '';
+  bindPort = 0;
+  cleanStart: boolean | 'first-only' = 'first-only';
+  connectProperties: PacketProperties | undefined;
+  username: string | undefined;
+  password: Uint8Array | undefined;
+  will: Will | undefined;
+  bridgeMode = false;
+  maxInflightMessages = 20;
+  maxQueuedMessages = 0;
+  clientId: string;
+  cleanSession: boolean;
+  protocol: MQTTProtocolVersion;
+  transport: TransportKind;
+  reconnectOnFailure: boolean;
+  manualAck: boolean;
+  readonly extras: Required<
+    Pick<
+      ClientOptions,
+      | 'maxQueuedBytes'
+      | 'queueFullPolicy'
+      | 'resubscribe'
+      | 'autoTopicAlias'
+      | 'topicAliasMaximum'
+      | 'connackTimeoutMs'
+    >
+  > &
+    Pick<ClientOptions, 'maximumPacketSize' | 'pingTimeoutMs'>;
+
+  /** `options` must have been checked by `validateClientOptions`. */
+  constructor(options: ClientOptions<unknown>) {
+    this.clientId = options.clientId ?? '';
+    this.cleanSession = options.cleanSession ?? true;
+    this.protocol = options.protocol ?? MQTTProtocolVersion.MQTTv311;
+    this.transport = options.transport ?? 'tcp';
+    this.reconnectOnFailure = options.reconnectOnFailure ?? true;
+    this.manualAck = options.manualAck ?? false;
+    this.extras = {
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      queueFullPolicy: options.queueFullPolicy ?? 'reject',
+      resubscribe: options.resubscribe ?? false,
+      autoTopicAlias: options.autoTopicAlias ?? false,
+      topicAliasMaximum: options.topicAliasMaximum ?? 0,
+      connackTimeoutMs: options.connackTimeoutMs ?? DEFAULT_CONNACK_TIMEOUT_MS,
+      maximumPacketSize: options.maximumPacketSize,
+      pingTimeoutMs: options.pingTimeoutMs,
+    };
+  }
+
+  /** Checks and records `connect()`'s arguments. */
+  setConnectArguments(
+    host: unknown,
+    port: unknown,
+    keepalive: unknown,
+    bindAddress: unknown,
+    bindPort: unknown,
+    cleanStart: unknown,
+    properties: PacketProperties | undefined,
+  ): void {
+    if (typeof host !== 'string' || host === '') {
+      throw new InvalidArgumentError(`host must be a non-empty string, got ${String(host)}`);
+    }
+    const checkedPort = checkIntegerOption('port', port, 1, 65535);
+    const checkedKeepalive = checkIntegerOption('keepalive', keepalive, 0, 65535);
+    if (typeof bindAddress !== 'string') throw new InvalidArgumentError('bindAddress must be a string');
+    const checkedBindPort = checkIntegerOption('bindPort', bindPort, 0, 65535);
+    let checkedCleanStart: boolean | 'first-only' = 'first-only';
+    if (cleanStart !== undefined) {
+      if (this.protocol !== MQTTProtocolVersion.MQTTv5) {
+        throw new InvalidArgumentError('cleanStart is MQTT 5 only; on MQTT 3.x use the cleanSession option');
+      }
+      if (cleanStart === true || cleanStart === false) checkedCleanStart = cleanStart;
+      else if (cleanStart !== MQTT_CLEAN_START_FIRST_ONLY && cleanStart !== 'first-only') {
+        throw new InvalidArgumentError(
+          `cleanStart must be true, false or MQTT_CLEAN_START_FIRST_ONLY (3), got ${describeValue(cleanStart)}`,
+        );
+      }
+    }
+    this.host = host;
+    this.port = checkedPort;
+    this.keepalive = checkedKeepalive;
+    this.bindAddress = bindAddress;
+    this.bindPort = checkedBindPort;
+    this.cleanStart = checkedCleanStart;
+    this.connectProperties = properties;
+  }
+
+  setProtocol(protocol: unknown): void {
+    this.protocol = checkProtocol(protocol);
+  }
+
+  /** Paho's `username_pw_set`: a string password is UTF-8; bytes pass through; no username clears both. */
+  setCredentials(username: unknown, password: unknown): void {
+    if (username === undefined || username === null) {
+      this.username = undefined;
+      this.password = undefined;
+      return;
+    }
+    if (typeof username !== 'string')
+      throw new InvalidArgumentError('username must be a string or undefined');
+    this.username = username;
+    this.password = toPasswordBytes(password);
+  }
+
+  /** The SessionOptions for a new engine. */
+  toSessionOptions(): SessionOptions {
+    const v3 = this.protocol !== MQTTProtocolVersion.MQTTv5;
+    return {
+      protocolVersion: this.protocol,
+      clientId: this.clientId,
+      cleanStart: v3 ? this.cleanSession : this.cleanStart,
+      keepalive: this.keepalive,
+      username: this.username,
+      password: this.password,
+      will: this.will,
+      connectProperties: v3 ? undefined : this.connectProperties,
+      bridgeMode: this.bridgeMode,
+      maxInflightMessages: this.maxInflightMessages,
+      maxQueuedMessages: this.maxQueuedMessages,
+      maxQueuedBytes: this.extras.maxQueuedBytes,
+      queueFullPolicy: this.extras.queueFullPolicy,
+      manualAck: this.manualAck,
+      resubscribe: this.extras.resubscribe,
+      maximumPacketSize: this.extras.maximumPacketSize,
+      connackTimeoutMs: this.extras.connackTimeoutMs,
+      pingTimeoutMs: this.extras.pingTimeoutMs,
+      topicAliasMaximum: this.extras.topicAliasMaximum,
+      autoTopicAlias: this.extras.autoTopicAlias,
+    };
+  }
+
+  /** A string that changes whenever the engine's options would. */
+  sessionFingerprint(): string {
+    return JSON.stringify(this.toSessionOptions(), (_key, value: unknown) =>
+      value instanceof Uint8Array ? Array.from(value) : value,
+    );
+  }
+}
+
+export function toPasswordBytes(password: unknown): Uint8Array | undefined {
+  if (password === undefined || password === null) return undefined;
+  if (typeof password === 'string') return utf8.encode(password);
+  if (password instanceof Uint8Array) return password;
+  throw new InvalidArgumentError('password must be a string, a Uint8Array/Buffer or undefined');
+}
+
+/** Builds a will from `willSet()`'s arguments (already converted payload and properties). */
+export function makeWill(
+  topic: string,
+  payload: Uint8Array,
+  qos: QoS,
+  retain: boolean,
+  properties: PacketProperties | undefined,
+): Will {
+  const will: Will = { topic, payload, qos, retain };
+  if (properties !== undefined) will.properties = properties;
+  return will;
+}

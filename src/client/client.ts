@@ -1,0 +1,720 @@
+/**
+ * `Client`: Paho's MQTT client in TypeScript (Paho 2.x, `CallbackAPIVersion.VERSION2`, names in camelCase).
+ *
+ * It wires the sans-IO session engine (through `EngineDriver`), a store, a transport, timers and the user's
+ * callbacks (through `EventDispatcher`), and runs one of Paho's four loop modes (`ConnectionManager`):
+ *   - `loopStart()` / `loopForever()`: network events are processed in the background on the event loop, and
+ *     lost or failed connections are retried with exponential back-off and jitter;
+ *   - `loop(timeoutMs)`: manual; incoming bytes are buffered and nothing is dispatched until it is called; it
+ *     never reconnects;
+ *   - external loops: `loopRead()`, `loopWrite()`, `loopMisc()`, `wantWrite()` and the socket callbacks.
+ * Mixing them throws a `ClientStateError`. Every call is usable without awaiting: commands are queued in order.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
+import { MQTTErrorCode } from '../session/error-code.js';
+import { validateTopicName } from '../topic/validate.js';
+import { ReconnectBackoff } from './backoff.js';
+import type {
+  OnConnect,
+  OnConnectFail,
+  OnDisconnect,
+  OnLog,
+  OnMessage,
+  OnPreConnect,
+  OnPublish,
+  OnSocket,
+  OnSubscribe,
+  OnUnsubscribe,
+} from './callbacks.js';
+import { ClientConfig, makeWill, toPasswordBytes, type CleanStartOption } from './client-config.js';
+import { ConnectionManager, type LoopMode } from './connection-manager.js';
+import { EngineDriver } from './engine-driver.js';
+import { CallbackAPIVersion, LogLevel, MQTTProtocolVersion } from './enums.js';
+import { ClientStateError, NotSupportedError } from './errors.js';
+import { EventDispatcher, type ConnectResult } from './event-dispatcher.js';
+import { describeError, isLogger, type Logger } from './logging.js';
+import { MQTTMessageInfo } from './message-info.js';
+import type { MQTTMessage } from './mqtt-message.js';
+import {
+  checkBooleanOption,
+  checkIntegerOption,
+  validateClientOptions,
+  type ClientOptions,
+} from './options.js';
+import { toPayloadBytes, type PayloadType } from './payload.js';
+import { PacketTypes, type Properties } from './properties.js';
+import type { ReasonCode } from './reason-code.js';
+import { createDefaultStore } from './session-factory.js';
+import {
+  normalizeSubscribe,
+  normalizeUnsubscribe,
+  toPacketProperties,
+  type SubscribeTopic,
+  type SubscriptionSpec,
+} from './subscribe-args.js';
+import { checkQos, type SubscribeOptions, type SubscribeOptionsInit } from './subscribe-options.js';
+
+export type { ConnectResult } from './event-dispatcher.js';
+export type { LoopMode } from './connection-manager.js';
+
+const noop = (): void => undefined;
+
+export class Client<U = unknown> {
+  /** On CONNACK (success or refusal). */
+  onConnect: OnConnect<U> | undefined;
+  /** A connection attempt by `loopStart()`/`loopForever()` failed. */
+  onConnectFail: OnConnectFail<U> | undefined;
+  /** The connection closed. */
+  onDisconnect: OnDisconnect<U> | undefined;
+  /** An application message that no `messageCallbackAdd()` filter matched. */
+  onMessage: OnMessage<U> | undefined;
+  /** An outgoing message completed. */
+  onPublish: OnPublish<U> | undefined;
+  /** On SUBACK. */
+  onSubscribe: OnSubscribe<U> | undefined;
+  /** On UNSUBACK. */
+  onUnsubscribe: OnUnsubscribe<U> | undefined;
+  /** Every log line. */
+  onLog: OnLog<U> | undefined;
+  /** Before each connection attempt. */
+  onPreConnect: OnPreConnect<U> | undefined;
+  /** External-loop hooks (their `socket` is the transport's underlying object, a `net.Socket` for TCP). */
+  onSocketOpen: OnSocket<U> | undefined;
+  onSocketClose: OnSocket<U> | undefined;
+  onSocketRegisterWrite: OnSocket<U> | undefined;
+  onSocketUnregisterWrite: OnSocket<U> | undefined;
+
+  readonly #callbackApiVersion: CallbackAPIVersion;
+  #config: ClientConfig;
+  #userdata: U;
+  #logger: Logger | undefined;
+  readonly #driver: EngineDriver;
+  readonly #backoff: ReconnectBackoff;
+  readonly #events: EventDispatcher<U>;
+  readonly #connection: ConnectionManager<U>;
+
+  /**
+   * @param callbackApiVersion must be `CallbackAPIVersion.VERSION2`.
+   * @param options Paho's constructor arguments and steady-mqtt's extras (see `ClientOptions`).
+   * @throws NotSupportedError for `VERSION1`; InvalidArgumentError for an invalid option.
+   */
+  constructor(callbackApiVersion: CallbackAPIVersion, options: ClientOptions<U> = {}) {
+    if (typeof callbackApiVersion === 'string') {
+      throw new InvalidArgumentError(
+        'the first argument of new Client() is the callback API version (CallbackAPIVersion.VERSION2); pass the client id as options.clientId',
+      );
+    }
+    if (callbackApiVersion === CallbackAPIVersion.VERSION1) {
+      throw new NotSupportedError(
+        'CallbackAPIVersion.VERSION1 is not supported: use CallbackAPIVersion.VERSION2 (reason codes and properties on every protocol version)',
+      );
+    }
+    if (callbackApiVersion !== CallbackAPIVersion.VERSION2) {
+      throw new InvalidArgumentError(
+        `unknown callback API version ${String(callbackApiVersion)}; use VERSION2`,
+      );
+    }
+    validateClientOptions(options);
+    this.#callbackApiVersion = callbackApiVersion;
+    this.#config = new ClientConfig(options);
+    this.#userdata = options.userdata as U;
+    this.#logger = options.logger;
+    const store = options.store ?? createDefaultStore();
+    this.#backoff = new ReconnectBackoff(options.reconnectJitter ?? 0.5);
+    this.#events = new EventDispatcher<U>(this, {
+      userdata: () => this.#userdata,
+      logger: () => this.#logger,
+      protocol: () => this.#config.protocol,
+      manualAck: () => this.#config.manualAck,
+      describeBroker: () => `${this.#config.host}:${this.#config.port}`,
+      ack: (mid, qos) => {
+        this.#driver.run((session, now) => session.ack(mid, qos, now));
+      },
+      connected: () => this.#connection.connected(),
+      closed: (reason) => this.#connection.closed(reason),
+    });
+    const events = this.#events;
+    this.#driver = new EngineDriver(
+      {
+        handle: (event) => events.handle(event),
+        writesPending: () =>
+          events.invoke('onSocketRegisterWrite', () =>
+            this.onSocketRegisterWrite?.(this, this.#userdata, events.socket),
+          ),
+        writesFlushed: () =>
+          events.invoke('onSocketUnregisterWrite', () =>
+            this.onSocketUnregisterWrite?.(this, this.#userdata, events.socket),
+          ),
+        storeFailed: (error) =>
+          events.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(error)}`),
+      },
+      store,
+    );
+    this.#connection = new ConnectionManager<U>({
+      client: this,
+      config: () => this.#config,
+      userdata: () => this.#userdata,
+      driver: this.#driver,
+      store,
+      backoff: this.#backoff,
+      events,
+    });
+  }
+
+  // ---- Paho's properties -------------------------------------------------------------------------------------
+
+  get callbackApiVersion(): CallbackAPIVersion {
+    return this.#callbackApiVersion;
+  }
+  get host(): string {
+    return this.#config.host;
+  }
+  set host(value: string) {
+    this.#assertIdle('host');
+    if (typeof value !== 'string' || value === '')
+      throw new InvalidArgumentError('host must be a non-empty string');
+    this.#config.host = value;
+  }
+  get port(): number {
+    return this.#config.port;
+  }
+  set port(value: number) {
+    this.#assertIdle('port');
+    this.#config.port = checkIntegerOption('port', value, 1, 65535);
+  }
+  /** Seconds between control packets; 0 turns keepalive off. */
+  get keepalive(): number {
+    return this.#driver.session?.state === 'connected'
+      ? this.#driver.session.keepalive
+      : this.#config.keepalive;
+  }
+  set keepalive(value: number) {
+    this.#assertIdle('keepalive');
+    this.#config.keepalive = checkIntegerOption('keepalive', value, 0, 65535);
+  }
+  /** Seconds allowed to open the transport (default 5); separate from the keepalive. */
+  get connectTimeout(): number {
+    return this.#config.connectTimeout;
+  }
+  set connectTimeout(value: number) {
+    this.#assertIdle('connectTimeout');
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      throw new InvalidArgumentError(
+        `connectTimeout must be a positive number of seconds, got ${String(value)}`,
+      );
+    }
+    this.#config.connectTimeout = value;
+  }
+  get username(): string | undefined {
+    return this.#config.username;
+  }
+  set username(value: string | undefined) {
+    this.#assertIdle('username');
+    this.#config.setCredentials(value, this.#config.password);
+  }
+  get password(): Uint8Array | undefined {
+    return this.#config.password;
+  }
+  set password(value: string | Uint8Array | undefined) {
+    this.#assertIdle('password');
+    if (this.#config.username === undefined && value !== undefined) {
+      throw new InvalidArgumentError('set a username before a password (or use usernamePwSet)');
+    }
+    this.#config.password = toPasswordBytes(value);
+  }
+  get maxInflightMessages(): number {
+    return this.#config.maxInflightMessages;
+  }
+  set maxInflightMessages(value: number) {
+    this.#assertIdle('maxInflightMessages');
+    this.#config.maxInflightMessages = checkIntegerOption('maxInflightMessages', value, 0, 65535);
+  }
+  get maxQueuedMessages(): number {
+    return this.#config.maxQueuedMessages;
+  }
+  set maxQueuedMessages(value: number) {
+    this.#assertIdle('maxQueuedMessages');
+    this.#config.maxQueuedMessages = checkIntegerOption(
+      'maxQueuedMessages',
+      value,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+  }
+  get protocol(): MQTTProtocolVersion {
+    return this.#config.protocol;
+  }
+  set protocol(value: MQTTProtocolVersion) {
+    this.#assertIdle('protocol');
+    this.#config.setProtocol(value);
+  }
+  get transport(): string {
+    return this.#config.transport;
+  }
+  /** The client id in use: the broker's Assigned Client Identifier once connected (MQTT 5). */
+  get clientId(): string {
+    return this.#driver.session?.clientId || this.#config.clientId;
+  }
+  set clientId(value: string) {
+    this.#assertIdle('clientId');
+    if (typeof value !== 'string') throw new InvalidArgumentError('clientId must be a string');
+    this.#config.clientId = value;
+  }
+  /** MQTT 3.x clean session flag. */
+  get cleanSession(): boolean {
+    return this.#config.cleanSession;
+  }
+  set cleanSession(value: boolean) {
+    this.#assertIdle('cleanSession');
+    checkBooleanOption('cleanSession', value);
+    if (this.#config.protocol === MQTTProtocolVersion.MQTTv5) {
+      throw new InvalidArgumentError(
+        'cleanSession is not used on MQTT 5.0: pass cleanStart to connect() instead',
+      );
+    }
+    this.#config.cleanSession = value;
+  }
+  get logger(): Logger | undefined {
+    return this.#logger;
+  }
+  set logger(value: Logger | undefined) {
+    if (value !== undefined && !isLogger(value)) {
+      throw new InvalidArgumentError('logger must have debug, info, warn and error methods');
+    }
+    this.#logger = value;
+  }
+  get willTopic(): string | undefined {
+    return this.#config.will?.topic;
+  }
+  get willPayload(): Uint8Array | undefined {
+    return this.#config.will?.payload;
+  }
+  /** Which loop drives the client now. */
+  get loopMode(): LoopMode {
+    return this.#connection.mode;
+  }
+
+  // ---- Connection lifecycle ----------------------------------------------------------------------------------
+
+  /**
+   * Connects to `host:port`. Resolves with `MQTT_ERR_SUCCESS` once the CONNECT is sent (the CONNACK arrives
+   * through `onConnect`); rejects with a `ConnectionError` (`ConnectTimeoutError` after `connectTimeout`).
+   * Throws at once on invalid arguments. `cleanStart` and `properties` are MQTT 5 only. Not awaiting it is
+   * fine: a failure is also logged, and reported by `loopForever()`.
+   */
+  connect(
+    host: string,
+    port = 1883,
+    keepalive = 60,
+    bindAddress = '',
+    bindPort = 0,
+    cleanStart?: CleanStartOption,
+    properties?: Properties | PacketProperties,
+  ): Promise<MQTTErrorCode> {
+    this.#configure(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    return this.reconnect();
+  }
+
+  /**
+   * Records the connection settings without connecting (Paho's `connect_async`): a running `loopStart()` or
+   * `loopForever()` connects, or `reconnect()` does.
+   */
+  connectAsync(
+    host: string,
+    port = 1883,
+    keepalive = 60,
+    bindAddress = '',
+    bindPort = 0,
+    cleanStart?: CleanStartOption,
+    properties?: Properties | PacketProperties,
+  ): void {
+    this.#configure(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    this.#connection.want();
+  }
+
+  /**
+   * Connects again with the stored settings, closing the current connection first if there is one. Resolves
+   * when the CONNECT is sent; rejects with a `ConnectionError`. A call while connecting joins that attempt.
+   */
+  reconnect(): Promise<MQTTErrorCode> {
+    this.#prepareSessionNow();
+    const attempt = this.#connection.reconnect();
+    attempt.catch(noop);
+    return attempt;
+  }
+
+  /**
+   * `connect()`, resolving on a successful CONNACK with `onConnect`'s arguments; rejects with a
+   * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`.
+   */
+  async connectAndWait(
+    host: string,
+    port = 1883,
+    keepalive = 60,
+    bindAddress = '',
+    bindPort = 0,
+    cleanStart?: CleanStartOption,
+    properties?: Properties | PacketProperties,
+  ): Promise<ConnectResult> {
+    const mode = this.#connection.mode;
+    if (mode !== 'background' && mode !== 'forever') {
+      throw new ClientStateError('connectAndWait() needs a running loop: call loopStart() first');
+    }
+    const connack = this.#events.nextConnack();
+    await this.connect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    return connack;
+  }
+
+  /**
+   * Sends DISCONNECT (with `reasonCode` and `properties` on MQTT 5) and closes; `onDisconnect` follows, and
+   * `loopForever()` resolves. The will is not published (unless MQTT 5 reason 0x04 is given). Returns
+   * `MQTT_ERR_NO_CONN` when there was no connection.
+   */
+  disconnect(reasonCode: number | ReasonCode = 0, properties?: Properties | PacketProperties): MQTTErrorCode {
+    const code =
+      typeof reasonCode === 'number'
+        ? checkIntegerOption('reasonCode', reasonCode, 0, 255)
+        : reasonCode.value;
+    const packetProperties = toPacketProperties(properties, PacketType.DISCONNECT, this.#config.protocol);
+    this.#events.endIterators();
+    const action = this.#connection.unwant();
+    if (action === 'send') {
+      this.#driver.run((session, now) => session.disconnect(code, packetProperties, now));
+      return MQTTErrorCode.MQTT_ERR_SUCCESS;
+    }
+    // While opening, DISCONNECT goes out as soon as the transport is open.
+    return action === 'opening' ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
+  }
+
+  /** `disconnect()`, resolving once the connection is closed. */
+  async disconnectAndWait(
+    reasonCode: number | ReasonCode = 0,
+    properties?: Properties | PacketProperties,
+  ): Promise<void> {
+    const opening = this.#connection.opening;
+    this.disconnect(reasonCode, properties);
+    if (opening !== undefined) await opening.catch(noop);
+    await this.#driver.whenClosed();
+  }
+
+  /** Paho's `reconnect_delay_set`: back-off from `minDelay` to `maxDelay` seconds (fractions allowed). */
+  reconnectDelaySet(minDelay = 1, maxDelay = 120): void {
+    this.#backoff.set(minDelay, maxDelay);
+  }
+
+  /** True after a successful CONNACK has been processed, until the connection closes. */
+  isConnected(): boolean {
+    return this.#driver.transport !== undefined && this.#driver.session?.state === 'connected';
+  }
+
+  /**
+   * Resets the client as if newly constructed (keeping the callback API version, protocol and store): closes
+   * any connection at once, stops loops, clears callbacks, settings and the session.
+   */
+  reinitialise(clientId = '', cleanSession = true, userdata?: U): void {
+    const options: ClientOptions<U> = { clientId, userdata, protocol: this.#config.protocol };
+    if (this.#config.protocol !== MQTTProtocolVersion.MQTTv5) options.cleanSession = cleanSession;
+    validateClientOptions(options);
+    this.#connection.reset();
+    this.#events.endIterators();
+    this.#events.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
+    this.#events.reset();
+    this.#config = new ClientConfig(options);
+    this.#userdata = userdata as U;
+    this.onConnect = this.onConnectFail = this.onDisconnect = this.onMessage = undefined;
+    this.onPublish = this.onSubscribe = this.onUnsubscribe = this.onLog = this.onPreConnect = undefined;
+    this.onSocketOpen =
+      this.onSocketClose =
+      this.onSocketRegisterWrite =
+      this.onSocketUnregisterWrite =
+        undefined;
+  }
+
+  // ---- Configuration -----------------------------------------------------------------------------------------
+
+  /** Sets (or, with no username, clears) the credentials. A string password is sent as UTF-8. */
+  usernamePwSet(username: string | undefined, password?: string | Uint8Array): void {
+    this.#assertIdle('the credentials');
+    this.#config.setCredentials(username, password);
+  }
+
+  /** Sets the will, published by the broker if the connection is lost without DISCONNECT. */
+  willSet(
+    topic: string,
+    payload: PayloadType = null,
+    qos = 0,
+    retain = false,
+    properties?: Properties | PacketProperties,
+  ): void {
+    this.#assertIdle('the will');
+    if (typeof topic !== 'string' || topic === '')
+      throw new InvalidArgumentError('the will topic must be a non-empty string');
+    validateTopicName(topic);
+    const checkedQos = checkQos(qos, 'will qos');
+    checkBooleanOption('retain', retain);
+    const willProperties = toPacketProperties(properties, PacketTypes.WILLMESSAGE, this.#config.protocol);
+    this.#config.will = makeWill(topic, toPayloadBytes(payload), checkedQos, retain, willProperties);
+  }
+
+  /** Removes the will. */
+  willClear(): void {
+    this.#assertIdle('the will');
+    this.#config.will = undefined;
+  }
+
+  /** Outgoing QoS 1/2 messages in flight at once (default 20; 0 = no local limit). */
+  maxInflightMessagesSet(inflight: number): void {
+    this.maxInflightMessages = inflight;
+  }
+
+  /** Messages held while offline or behind the window (default 0 = unlimited). Returns the client. */
+  maxQueuedMessagesSet(queueSize: number): this {
+    this.maxQueuedMessages = queueSize;
+    return this;
+  }
+
+  userDataSet(userdata: U): void {
+    this.#userdata = userdata;
+  }
+
+  userDataGet(): U {
+    return this.#userdata;
+  }
+
+  /** Mirrors log lines to `logger` (default `console`): ERR → error, WARNING → warn, INFO/NOTICE → info, DEBUG → debug. */
+  enableLogger(logger: Logger = console): void {
+    this.logger = logger;
+  }
+
+  disableLogger(): void {
+    this.#logger = undefined;
+  }
+
+  /** Switches manual acknowledgement (see `ack()`); applies from the next connection. */
+  manualAckSet(on: boolean): void {
+    this.#config.manualAck = checkBooleanOption('manualAck', on);
+  }
+
+  /** Sets bit 7 of the CONNECT protocol level (the Mosquitto bridge extension). */
+  enableBridgeMode(): void {
+    this.#assertIdle('bridge mode');
+    this.#config.bridgeMode = true;
+  }
+
+  // ---- Messaging ---------------------------------------------------------------------------------------------
+
+  /**
+   * Publishes a message. Returns at once with an `MQTTMessageInfo` (`mid`, `rc`, `waitForPublish()`). While
+   * disconnected, messages are queued (bounded by `maxQueuedMessages` / `maxQueuedBytes`) and sent on connect.
+   * @throws InvalidTopicError / InvalidArgumentError before anything is sent: wildcard or empty topic, QoS not
+   *   0..2, payload of another type or over 268,435,455 bytes, properties on MQTT 3.x.
+   */
+  publish(
+    topic: string,
+    payload: PayloadType = null,
+    qos = 0,
+    retain = false,
+    properties?: Properties | PacketProperties,
+  ): MQTTMessageInfo {
+    if (typeof topic !== 'string')
+      throw new InvalidArgumentError(`topic must be a string, got ${typeof topic}`);
+    const packetProperties = toPacketProperties(properties, PacketType.PUBLISH, this.#config.protocol);
+    const aliased =
+      this.#config.protocol === MQTTProtocolVersion.MQTTv5 && packetProperties?.topicAlias !== undefined;
+    validateTopicName(topic, { allowEmpty: aliased });
+    const checkedQos = checkQos(qos);
+    checkBooleanOption('retain', retain);
+    const bytes = toPayloadBytes(payload);
+    this.#connection.requireSession();
+    return this.#driver.run((session, now) => {
+      const message = { topic, payload: bytes, qos: checkedQos, retain, properties: packetProperties };
+      const ticket = session.publish(message, now);
+      const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
+      if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#events.trackPublish(info, checkedQos);
+      else this.#events.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${topic}" not accepted: rc=${ticket.rc}`);
+      return info;
+    });
+  }
+
+  /**
+   * Subscribes. Accepts every Paho form on every protocol version: `('a/b')`, `('a/b', qos)`,
+   * `('a/b', options)`, `(['a/b', qos])`, `(['a/b', options])`, `([['a', 0], ['b', options]])`, with MQTT 5
+   * `properties` last. Returns `[MQTT_ERR_SUCCESS, mid]`; the SUBACK arrives through `onSubscribe`. Requested
+   * while disconnected, the SUBSCRIBE is sent on connect.
+   * @throws InvalidTopicError / InvalidArgumentError on an invalid filter, QoS or option, before anything is sent.
+   */
+  subscribe(
+    topic: SubscribeTopic,
+    qos?: SubscriptionSpec,
+    options?: SubscribeOptions | SubscribeOptionsInit | Properties | PacketProperties | null,
+    properties?: Properties | PacketProperties | null,
+  ): [MQTTErrorCode, number] {
+    const { subscriptions, properties: props } = normalizeSubscribe(
+      topic,
+      qos,
+      options,
+      properties,
+      this.#config.protocol,
+    );
+    this.#connection.requireSession();
+    const mid = this.#driver.run((session, now) => session.subscribe(subscriptions, props, now));
+    return [MQTTErrorCode.MQTT_ERR_SUCCESS, mid];
+  }
+
+  /** Unsubscribes from one filter or a list. Returns `[MQTT_ERR_SUCCESS, mid]`; UNSUBACK → `onUnsubscribe`. */
+  unsubscribe(
+    topic: string | readonly string[],
+    properties?: Properties | PacketProperties | null,
+  ): [MQTTErrorCode, number] {
+    const { topicFilters, properties: props } = normalizeUnsubscribe(
+      topic,
+      properties,
+      this.#config.protocol,
+    );
+    this.#connection.requireSession();
+    const mid = this.#driver.run((session, now) => session.unsubscribe(topicFilters, props, now));
+    return [MQTTErrorCode.MQTT_ERR_SUCCESS, mid];
+  }
+
+  /**
+   * Manual-ack mode: acknowledges incoming message `mid` (QoS 1: PUBACK; QoS 2: the flow goes on). Returns
+   * `MQTT_ERR_NOT_FOUND` when no such message waits.
+   */
+  ack(mid: number, qos: number): MQTTErrorCode {
+    checkIntegerOption('mid', mid, 0, 65535);
+    const checkedQos = checkQos(qos);
+    if (checkedQos === 0) return MQTTErrorCode.MQTT_ERR_SUCCESS;
+    if (this.#driver.session === undefined) return MQTTErrorCode.MQTT_ERR_NOT_FOUND;
+    const done = this.#driver.run((session, now) => session.ack(mid, checkedQos, now));
+    return done ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NOT_FOUND;
+  }
+
+  /**
+   * Calls `callback` for messages matching `sub` (a filter with wildcards). Every matching filter's callback
+   * runs; `onMessage` runs only when none matched.
+   */
+  messageCallbackAdd(sub: string, callback: OnMessage<U>): void {
+    if (typeof callback !== 'function') {
+      throw new InvalidArgumentError('messageCallbackAdd() needs a callback function');
+    }
+    this.#events.addMessageCallback(sub, callback);
+  }
+
+  /** Removes the callback of filter `sub` (an unknown filter is ignored). */
+  messageCallbackRemove(sub: string): void {
+    this.#events.removeMessageCallback(sub);
+  }
+
+  /**
+   * Incoming messages as an async iterator (`for await (const message of client.messages())`), optionally only
+   * those matching `filter`. Beside the callbacks, not instead of them. At most `bufferSize` (default 10,000)
+   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()` or `break`.
+   */
+  messages(options: { filter?: string; bufferSize?: number } = {}): AsyncIterableIterator<MQTTMessage> {
+    const limit = checkIntegerOption('bufferSize', options.bufferSize ?? 10_000, 1, Number.MAX_SAFE_INTEGER);
+    return this.#events.messages(limit, options.filter);
+  }
+
+  // ---- Loops -------------------------------------------------------------------------------------------------
+
+  /**
+   * The manual loop: waits up to `timeoutMs` for network input, then processes it and everything buffered
+   * (callbacks run here) and the keepalive. Never reconnects. Resolves with `MQTT_ERR_SUCCESS`,
+   * `MQTT_ERR_CONN_LOST` when the connection closed, or `MQTT_ERR_NO_CONN`.
+   * @throws ClientStateError when another loop mode is in use.
+   */
+  loop(timeoutMs = 1000): Promise<MQTTErrorCode> {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      throw new InvalidArgumentError(`timeoutMs must be a number >= 0, got ${String(timeoutMs)}`);
+    }
+    return this.#connection.loop(timeoutMs);
+  }
+
+  /**
+   * Processes network events in the background and reconnects with back-off. Call before or after
+   * `connect()`/`connectAsync()`; one connection is opened. Returns `MQTT_ERR_INVAL` if already running.
+   * @throws ClientStateError when another loop mode is in use.
+   */
+  loopStart(): MQTTErrorCode {
+    return this.#connection.loopStart();
+  }
+
+  /** Stops the background loop (the connection stays open, unserviced). `MQTT_ERR_INVAL` if not running. */
+  loopStop(): MQTTErrorCode {
+    return this.#connection.loopStop();
+  }
+
+  /**
+   * Runs the loop until `disconnect()`: processes network events and reconnects with back-off. Resolves with
+   * `MQTT_ERR_SUCCESS` after `disconnect()` (or `MQTT_ERR_CONN_LOST` when the connection is lost and
+   * `reconnectOnFailure` is off). Rejects with the `ConnectionError` if the first connection fails, unless
+   * `retryFirstConnection`.
+   * @throws ClientStateError when another loop mode is in use or nothing to connect to was given.
+   */
+  loopForever(options: { retryFirstConnection?: boolean } = {}): Promise<MQTTErrorCode> {
+    return this.#connection.loopForever(options.retryFirstConnection === true);
+  }
+
+  /** External loop: processes the input buffered since the last call (call when the socket had data). */
+  loopRead(): MQTTErrorCode {
+    return this.#connection.loopRead();
+  }
+
+  /** External loop: writes the waiting bytes (call when `wantWrite()` and the socket is writable). */
+  loopWrite(): MQTTErrorCode {
+    return this.#connection.loopWrite();
+  }
+
+  /** External loop: keepalive and timeouts; call about once a second. */
+  loopMisc(): MQTTErrorCode {
+    return this.#connection.loopMisc();
+  }
+
+  /** True when outgoing bytes wait for `loopWrite()`. */
+  wantWrite(): boolean {
+    return this.#driver.wantWrite;
+  }
+
+  /** The transport's underlying object (a `net.Socket` for TCP), or undefined when not connected. */
+  socket(): unknown {
+    return this.#driver.transport?.raw;
+  }
+
+  // ---- Internals ---------------------------------------------------------------------------------------------
+
+  #configure(
+    host: unknown,
+    port: unknown,
+    keepalive: unknown,
+    bindAddress: unknown,
+    bindPort: unknown,
+    cleanStart: unknown,
+    properties: Properties | PacketProperties | undefined,
+  ): void {
+    const connectProperties = toPacketProperties(properties, PacketType.CONNECT, this.#config.protocol);
+    this.#config.setConnectArguments(
+      host,
+      port,
+      keepalive,
+      bindAddress,
+      bindPort,
+      cleanStart,
+      connectProperties,
+    );
+  }
+
+  /** Builds the engine now when the store allows it, so commands given right after are queued in order. */
+  #prepareSessionNow(): void {
+    const loading = this.#connection.prepareSession(false);
+    loading?.catch(noop);
+  }
+
+  #assertIdle(what: string): void {
+    if (this.#connection.busy) {
+      throw new ClientStateError(
+        `cannot change ${what} while connected or reconnecting; call disconnect() first`,
+      );
+    }
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * `EngineDriver`: runs the session engine's loop over one transport at a time (see the header of
+ * `src/session/types.ts`). For every input: take the engine's output, apply its store operations (awaiting an
+ * asynchronous store; nothing is written before the store holds it), write its bytes (batched: one transport
+ * write per burst of calls), hand its events to the client, and re-arm one timer for the next deadline.
+ *
+ * Two dispatch modes:
+ *   - live (`loopStart`, `loopForever`): bytes are fed to the engine as they arrive, events are handed over at
+ *     once, and the engine's deadline drives a timer;
+ *   - held (before a loop runs, manual `loop()`, external loops): incoming bytes are buffered and events held
+ *     until `processHeld()` (which `loop()` / `loopRead()` call); no timer runs, `loopMisc()` ticks.
+ *
+ * The driver never parses or builds packets and never calls user callbacks: the client does.
+ */
+import type { Properties as PacketProperties } from '../packet/types.js';
+import type { SessionEngine, SessionEvent, SessionOutput } from '../session/types.js';
+import type { Store, StoreOp } from '../store/types.js';
+import { ConnectionError } from '../transport/errors.js';
+import { openTransport, type Transport, type TransportOptions } from '../transport/transport.js';
+
+/** Why a connection ended, as the engine said it (or 0x80 "Unspecified error" for a lost connection). */
+export interface CloseReason {
+  reasonCode: number;
+  properties: PacketProperties;
+  fromServer: boolean;
+  /** The engine's protocol error or the transport's error, if any. */
+  error: Error | undefined;
+}
+
+/** What the driver hands to the client, in order. */
+export type DriverEvent =
+  Exclude<SessionEvent, { type: 'close' }> | { type: 'transport-closed'; reason: CloseReason };
+
+/** The client side of the driver. */
+export interface DriverSink {
+  /** One event; called in order, never re-entrantly for the same batch. */
+  handle(event: DriverEvent): void;
+  /** Outgoing bytes are waiting for `flushWrites()` (external loops: Paho's register-write). */
+  writesPending(): void;
+  /** The waiting bytes were written (Paho's unregister-write). */
+  writesFlushed(): void;
+  /** A store operation failed: the connection is closed so nothing unrecorded reaches the broker. */
+  storeFailed(error: unknown): void;
+}
+
+/** Incoming bytes buffered in held mode before the transport is paused. */
+const HELD_INPUT_LIMIT = 4 * 1024 * 1024;
+/** Reason code for a connection lost without a DISCONNECT (Paho's mapping of non-server causes). */
+const UNSPECIFIED_ERROR = 0x80;
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export class EngineDriver {
+  readonly #sink: DriverSink;
+  readonly #store: Store;
+  #storeKey = '';
+  #session: SessionEngine | undefined;
+  #transport: Transport | undefined;
+  #live = false;
+  #holdWrites = false;
+  #pumping = false;
+  #storeBusy = false;
+  #outbox: Uint8Array[] = [];
+  #flushScheduled = false;
+  #heldInput: Uint8Array[] = [];
+  #heldInputBytes = 0;
+  #heldEvents: DriverEvent[] = [];
+  #closeReason: CloseReason | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDeadline: number | undefined;
+  #inputWaiter: (() => void) | undefined;
+  #readPaused = false;
+  #closedWaiters: (() => void)[] = [];
+
+  constructor(sink: DriverSink, store: Store) {
+    this.#sink = sink;
+    this.#store = store;
+  }
+
+  /** The current time on the engine's clock (monotonic milliseconds). */
+  now(): number {
+    return performance.now();
+  }
+
+  get session(): SessionEngine | undefined {
+    return this.#session;
+  }
+
+  /** Installs a (new) engine; only while no transport is open. */
+  setSession(session: SessionEngine, storeKey: string): void {
+    this.#session = session;
+    this.#storeKey = storeKey;
+  }
+
+  get transport(): Transport | undefined {
+    return this.#transport;
+  }
+
+  /** True when events are handed over at once and the deadline timer runs. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Switches between live and held dispatch. Going live hands over everything held, in order. */
+  setLive(live: boolean): void {
+    if (this.#live === live) return;
+    this.#live = live;
+    if (live) this.processHeld(false);
+    else this.#clearTimer();
+  }
+
+  /** Holds outgoing bytes until `flushWrites()` (external loops). */
+  setHoldWrites(hold: boolean): void {
+    this.#holdWrites = hold;
+    if (!hold && this.#outbox.length > 0) this.flushWrites();
+  }
+
+  /** True when bytes wait to be written (Paho's `want_write()`). */
+  get wantWrite(): boolean {
+    return this.#outbox.length > 0;
+  }
+
+  /** True when events or input wait for `processHeld()`. */
+  get hasHeldWork(): boolean {
+    return this.#heldInput.length > 0 || this.#heldEvents.length > 0;
+  }
+
+  /**
+   * Opens a transport and, once open, tells the engine (which emits CONNECT). `onOpen` runs first (the client
+   * calls `onSocketOpen` there). Rejects with the transport's `ConnectionError`.
+   */
+  async open(
+    options: Omit<TransportOptions, 'handlers'>,
+    onOpen: (transport: Transport) => void,
+  ): Promise<void> {
+    const session = this.#requireSession();
+    const transport: Transport = await openTransport({
+      ...options,
+      handlers: {
+        onData: (chunk) => this.#onData(chunk),
+        onClose: (error) => {
+          if (transport === this.#transport) this.#onClose(error);
+        },
+        onDrain: () => this.#onDrain(),
+      },
+    });
+    this.#transport = transport;
+    this.#closeReason = undefined;
+    this.#readPaused = false;
+    onOpen(transport);
+    session.connectionOpened(this.now());
+    this.pump();
+  }
+
+  /** Resolves when the current transport has closed (at once when there is none). */
+  whenClosed(): Promise<void> {
+    if (this.#transport === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#closedWaiters.push(resolve));
+  }
+
+  /** Closes the transport gracefully (pending bytes are flushed first). */
+  closeTransport(): void {
+    if (this.#transport === undefined) return;
+    this.flushWrites();
+    this.#transport.close();
+  }
+
+  /** Closes the transport at once. */
+  destroyTransport(error?: ConnectionError): void {
+    this.#transport?.destroy(error);
+  }
+
+  /** Runs a user command on the engine, then processes its output. */
+  run<T>(command: (session: SessionEngine, now: number) => T): T {
+    const result = command(this.#requireSession(), this.now());
+    this.pump();
+    return result;
+  }
+
+  /** Ticks the engine if its deadline has passed (Paho's `loop_misc()`). */
+  tickIfDue(): void {
+    const session = this.#session;
+    if (session === undefined) return;
+    const deadline = session.nextDeadline();
+    const now = this.now();
+    if (deadline !== undefined && deadline <= now) {
+      session.tick(now);
+      this.pump();
+    }
+  }
+
+  /** The engine's next deadline, if any. */
+  nextDeadline(): number | undefined {
+    return this.#session?.nextDeadline();
+  }
+
+  /**
+   * Feeds buffered input to the engine and hands over held events (manual and external loops). With `tick`,
+   * also ticks the engine when its deadline has passed.
+   */
+  processHeld(tick = true): void {
+    const input = this.#heldInput;
+    this.#heldInput = [];
+    this.#heldInputBytes = 0;
+    const session = this.#session;
+    if (session !== undefined) {
+      for (const chunk of input) session.receive(chunk, this.now());
+      if (input.length > 0) this.pump();
+    }
+    if (tick) this.tickIfDue();
+    const events = this.#heldEvents;
+    this.#heldEvents = [];
+    for (const event of events) this.#sink.handle(event);
+    if (this.#readPaused && this.#transport !== undefined && !this.#transport.writableNeedDrain) {
+      this.#readPaused = false;
+      this.#transport.resume();
+    }
+    this.#rearm();
+  }
+
+  /** Resolves when input arrives, the deadline passes, or after `timeoutMs` (manual `loop()`). */
+  waitForInput(timeoutMs: number): Promise<void> {
+    if (this.hasHeldWork) return Promise.resolve();
+    const deadline = this.nextDeadline();
+    const untilDeadline = deadline === undefined ? timeoutMs : Math.max(0, deadline - this.now());
+    const waitMs = Math.min(timeoutMs, untilDeadline);
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      const waiter = (): void => done();
+      this.#inputWaiter = waiter;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Writes every waiting byte now, as one batch. */
+  flushWrites(): void {
+    if (this.#outbox.length === 0) return;
+    const chunks = this.#outbox;
+    this.#outbox = [];
+    const transport = this.#transport;
+    if (transport !== undefined && transport.isOpen) {
+      const writable = transport.write(chunks);
+      if (!writable && !this.#readPaused) {
+        // Back-pressure: stop reading (and so acknowledging) until the socket drains.
+        this.#readPaused = true;
+        transport.pause();
+      }
+    }
+    if (this.#holdWrites) this.#sink.writesFlushed();
+  }
+
+  /** Stops the timer; the driver stays usable. */
+  stop(): void {
+    this.#clearTimer();
+    this.#inputWaiter?.();
+  }
+
+  /** Processes the engine's output until there is none (see the module comment). Re-entrant calls return. */
+  pump(): void {
+    const session = this.#session;
+    if (session === undefined || this.#pumping || this.#storeBusy) return;
+    this.#pumping = true;
+    try {
+      for (;;) {
+        const output = session.takeOutput();
+        if (output.storeOps.length === 0 && output.data.length === 0 && output.events.length === 0) break;
+        const applied = this.#applyStore(output.storeOps);
+        if (applied === false) break;
+        if (isPromise(applied)) {
+          this.#storeBusy = true;
+          applied.then(
+            () => {
+              this.#storeBusy = false;
+              this.#emit(output);
+              this.pump();
+            },
+            (error: unknown) => {
+              this.#storeBusy = false;
+              this.#storeFailure(error);
+            },
+          );
+          break;
+        }
+        this.#emit(output);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    this.#rearm();
+  }
+
+  #applyStore(ops: StoreOp[]): void | Promise<void> | false {
+    if (ops.length === 0) return undefined;
+    try {
+      const result = this.#store.apply(this.#storeKey, ops);
+      return isPromise(result) ? result.then(() => undefined) : undefined;
+    } catch (error) {
+      this.#storeFailure(error);
+      return false;
+    }
+  }
+
+  #storeFailure(error: unknown): void {
+    this.#sink.storeFailed(error);
+    this.destroyTransport(
+      new ConnectionError('the session store failed; connection closed', { cause: error }),
+    );
+  }
+
+  #emit(output: SessionOutput): void {
+    if (output.data.length > 0) this.#queueWrite(output.data);
+    for (const event of output.events) {
+      if (event.type === 'close') {
+        this.#closeReason = {
+          reasonCode: event.reasonCode,
+          properties: event.properties,
+          fromServer: event.fromServer,
+          error: event.error,
+        };
+        this.closeTransport();
+      } else {
+        this.#deliver(event);
+      }
+    }
+  }
+
+  #deliver(event: DriverEvent): void {
+    if (this.#live) this.#sink.handle(event);
+    else this.#heldEvents.push(event);
+  }
+
+  #queueWrite(chunks: Uint8Array[]): void {
+    const wasEmpty = this.#outbox.length === 0;
+    for (const chunk of chunks) this.#outbox.push(chunk);
+    if (this.#holdWrites) {
+      if (wasEmpty) this.#sink.writesPending();
+      return;
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        if (!this.#holdWrites) this.flushWrites();
+      });
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
+    const session = this.#session;
+    if (session === undefined) return;
+    if (this.#live) {
+      session.receive(chunk, this.now());
+      this.pump();
+      return;
+    }
+    this.#heldInput.push(chunk);
+    this.#heldInputBytes += chunk.length;
+    if (this.#heldInputBytes > HELD_INPUT_LIMIT && !this.#readPaused) {
+      this.#readPaused = true;
+      this.#transport?.pause();
+    }
+    this.#wakeWaiter();
+  }
+
+  #onClose(error: ConnectionError | undefined): void {
+    this.#transport = undefined;
+    this.#outbox = [];
+    this.#clearTimer();
+    const session = this.#session;
+    // Bytes that arrived before the close are fed first, so the engine sees them in order.
+    const input = this.#heldInput;
+    this.#heldInput = [];
+    this.#heldInputBytes = 0;
+    if (session !== undefined) {
+      for (const chunk of input) session.receive(chunk, this.now());
+      session.connectionClosed(this.now());
+      this.pump();
+    }
+    const reason: CloseReason = this.#closeReason ?? {
+      reasonCode: UNSPECIFIED_ERROR,
+      properties: {},
+      fromServer: false,
+      error,
+    };
+    if (reason.error === undefined && error !== undefined) reason.error = error;
+    this.#closeReason = undefined;
+    this.#deliver({ type: 'transport-closed', reason });
+    this.#wakeWaiter();
+    const waiters = this.#closedWaiters;
+    this.#closedWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #onDrain(): void {
+    if (this.#readPaused && this.#heldInputBytes <= HELD_INPUT_LIMIT) {
+      this.#readPaused = false;
+      this.#transport?.resume();
+    }
+  }
+
+  #wakeWaiter(): void {
+    const waiter = this.#inputWaiter;
+    this.#inputWaiter = undefined;
+    waiter?.();
+  }
+
+  #rearm(): void {
+    if (!this.#live || this.#session === undefined) {
+      this.#clearTimer();
+      return;
+    }
+    const deadline = this.#session.nextDeadline();
+    if (deadline === this.#timerDeadline) return;
+    this.#clearTimer();
+    if (deadline === undefined) return;
+    this.#timerDeadline = deadline;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerDeadline = undefined;
+        // Read pending socket data first, so a slow callback cannot cause a false keepalive timeout.
+        setImmediate(() => {
+          if (!this.#live) return;
+          this.tickIfDue();
+          this.#rearm();
+        });
+      },
+      Math.max(0, deadline - this.now()),
+    );
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDeadline = undefined;
+  }
+
+  #requireSession(): SessionEngine {
+    if (this.#session === undefined) throw new Error('EngineDriver: no session engine installed');
+    return this.#session;
+  }
+}

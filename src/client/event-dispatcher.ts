@@ -1,0 +1,317 @@
+/**
+ * `EventDispatcher`: turns the engine's events into Paho's VERSION2 callbacks, with Paho's objects
+ * (`ReasonCode`, `Properties`, `MQTTMessage`, flags), settles `MQTTMessageInfo` handles, runs per-filter message
+ * callbacks and `messages()` iterators, and logs. A callback that throws (or whose Promise rejects) is logged at
+ * `MQTT_LOG_ERR` and never reaches the client's loop.
+ */
+import { PacketType, type Properties as PacketProperties, type QoS } from '../packet/types.js';
+import { MQTTErrorCode } from '../session/error-code.js';
+import { SubscriptionTrie } from '../topic/trie.js';
+import { topicMatchesSub } from '../topic/match.js';
+import { ConnectionError } from '../transport/errors.js';
+import type { OnMessage } from './callbacks.js';
+import type { Client } from './client.js';
+import type { CloseReason, DriverEvent } from './engine-driver.js';
+import { LogLevel, MQTTProtocolVersion } from './enums.js';
+import { ConnectionRefusedError } from './errors.js';
+import { ConnectFlags, DisconnectFlags } from './flags.js';
+import { describeError, logLevelOf, writeToLogger, type Logger } from './logging.js';
+import { MessageIterator } from './message-iterator.js';
+import type { MQTTMessageInfo } from './message-info.js';
+import { MQTTMessage } from './mqtt-message.js';
+import { Properties } from './properties.js';
+import { ReasonCode } from './reason-code.js';
+
+/** What `connectAndWait()` resolves with: `onConnect`'s arguments. */
+export interface ConnectResult {
+  flags: ConnectFlags;
+  reasonCode: ReasonCode;
+  properties: Properties;
+}
+
+/** What the dispatcher needs from the client besides its callbacks. */
+export interface DispatcherContext<U> {
+  userdata(): U;
+  logger(): Logger | undefined;
+  protocol(): MQTTProtocolVersion;
+  manualAck(): boolean;
+  describeBroker(): string;
+  /** Acknowledges an incoming message to the engine (auto-ack mode). */
+  ack(mid: number, qos: QoS): void;
+  /** A CONNACK with a success code was dispatched. */
+  connected(): void;
+  /** `onDisconnect` was dispatched for a closed transport. */
+  closed(reason: CloseReason): void;
+}
+
+const noop = (): void => undefined;
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export class EventDispatcher<U> {
+  readonly #client: Client<U>;
+  readonly #context: DispatcherContext<U>;
+  readonly #infos = new Map<number, { info: MQTTMessageInfo; qos: QoS }[]>();
+  #messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
+  readonly #iterators = new Set<MessageIterator>();
+  #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
+  #lastSocket: unknown;
+
+  constructor(client: Client<U>, context: DispatcherContext<U>) {
+    this.#client = client;
+    this.#context = context;
+  }
+
+  /** The socket passed to the socket callbacks. */
+  set socket(socket: unknown) {
+    this.#lastSocket = socket;
+  }
+
+  get socket(): unknown {
+    return this.#lastSocket;
+  }
+
+  /** Tracks `info` until its message completes or is dropped. */
+  trackPublish(info: MQTTMessageInfo, qos: QoS): void {
+    const pending = this.#infos.get(info.mid);
+    if (pending === undefined) this.#infos.set(info.mid, [{ info, qos }]);
+    else pending.push({ info, qos });
+  }
+
+  addMessageCallback(filter: string, callback: OnMessage<U>): void {
+    this.#messageCallbacks.set(filter, callback);
+  }
+
+  removeMessageCallback(filter: string): void {
+    this.#messageCallbacks.delete(filter);
+  }
+
+  /** A new `messages()` iterator. */
+  messages(limit: number, filter: string | undefined): MessageIterator {
+    const iterator = new MessageIterator({
+      limit,
+      filter: filter === undefined ? undefined : (topic) => topicMatchesSub(filter, topic),
+      onDrop: (message) =>
+        this.log(LogLevel.MQTT_LOG_WARNING, `messages() consumer too slow: dropped ${message.toString()}`),
+      onEnd: (ended) => this.#iterators.delete(ended),
+    });
+    this.#iterators.add(iterator);
+    return iterator;
+  }
+
+  /** Ends every `messages()` iterator (on `disconnect()`). */
+  endIterators(): void {
+    for (const iterator of [...this.#iterators]) iterator.end();
+  }
+
+  /** A Promise for the next CONNACK (see `connectAndWait()`). */
+  nextConnack(): Promise<ConnectResult> {
+    const connack = new Promise<ConnectResult>((resolve, reject) =>
+      this.#connackWaiters.push({ resolve, reject }),
+    );
+    connack.catch(noop);
+    return connack;
+  }
+
+  /** Rejects the `nextConnack()` Promises: the attempt failed before a CONNACK. */
+  connectFailed(error: unknown): void {
+    this.#settleConnack(undefined, error);
+  }
+
+  /** Forgets per-filter callbacks and pending publishes (`reinitialise()`). */
+  reset(): void {
+    this.#infos.clear();
+    this.#messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
+  }
+
+  /** Dispatches one event from the engine driver. */
+  handle(event: DriverEvent): void {
+    const client = this.#client;
+    switch (event.type) {
+      case 'connack':
+        this.#onConnack(event.reasonCode, event.sessionPresent, event.properties);
+        break;
+      case 'message':
+        this.#onMessage(new MQTTMessage(event.packet, performance.now()));
+        break;
+      case 'published':
+        this.#onPublished(event.mid, event.reasonCode, event.properties);
+        break;
+      case 'dropped':
+        this.#takeInfo(event.mid)?.info.settleDropped(event.rc);
+        this.log(LogLevel.MQTT_LOG_WARNING, `Message ${event.mid} dropped from the queue (rc=${event.rc})`);
+        break;
+      case 'subscribed': {
+        const codes = event.reasonCodes.map((code) => new ReasonCode(PacketType.SUBACK, code));
+        const properties = Properties.fromPacket(PacketType.SUBACK, event.properties);
+        this.invoke('onSubscribe', () =>
+          client.onSubscribe?.(client, this.#userdata, event.mid, codes, properties),
+        );
+        break;
+      }
+      case 'unsubscribed': {
+        const codes = event.reasonCodes.map((code) => new ReasonCode(PacketType.UNSUBACK, code));
+        const properties = Properties.fromPacket(PacketType.UNSUBACK, event.properties);
+        this.invoke('onUnsubscribe', () =>
+          client.onUnsubscribe?.(client, this.#userdata, event.mid, codes, properties),
+        );
+        break;
+      }
+      case 'auth':
+        this.log(
+          LogLevel.MQTT_LOG_WARNING,
+          `AUTH received (reason ${event.reasonCode}); not handled by the client`,
+        );
+        break;
+      case 'log':
+        this.log(logLevelOf(event.level), event.message);
+        break;
+      case 'transport-closed':
+        this.#onTransportClosed(event.reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Runs a user callback; an exception (or a rejected Promise) is logged and never propagates. */
+  invoke(label: string, call: () => unknown): void {
+    try {
+      const result = call();
+      if (isPromise(result)) result.then(noop, (error: unknown) => this.#callbackFailed(label, error));
+    } catch (error) {
+      this.#callbackFailed(label, error);
+    }
+  }
+
+  /** Sends a log line to `onLog` and to the logger, if any; neither may break the client. */
+  log(level: LogLevel, message: string): void {
+    const client = this.#client;
+    const onLog = client.onLog;
+    if (onLog !== undefined) {
+      try {
+        const result = onLog(client, this.#userdata, level, message);
+        if (isPromise(result)) result.then(noop, noop);
+      } catch {
+        // Paho swallows exceptions from on_log; reporting them through the log would recurse.
+      }
+    }
+    const logger = this.#context.logger();
+    if (logger !== undefined) {
+      try {
+        writeToLogger(logger, level, message);
+      } catch {
+        // A failing logger must not break the client.
+      }
+    }
+  }
+
+  get #userdata(): U {
+    return this.#context.userdata();
+  }
+
+  #callbackFailed(label: string, error: unknown): void {
+    this.log(LogLevel.MQTT_LOG_ERR, `Caught exception in ${label}: ${describeError(error)}`);
+  }
+
+  #onConnack(code: number, sessionPresent: boolean, properties: PacketProperties): void {
+    const client = this.#client;
+    const reasonCode =
+      this.#context.protocol() !== MQTTProtocolVersion.MQTTv5 && code <= 5
+        ? ReasonCode.fromConnackReturnCode(code)
+        : new ReasonCode(PacketType.CONNACK, code);
+    if (reasonCode.isFailure) {
+      this.log(LogLevel.MQTT_LOG_WARNING, `Connection refused by the broker: ${reasonCode.getName()}`);
+    } else {
+      this.#context.connected();
+      this.log(
+        LogLevel.MQTT_LOG_INFO,
+        `Connected to ${this.#context.describeBroker()} (session present: ${sessionPresent})`,
+      );
+    }
+    const flags = new ConnectFlags(sessionPresent);
+    const connackProperties = Properties.fromPacket(PacketType.CONNACK, properties);
+    this.invoke('onConnect', () =>
+      client.onConnect?.(client, this.#userdata, flags, reasonCode, connackProperties),
+    );
+    this.#settleConnack({ flags, reasonCode, properties: connackProperties }, undefined);
+  }
+
+  #settleConnack(result: ConnectResult | undefined, error: unknown): void {
+    const waiters = this.#connackWaiters;
+    this.#connackWaiters = [];
+    for (const waiter of waiters) {
+      if (result === undefined) waiter.reject(error);
+      else if (result.reasonCode.isFailure) waiter.reject(new ConnectionRefusedError(result.reasonCode));
+      else waiter.resolve(result);
+    }
+  }
+
+  #onMessage(message: MQTTMessage): void {
+    const client = this.#client;
+    const callbacks = this.#messageCallbacks.match(message.topic);
+    if (callbacks.length > 0) {
+      for (const callback of callbacks) {
+        this.invoke(`the message callback for "${message.topic}"`, () =>
+          callback(client, this.#userdata, message),
+        );
+      }
+    } else {
+      this.invoke('onMessage', () => client.onMessage?.(client, this.#userdata, message));
+    }
+    for (const iterator of this.#iterators) iterator.push(message);
+    // Paho acknowledges after the callback returns, even when it threw (the error is logged).
+    if (!this.#context.manualAck() && message.qos > 0) this.#context.ack(message.mid, message.qos);
+  }
+
+  #onPublished(mid: number, code: number, properties: PacketProperties): void {
+    const client = this.#client;
+    const entry = this.#takeInfo(mid);
+    const packetType =
+      entry?.qos === 2 ? (code >= 0x80 ? PacketType.PUBREC : PacketType.PUBCOMP) : PacketType.PUBACK;
+    const reasonCode = new ReasonCode(packetType, code);
+    const ackProperties = Properties.fromPacket(packetType, properties);
+    entry?.info.settleAcknowledged(reasonCode, ackProperties);
+    if (reasonCode.isFailure) {
+      this.log(LogLevel.MQTT_LOG_WARNING, `The broker refused message ${mid}: ${reasonCode.getName()}`);
+    }
+    this.invoke('onPublish', () =>
+      client.onPublish?.(client, this.#userdata, mid, reasonCode, ackProperties),
+    );
+  }
+
+  #takeInfo(mid: number): { info: MQTTMessageInfo; qos: QoS } | undefined {
+    const pending = this.#infos.get(mid);
+    const entry = pending?.shift();
+    if (pending !== undefined && pending.length === 0) this.#infos.delete(mid);
+    return entry;
+  }
+
+  #onTransportClosed(reason: CloseReason): void {
+    const client = this.#client;
+    const socket = this.#lastSocket;
+    this.invoke('onSocketClose', () => client.onSocketClose?.(client, this.#userdata, socket));
+    const reasonCode = new ReasonCode(PacketType.DISCONNECT, reason.reasonCode);
+    const level = reason.reasonCode === 0 ? LogLevel.MQTT_LOG_INFO : LogLevel.MQTT_LOG_WARNING;
+    const cause = reason.error === undefined ? '' : `: ${reason.error.message}`;
+    const by = reason.fromServer ? ', sent by the broker' : '';
+    this.log(level, `Disconnected (${reasonCode.getName()}${by})${cause}`);
+    const flags = new DisconnectFlags(reason.fromServer);
+    const properties = Properties.fromPacket(PacketType.DISCONNECT, reason.properties);
+    this.invoke('onDisconnect', () =>
+      client.onDisconnect?.(client, this.#userdata, flags, reasonCode, properties),
+    );
+    this.#settleConnack(undefined, new ConnectionError(`the connection closed before CONNACK${cause}`));
+    this.#context.closed(reason);
+  }
+
+  /** Fails the pending publish handles of QoS 0 messages lost with a connection (none are tracked by id). */
+  dropAll(rc: MQTTErrorCode): void {
+    for (const [, entries] of this.#infos) for (const entry of entries) entry.info.settleDropped(rc);
+    this.#infos.clear();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `MQTTMessageInfo`: the handle `publish()` returns, as Paho's class, with what Paho lacks: the broker's reason
+ * code, and a `waitForPublish()` Promise that rejects on a negative acknowledgement instead of reporting success.
+ */
+import { MQTTErrorCode, errorString } from '../session/error-code.js';
+import { PublishError, TimeoutError } from './errors.js';
+import { Properties, PacketTypes } from './properties.js';
+import type { ReasonCode } from './reason-code.js';
+
+type Waiter = { resolve: () => void; reject: (error: PublishError) => void };
+
+export class MQTTMessageInfo {
+  /** The message id: the packet identifier for QoS 1/2, a counter value for QoS 0. */
+  readonly mid: number;
+  /**
+   * The client's return code: `MQTT_ERR_SUCCESS` when accepted, `MQTT_ERR_QUEUE_SIZE` when the queue was full,
+   * `MQTT_ERR_PAYLOAD_SIZE` when too large for the broker; it changes if the message is later dropped.
+   */
+  rc: MQTTErrorCode;
+  /** The broker's reason code once acknowledged (a made-up Success for QoS 0, as Paho). */
+  reasonCode: ReasonCode | undefined;
+  /** The acknowledgement's properties (MQTT 5), once acknowledged. */
+  properties: Properties = new Properties(PacketTypes.PUBACK);
+  #published = false;
+  #failure: PublishError | undefined;
+  #waiters: Waiter[] = [];
+
+  constructor(mid: number, rc: MQTTErrorCode) {
+    this.mid = mid;
+    this.rc = rc;
+    if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#rcError(rc);
+  }
+
+  /**
+   * True once the message is published: QoS 0 written, QoS 1 PUBACKed, QoS 2 PUBCOMPed, each with a success
+   * code. False while in progress.
+   * @throws PublishError when the publish failed (queue full, dropped, refused by the broker), as Paho raises.
+   */
+  isPublished(): boolean {
+    if (this.#failure !== undefined) throw this.#failure;
+    return this.#published;
+  }
+
+  /**
+   * Resolves once the message is published (see `isPublished()`). Rejects with a `PublishError` carrying the
+   * broker's `reasonCode` on a negative acknowledgement, or `rc` when the client did not accept or dropped it
+   * (`MQTT_ERR_QUEUE_SIZE`...), and with a `TimeoutError` after `timeoutMs` when given. Needs a running loop
+   * (`loopStart`, `loopForever`, or calls to `loop()`) to make progress.
+   */
+  waitForPublish(timeoutMs?: number): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#published) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter: Waiter = {
+        resolve: () => {
+          if (timer !== undefined) clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          if (timer !== undefined) clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.#waiters.push(waiter);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          reject(new TimeoutError(`message ${this.mid} was not published within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /** Paho 1.x code unpacks the result as `(rc, mid)`. */
+  *[Symbol.iterator](): Iterator<number> {
+    yield this.rc;
+    yield this.mid;
+  }
+
+  /** @internal The client records the acknowledgement (or QoS 0 write). */
+  settleAcknowledged(reasonCode: ReasonCode, properties: Properties): void {
+    if (this.#published || this.#failure !== undefined) return;
+    this.reasonCode = reasonCode;
+    this.properties = properties;
+    if (reasonCode.isFailure) {
+      this.#failure = new PublishError(`the broker refused message ${this.mid}: ${reasonCode.getName()}`, {
+        mid: this.mid,
+        reasonCode,
+      });
+      for (const waiter of this.#waiters) waiter.reject(this.#failure);
+    } else {
+      this.#published = true;
+      for (const waiter of this.#waiters) waiter.resolve();
+    }
+    this.#waiters = [];
+  }
+
+  /** @internal The client records that the message was dropped without being published. */
+  settleDropped(rc: MQTTErrorCode): void {
+    if (this.#published || this.#failure !== undefined) return;
+    this.rc = rc;
+    this.#failure = this.#rcError(rc);
+    for (const waiter of this.#waiters) waiter.reject(this.#failure);
+    this.#waiters = [];
+  }
+
+  #rcError(rc: MQTTErrorCode): PublishError {
+    return new PublishError(`message ${this.mid} was not published: ${errorString(rc)}`, {
+      mid: this.mid,
+      rc,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The byte-stream interface every transport implements (TCP now; TLS, WebSocket and Unix sockets later), and
+ * `openTransport()`, which picks the implementation by name.
+ *
+ * A transport knows nothing about MQTT: it opens, carries bytes both ways, reports back-pressure and closes.
+ * Its events reach the owner through the `TransportHandlers` given at open time, so no byte can arrive before
+ * someone listens.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { ConnectionError } from './errors.js';
+import { openTcpTransport } from './tcp.js';
+
+/** What the owner of a transport is told. Each handler is called from the event loop, never re-entrantly. */
+export interface TransportHandlers {
+  /** Bytes arrived, split anywhere. */
+  onData(chunk: Uint8Array): void;
+  /** The stream closed; called exactly once. `error` says why when it was not a clean close. */
+  onClose(error?: ConnectionError): void;
+  /** The stream's write buffer emptied after `writableNeedDrain` was true. */
+  onDrain(): void;
+}
+
+/** An open byte stream. */
+export interface Transport {
+  /** The transport's name: `tcp`, `tls`, `ws`... */
+  readonly kind: string;
+  /** True while open (from a successful open until close or destroy). */
+  readonly isOpen: boolean;
+  /** True when the stream's write buffer is above its high-water mark: writing more only grows memory. */
+  readonly writableNeedDrain: boolean;
+  /** The underlying object (a `net.Socket` for TCP), for `Client.socket()` and external loops. */
+  readonly raw: unknown;
+  /**
+   * Writes a batch of chunks in order, as one system call where the transport allows it (cork/uncork).
+   * Returns false when the caller should wait for `onDrain` before writing more.
+   */
+  write(chunks: readonly Uint8Array[]): boolean;
+  /** Stops delivering `onData` until `resume()` (back-pressure on the reading side). */
+  pause(): void;
+  resume(): void;
+  /** Closes gracefully: pending writes are flushed first. `onClose` follows. */
+  close(): void;
+  /** Closes now, dropping pending writes. `onClose` follows with `error` when given. */
+  destroy(error?: ConnectionError): void;
+}
+
+/** The transports `openTransport()` knows. */
+export type TransportKind = 'tcp';
+
+export interface TransportOptions {
+  kind: TransportKind;
+  host: string;
+  port: number;
+  /** Milliseconds allowed to open the stream (DNS, TCP handshake...); 0 waits forever. */
+  connectTimeoutMs: number;
+  /** Local address to bind to (Paho's `bind_address`); empty for any. */
+  bindAddress?: string;
+  /** Local port to bind to (Paho's `bind_port`); 0 for any. */
+  bindPort?: number;
+  handlers: TransportHandlers;
+}
+
+/**
+ * Opens a transport. Resolves once the stream is open; rejects with a `ConnectionError` (refused, unreachable,
+ * DNS failure) or a `ConnectTimeoutError` (not open within `connectTimeoutMs`).
+ */
+export function openTransport(options: TransportOptions): Promise<Transport> {
+  switch (options.kind) {
+    case 'tcp':
+      return openTcpTransport(options);
+    default:
+      return Promise.reject(
+        new InvalidArgumentError(
+          `unknown transport ${String(options.kind)}: the transports available are "tcp"`,
+        ),
+      );
+  }
+}
