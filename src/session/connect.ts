@@ -5,6 +5,7 @@
  * Maximum for incoming aliases, Maximum Packet Size), and nothing equal to the specification's default.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { encode } from '../packet/encode.js';
 import { validateTopicName } from '../topic/validate.js';
 import type { ConnackPacket, ConnectPacket, Properties } from '../packet/types.js';
 import type { SessionOptions } from './types.js';
@@ -77,6 +78,10 @@ export function validateOptions(o: SessionOptions): void {
   }
   if (p?.maximumPacketSize !== undefined && !isInt(p.maximumPacketSize, 1, MAX_UINT32)) {
     throw new InvalidArgumentError(`maximumPacketSize must be 1..4294967295, got ${p.maximumPacketSize}`);
+  }
+  if (o.will !== undefined || o.connectProperties !== undefined || o.username !== undefined) {
+    // A trial encode: a property or string the codec refuses throws now, at construction, not on connect.
+    encode(buildConnect(o, o.clientId, o.cleanStart === true), o.protocolVersion);
   }
 }
 

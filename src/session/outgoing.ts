@@ -34,6 +34,7 @@ import type { OutgoingMessage, PublishTicket } from './types.js';
 
 const PUBLISH = 3;
 const PUBREL = 6;
+const UNSPECIFIED_ERROR = 0x80;
 const PACKET_ID_NOT_FOUND = 0x92;
 const PACKET_TOO_LARGE = 0x95;
 const RETAIN_NOT_SUPPORTED = 0x9a;
@@ -149,9 +150,9 @@ export class Outgoing {
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
-      const mid = this.ids.transient();
       const bytes = this.encodePublish(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+      const mid = this.ids.transient();
       this.out.write(bytes);
       this.out.event({ type: 'published', mid, reasonCode: 0, properties: NO_PROPERTIES });
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
@@ -159,14 +160,16 @@ export class Outgoing {
 
     if (this.ids.size >= 65535) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
     if (!sendNow) {
-      // Refuse what could never be sent to the broker we know, before it takes a place in the queue.
-      if (this.out.maxPacketSize !== Infinity) {
+      if (msg.properties !== undefined || this.out.maxPacketSize !== Infinity) {
+        // A trial encode: properties the codec refuses throw InvalidArgumentError now, before any state change,
+        // rather than when the queue drains; and a message too large for the broker we know is refused now.
         const size = this.out.encode(this.packet(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties)).length;
         if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       }
       if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
     }
-    const mid = this.ids.allocate();
+    // The id is taken only once the message is accepted: a throw or a refusal below leaves the counter alone.
+    const mid = this.ids.peek();
     const e: OutEntry = {
       seq: this.nextSeq,
       mid,
@@ -181,11 +184,9 @@ export class Outgoing {
     };
     if (sendNow) {
       // QoS 1/2 sent at once: the store learns it as 'sent' (one op), in the same output as its bytes.
-      const bytes = this.encodeEntry(e, false);
-      if (bytes === undefined) {
-        this.ids.release(mid);
-        return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
-      }
+      const bytes = this.encodeEntry(e, false); // throws for invalid properties: nothing happened
+      if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+      this.ids.commit(mid, true);
       this.nextSeq++;
       e.state = 'sent';
       e.onWire = true;
@@ -195,6 +196,7 @@ export class Outgoing {
       this.out.write(bytes);
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
+    this.ids.commit(mid, true);
     this.nextSeq++;
     if (qos > 0) {
       this.records.set(mid, e);
@@ -440,7 +442,14 @@ export class Outgoing {
       if (refusal !== 0) return this.refuse(e, refusal);
     }
     // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0 [MQTT-3.3.1-2].
-    const bytes = this.encodeEntry(e, !first);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = this.encodeEntry(e, !first);
+    } catch (err) {
+      // Only a record from an older store could get here (publish() trial-encodes): never let it block the queue.
+      this.out.log('error', `message ${e.mid} cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
+      return this.refuse(e, UNSPECIFIED_ERROR);
+    }
     if (bytes === undefined) return this.refuse(e, PACKET_TOO_LARGE);
     if (e.qos === 0) {
       e.done = true;
@@ -505,7 +514,13 @@ export class Outgoing {
       props = { ...properties };
       delete props.topicAlias;
     }
-    const bytes = this.out.encode(this.packet(wireTopic, payload, qos, retain, dup, packetId, props));
+    let bytes: Uint8Array;
+    try {
+      bytes = this.out.encode(this.packet(wireTopic, payload, qos, retain, dup, packetId, props));
+    } catch (err) {
+      if (newAlias !== 0) aliases.forget(topic);
+      throw err;
+    }
     if (bytes.length > this.out.maxPacketSize) {
       if (newAlias !== 0) aliases.forget(topic);
       return undefined;

@@ -26,7 +26,7 @@ export class PacketIds {
   /** Reserves and returns the next free id, or 0 when all 65535 are in use. */
   allocate(): number {
     const id = this.peek();
-    if (id !== 0) this.mark(id);
+    if (id !== 0) this.commit(id, true);
     return id;
   }
 
@@ -35,7 +35,23 @@ export class PacketIds {
    * identifier on the wire). The counter still advances, as Paho's does.
    */
   transient(): number {
-    return this.peek();
+    const id = this.peek();
+    if (id !== 0) this.commit(id, false);
+    return id;
+  }
+
+  /** The id `allocate()` would return, without taking it (0 when none is free). */
+  peek(): number {
+    if (this.count >= MAX_ID) return 0;
+    let id = this.next;
+    while (this.used[id] === 1) id = id === MAX_ID ? 1 : id + 1;
+    return id;
+  }
+
+  /** Takes `id` (from `peek()`): the counter continues after it; `reserve` marks it in use. */
+  commit(id: number, reserve: boolean): void {
+    if (reserve) this.mark(id);
+    this.next = id === MAX_ID ? 1 : id + 1;
   }
 
   /** Marks `id` as in use (restoring a stored session). */
@@ -56,13 +72,5 @@ export class PacketIds {
   /** Continues counting after `id` (restored sessions resume after their highest stored id). */
   startAfter(id: number): void {
     this.next = id >= MAX_ID ? 1 : id + 1;
-  }
-
-  private peek(): number {
-    if (this.count >= MAX_ID) return 0;
-    let id = this.next;
-    while (this.used[id] === 1) id = id === MAX_ID ? 1 : id + 1;
-    this.next = id === MAX_ID ? 1 : id + 1;
-    return id;
   }
 }

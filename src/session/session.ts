@@ -133,6 +133,7 @@ export class Session implements SessionEngine {
     this.out.now = now;
     this.out.maxPacketSize = Infinity;
     this.decoder.reset();
+    this.decoder.protocolVersion = this.version; // the decoder adopts the level of any CONNECT it decodes
     this._keepalive = this.opts.keepalive;
     const cs = this.opts.cleanStart;
     // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
@@ -315,7 +316,10 @@ export class Session implements SessionEngine {
     if (ids !== undefined && ids.some((id) => !Number.isInteger(id) || id < 1 || id > 268_435_455)) {
       throw new InvalidArgumentError('a subscription identifier is 1..268435455'); // 3.8.2.1.2
     }
-    const mid = this.subs.subscribe(subscriptions.slice(), this.version === 5 ? properties : undefined);
+    const props = this.version === 5 ? properties : undefined;
+    // A trial encode: what the codec refuses (a bad property) throws now, not when the request is sent.
+    this.out.encode(props === undefined ? { type: 8, packetId: 1, subscriptions } : { type: 8, packetId: 1, subscriptions, properties: props });
+    const mid = this.subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }
@@ -326,7 +330,9 @@ export class Session implements SessionEngine {
       throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // [MQTT-3.10.3-2]
     }
     for (const f of topicFilters) validateTopicFilter(f);
-    const mid = this.subs.unsubscribe(topicFilters.slice(), this.version === 5 ? properties : undefined);
+    const props = this.version === 5 ? properties : undefined;
+    this.out.encode(props === undefined ? { type: 10, packetId: 1, topicFilters } : { type: 10, packetId: 1, topicFilters, properties: props });
+    const mid = this.subs.unsubscribe(topicFilters.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }

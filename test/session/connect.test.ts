@@ -89,6 +89,8 @@ void describe('CONNECT', () => {
     assert.throws(() => new Session(options({ maxInflightMessages: -1 })), InvalidArgumentError);
     assert.throws(() => new Session(options({ connectProperties: { receiveMaximum: 0 } })), InvalidArgumentError);
     assert.throws(() => new Session(options({ will: { topic: 'a/#', payload: bytes(''), qos: 0, retain: false } })));
+    // a property CONNECT cannot carry: refused at construction, not at connect
+    assert.throws(() => new Session(options({ connectProperties: { topicAlias: 1 } })), InvalidArgumentError);
   });
 
   void test("cleanStart 'first-only': clean until the first successful CONNACK, then resume", () => {

@@ -191,6 +191,21 @@ void describe('publish() validation', () => {
     assert.equal(h.publish('a', 'x', 1).mid, 1);
   });
 
+  void test('properties the codec refuses throw at publish(), connected or not, with no state change', () => {
+    const bad = { properties: { sessionExpiryInterval: 5 } }; // not a PUBLISH property
+    const h = new Harness(options({ autoTopicAlias: true }));
+    assert.throws(() => h.publish('t', 'x', 1, bad), InvalidArgumentError);
+    assert.equal(h.take().ops.length, 0);
+    h.connect({ properties: { topicAliasMaximum: 3 } });
+    assert.throws(() => h.publish('t', 'x', 1, bad), InvalidArgumentError);
+    assert.throws(() => h.publish('t', 'x', 0, bad), InvalidArgumentError);
+    const s = h.take();
+    assert.equal(s.ops.length + s.data.length + s.events.length, 0);
+    // no packet id leaked, no alias left behind
+    assert.equal(h.publish('t', 'x', 1).mid, 1);
+    assert.deepEqual(publishes(h.take()).map((p) => [p.topic, p.properties?.topicAlias]), [['t', 1]]);
+  });
+
   void test("payload above the broker's Maximum Packet Size: PAYLOAD_SIZE, nothing queued", () => {
     const h = new Harness();
     h.connect({ properties: { maximumPacketSize: 100 } });

@@ -71,6 +71,10 @@ void describe('subscribe', () => {
     assert.throws(() => h.session.subscribe([{ topicFilter: '$share/g/a', qos: 0, noLocal: true }], undefined, h.now), InvalidArgumentError);
     assert.throws(() => h.session.unsubscribe([], undefined, h.now), InvalidArgumentError);
     assert.throws(() => h.session.unsubscribe(['a/#/b'], undefined, h.now), InvalidTopicError);
+    assert.throws(() => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { topicAlias: 1 }, h.now), InvalidArgumentError);
+    assert.throws(() => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { subscriptionIdentifiers: [0] }, h.now), InvalidArgumentError);
+    assert.equal(h.take().ops.length, 0);
+    assert.equal(h.session.subscribe([{ topicFilter: 'a', qos: 0 }], undefined, h.now), 1);
   });
 
   void test('MQTT 3.1.1: SUBACK 0x80 is a failure, not held', () => {
