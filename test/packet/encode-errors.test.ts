@@ -4,16 +4,15 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { encode, type Packet, type ProtocolVersion } from '../../src/packet/index.js';
 
-const pub = (extra: Partial<Packet & { type: 3 }>): Packet =>
-  ({
-    type: 3,
-    topic: 'a',
-    payload: new Uint8Array(0),
-    qos: 0,
-    retain: false,
-    dup: false,
-    ...extra,
-  });
+const pub = (extra: Partial<Packet & { type: 3 }>): Packet => ({
+  type: 3,
+  topic: 'a',
+  payload: new Uint8Array(0),
+  qos: 0,
+  retain: false,
+  dup: false,
+  ...extra,
+});
 
 const huge = (): Uint8Array => {
   const b = new Uint8Array(0);
