@@ -10,15 +10,15 @@ import { startBroker, type Broker } from '../support/mosquitto.js';
 import { connected, recordingClient, shutdown, subscribed, text, uniqueId, waitUntil, within } from './helpers.js';
 
 let broker: Broker;
-before(async () => {
+void before(async () => {
   broker = await startBroker();
 });
-after(async () => {
+void after(async () => {
   await broker.stop();
 });
 
-describe('loop modes', () => {
-  it('manual loop(): nothing is dispatched until loop() runs, and it returns NO_CONN after disconnect', async () => {
+void describe('loop modes', () => {
+  void it('manual loop(): nothing is dispatched until loop() runs, and it returns NO_CONN after disconnect', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv311);
     await r.client.connect(broker.host, broker.port, 60);
     const [, mid] = r.client.subscribe(`${uniqueId('man')}/x`, 1);
@@ -41,7 +41,7 @@ describe('loop modes', () => {
     assert.equal(await r.client.loop(10), 4); // MQTT_ERR_NO_CONN
   });
 
-  it('loopStart() + connect() opens one connection; mixing with loop() is refused; loopStop() twice', async () => {
+  void it('loopStart() + connect() opens one connection; mixing with loop() is refused; loopStop() twice', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5);
     let opened = 0;
     r.client.onSocketOpen = () => {
@@ -59,7 +59,7 @@ describe('loop modes', () => {
     assert.equal(r.client.loopStop(), 3);
   });
 
-  it('connectAsync() + loopStart() connects from the loop', async () => {
+  void it('connectAsync() + loopStart() connects from the loop', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv311);
     r.client.connectAsync(broker.host, broker.port, 60);
     r.client.loopStart();
@@ -67,7 +67,7 @@ describe('loop modes', () => {
     await shutdown(r);
   });
 
-  it('loopForever() resolves after disconnect() and rejects when the first connection fails', async () => {
+  void it('loopForever() resolves after disconnect() and rejects when the first connection fails', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv311);
     r.client.onConnect = (c) => {
       c.disconnect();
@@ -86,7 +86,7 @@ describe('loop modes', () => {
     assert.throws(() => new Client(CallbackAPIVersion.VERSION2).loopForever(), ClientStateError);
   });
 
-  it('connect() rejects with a ConnectionError (ECONNREFUSED) and never crashes when not awaited', async () => {
+  void it('connect() rejects with a ConnectionError (ECONNREFUSED) and never crashes when not awaited', async () => {
     const client = new Client(CallbackAPIVersion.VERSION2);
     client.connectTimeout = 2;
     const error = await client.connect('127.0.0.1', 1).catch((e: unknown) => e);
@@ -96,7 +96,7 @@ describe('loop modes', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   });
 
-  it('external loop: loopRead/loopWrite/loopMisc with the socket hooks', async () => {
+  void it('external loop: loopRead/loopWrite/loopMisc with the socket hooks', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv311);
     const events: string[] = [];
     r.client.onSocketOpen = () => events.push('open');
@@ -127,8 +127,8 @@ describe('loop modes', () => {
   });
 });
 
-describe('resilience', () => {
-  it('reconnects after the broker restarts, with back-off, and keeps publishing', async () => {
+void describe('resilience', () => {
+  void it('reconnects after the broker restarts, with back-off, and keeps publishing', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5);
     r.client.reconnectDelaySet(0.05, 0.2);
     r.client.onConnect = (c, _u, _f, rc) => {
@@ -146,7 +146,7 @@ describe('resilience', () => {
     await shutdown(r);
   });
 
-  it('a callback that throws is logged at error level and the client goes on', async () => {
+  void it('a callback that throws is logged at error level and the client goes on', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv311);
     let calls = 0;
     r.client.onMessage = (_c, _u, message) => {
@@ -171,7 +171,7 @@ describe('resilience', () => {
     }
   });
 
-  it('manual ack: QoS 1 is acknowledged only by ack(); unacknowledged messages come back on reconnect', async () => {
+  void it('manual ack: QoS 1 is acknowledged only by ack(); unacknowledged messages come back on reconnect', async () => {
     const clientId = uniqueId('mack');
     const r = recordingClient(MQTTProtocolVersion.MQTTv311, { clientId, cleanSession: false, manualAck: true });
     const topic = uniqueId('mackt');

@@ -9,16 +9,16 @@ import { startBroker, type Broker } from '../support/mosquitto.js';
 import { PROTOCOLS, connected, recordingClient, shutdown, subscribed, text, uniqueId, waitUntil } from './helpers.js';
 
 let broker: Broker;
-before(async () => {
+void before(async () => {
   broker = await startBroker({ config: 'sys_interval 1' });
 });
-after(async () => {
+void after(async () => {
   await broker.stop();
 });
 
 for (const { name, version } of PROTOCOLS) {
-  describe(`publish/subscribe on ${name}`, () => {
-    it('delivers at every QoS pair with the lower QoS', async () => {
+  void describe(`publish/subscribe on ${name}`, () => {
+    void it('delivers at every QoS pair with the lower QoS', async () => {
       const sub = recordingClient(version);
       const pub = recordingClient(version);
       await connected(sub, broker.host, broker.port);
@@ -53,7 +53,7 @@ for (const { name, version } of PROTOCOLS) {
       }
     });
 
-    it('receives retained messages on subscribing, flagged retain', async () => {
+    void it('receives retained messages on subscribing, flagged retain', async () => {
       const client = recordingClient(version);
       await connected(client, broker.host, broker.port);
       try {
@@ -69,7 +69,7 @@ for (const { name, version } of PROTOCOLS) {
       }
     });
 
-    it('stops delivering after unsubscribe, and calls onUnsubscribe', async () => {
+    void it('stops delivering after unsubscribe, and calls onUnsubscribe', async () => {
       const client = recordingClient(version);
       let unsubscribedMid = -1;
       let unsubscribeCodes: number[] | undefined;
@@ -98,7 +98,7 @@ for (const { name, version } of PROTOCOLS) {
       }
     });
 
-    it('runs every matching per-filter callback, and onMessage only when none matched', async () => {
+    void it('runs every matching per-filter callback, and onMessage only when none matched', async () => {
       const client = recordingClient(version);
       const seen: string[] = [];
       const base = uniqueId('cb');
@@ -137,7 +137,7 @@ for (const { name, version } of PROTOCOLS) {
       }
     });
 
-    it("runs the seed's example: subscribe to $SYS/# in onConnect, print messages", async () => {
+    void it("runs the seed's example: subscribe to $SYS/# in onConnect, print messages", async () => {
       const client = recordingClient(version);
       const printed: string[] = [];
       client.client.onConnect = (c) => {
