@@ -23,16 +23,16 @@
  * The window (entries on the wire) is min(maxInflightMessages, the broker's Receive Maximum) [MQTT-4.9.0-1], on the
  * first send and on every resend alike (Paho #492).
  */
-import type { Properties, PublishPacket, QoS } from '../packet/types.js';
+import type { Properties, QoS } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
 import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
 import { NO_PROPERTIES, type Output } from './output.js';
 import type { PacketIds } from './packet-ids.js';
+import { PublishEncoder, publishPacket } from './publish-encoder.js';
 import type { OutgoingAliases } from './topic-alias.js';
 import type { OutgoingMessage, PublishTicket } from './types.js';
 
-const PUBLISH = 3;
 const PUBREL = 6;
 const UNSPECIFIED_ERROR = 0x80;
 const PACKET_ID_NOT_FOUND = 0x92;
@@ -96,12 +96,16 @@ export class Outgoing {
   /** A CONNACK was accepted on the current connection and it is not closing. */
   connected = false;
 
+  private readonly encoder: PublishEncoder;
+
   constructor(
     private readonly cfg: OutgoingConfig,
     private readonly ids: PacketIds,
     private readonly out: Output,
     private readonly aliases: OutgoingAliases,
-  ) {}
+  ) {
+    this.encoder = new PublishEncoder(out, aliases, cfg.autoTopicAlias);
+  }
 
   /** Loads a stored session's unfinished messages (any order in, `seq` order kept). */
   restore(records: readonly OutgoingRecord[]): void {
@@ -150,7 +154,7 @@ export class Outgoing {
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
-      const bytes = this.encodePublish(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
+      const bytes = this.encoder.encode(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       const mid = this.ids.transient();
       this.out.write(bytes);
@@ -163,7 +167,7 @@ export class Outgoing {
       if (msg.properties !== undefined || this.out.maxPacketSize !== Infinity) {
         // A trial encode: properties the codec refuses throw InvalidArgumentError now, before any state change,
         // rather than when the queue drains; and a message too large for the broker we know is refused now.
-        const size = this.out.encode(this.packet(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties)).length;
+        const size = this.out.encode(publishPacket(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties)).length;
         if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       }
       if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
@@ -468,78 +472,6 @@ export class Outgoing {
   }
 
   private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | undefined {
-    return this.encodePublish(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
-  }
-
-  /**
-   * Encodes a PUBLISH, with a topic alias when the user set one or `autoTopicAlias` applies; undefined when it
-   * exceeds the broker's Maximum Packet Size [MQTT-3.1.2-24] (then no alias mapping is left behind).
-   */
-  private encodePublish(
-    topic: string,
-    payload: Uint8Array,
-    qos: QoS,
-    retain: boolean,
-    dup: boolean,
-    packetId: number,
-    properties: Properties | undefined,
-  ): Uint8Array | undefined {
-    let wireTopic = topic;
-    let props = properties;
-    let newAlias = 0;
-    const aliases = this.aliases;
-    if (aliases.max > 0) {
-      const userAlias = properties?.topicAlias;
-      if (userAlias !== undefined) {
-        if (userAlias > aliases.max) {
-          // An alias from another connection the broker no longer accepts: send the plain topic.
-          props = { ...properties };
-          delete props.topicAlias;
-        } else if (aliases.topicOf(userAlias) === topic) {
-          wireTopic = '';
-        } else {
-          aliases.record(topic, userAlias);
-        }
-      } else if (this.cfg.autoTopicAlias) {
-        const known = aliases.lookup(topic);
-        if (known !== 0) {
-          wireTopic = '';
-          props = { ...properties, topicAlias: known };
-        } else {
-          newAlias = aliases.assign(topic);
-          if (newAlias !== 0) props = { ...properties, topicAlias: newAlias };
-        }
-      }
-    } else if (properties?.topicAlias !== undefined) {
-      props = { ...properties };
-      delete props.topicAlias;
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = this.out.encode(this.packet(wireTopic, payload, qos, retain, dup, packetId, props));
-    } catch (err) {
-      if (newAlias !== 0) aliases.forget(topic);
-      throw err;
-    }
-    if (bytes.length > this.out.maxPacketSize) {
-      if (newAlias !== 0) aliases.forget(topic);
-      return undefined;
-    }
-    return bytes;
-  }
-
-  private packet(
-    topic: string,
-    payload: Uint8Array,
-    qos: QoS,
-    retain: boolean,
-    dup: boolean,
-    packetId: number,
-    properties: Properties | undefined,
-  ): PublishPacket {
-    const p: PublishPacket = { type: PUBLISH, topic, payload, qos, retain, dup };
-    if (qos !== 0) p.packetId = packetId;
-    if (properties !== undefined) p.properties = properties;
-    return p;
+    return this.encoder.encode(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
   }
 }

@@ -76,6 +76,8 @@ export class Session implements SessionEngine {
   /** A CONNACK accepted a connection at least once (drives 'first-only' and re-subscription on clean starts). */
   private hadConnected = false;
   private connectStartedAt = 0;
+  /** The client id last written with `setIdentity`. */
+  private identityClientId: string | undefined;
 
   constructor(options: SessionOptions, restored?: StoredSession) {
     validateOptions(options);
@@ -444,9 +446,14 @@ export class Session implements SessionEngine {
 
     const firstConnack = !this.hadConnected;
     this.hadConnected = true;
+    if (this.cleanRequested) this.out.op({ kind: 'clear' });
+    const identity = this.opts.identity;
+    if (identity !== undefined && (firstConnack || this.cleanRequested || this.identityClientId !== this._clientId)) {
+      this.identityClientId = this._clientId;
+      this.out.op({ kind: 'setIdentity', identity: { ...identity, clientId: this._clientId } });
+    }
     if (this.cleanRequested) {
       // A new session: discard what the old one held, keep what was never sent (it belongs to the new one).
-      this.out.op({ kind: 'clear' });
       this.outgoing.discardSent();
       this.incoming.clear(false);
       if (!firstConnack && this.opts.resubscribe) {

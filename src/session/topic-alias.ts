@@ -58,12 +58,11 @@ export class OutgoingAliases {
     return this.byTopic.get(topic) ?? 0;
   }
 
-  /** Assigns a new alias to `topic`, or returns 0 when none is free. */
-  assign(topic: string): number {
+  /** The lowest alias not mapped on this connection, or 0 when all are taken (no eviction). */
+  nextFree(): number {
     if (this.byAlias.size >= this.maximum) return 0;
     let alias = 1;
     while (this.byAlias.has(alias)) alias++;
-    this.record(topic, alias);
     return alias;
   }
 
@@ -75,14 +74,6 @@ export class OutgoingAliases {
     if (old !== undefined) this.byAlias.delete(old);
     this.byAlias.set(alias, topic);
     this.byTopic.set(topic, alias);
-  }
-
-  /** Undoes an assignment whose packet was never written. */
-  forget(topic: string): void {
-    const alias = this.byTopic.get(topic);
-    if (alias === undefined) return;
-    this.byTopic.delete(topic);
-    this.byAlias.delete(alias);
   }
 
   /** The topic `alias` stands for on this connection. */

@@ -15,7 +15,7 @@
  */
 import type { Properties, ProtocolVersion, PublishPacket, QoS, Subscription, Will } from '../packet/types.js';
 import type { MqttError } from '../errors.js';
-import type { StoreOp } from '../store/types.js';
+import type { SessionIdentity, StoreOp } from '../store/types.js';
 import type { MQTTErrorCode } from './error-code.js';
 
 export interface SessionOptions {
@@ -57,6 +57,13 @@ export interface SessionOptions {
   topicAliasMaximum: number;
   /** Assign outgoing topic aliases automatically within the broker's Topic Alias Maximum (MQTT 5). */
   autoTopicAlias: boolean;
+  /**
+   * Optional (added by the engine's author): the identity to keep in the store. When set, a successful CONNACK
+   * emits a `setIdentity` op, with `clientId` replaced by the id in use (the broker's Assigned Client Identifier
+   * once adopted), on the first CONNACK, after every `clear` (a clean start wipes the identity too) and whenever
+   * the client id changes.
+   */
+  identity?: SessionIdentity;
 }
 
 /** What the application publishes. */

@@ -111,3 +111,24 @@ void describe('restore', () => {
     assert.equal(r.events.length, 0, 'no second delivery after the restart');
   });
 });
+
+void describe('identity', () => {
+  const identity = { broker: 'mqtt://h:1883', clientId: '', protocolVersion: 5 as const, sessionExpiryInterval: 60 };
+
+  void test('setIdentity with the assigned client id on the first CONNACK, after clear, on id change', () => {
+    const h = new Harness(options({ clientId: '', cleanStart: 'first-only', identity }));
+    h.open();
+    let s = h.connack({ properties: { assignedClientIdentifier: 'a1' } });
+    assert.deepEqual(s.ops.slice(0, 2), [{ kind: 'clear' }, { kind: 'setIdentity', identity: { ...identity, clientId: 'a1' } }]);
+    h.close();
+    h.open();
+    s = h.connack({ sessionPresent: true });
+    assert.equal(s.ops.length, 0);
+  });
+
+  void test('no identity option: no setIdentity', () => {
+    const h = new Harness(options({ cleanStart: true }));
+    h.open();
+    assert.deepEqual(h.connack().ops, [{ kind: 'clear' }]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * PUBLISH encoding for the outgoing flows: topic aliases (automatic, or the user's own) and the broker's Maximum
+ * Packet Size. An alias mapping is recorded only once its packet is known to be written, so a refused or invalid
+ * packet never leaves the broker and us disagreeing about an alias.
+ */
+import type { Properties, PublishPacket, QoS } from '../packet/types.js';
+import type { Output } from './output.js';
+import type { OutgoingAliases } from './topic-alias.js';
+
+const PUBLISH = 3;
+
+export function publishPacket(
+  topic: string,
+  payload: Uint8Array,
+  qos: QoS,
+  retain: boolean,
+  dup: boolean,
+  packetId: number,
+  properties: Properties | undefined,
+): PublishPacket {
+  const p: PublishPacket = { type: PUBLISH, topic, payload, qos, retain, dup };
+  if (qos !== 0) p.packetId = packetId;
+  if (properties !== undefined) p.properties = properties;
+  return p;
+}
+
+function withoutAlias(properties: Properties): Properties | undefined {
+  const { topicAlias: _omit, ...rest } = properties;
+  return Object.keys(rest).length === 0 ? undefined : rest;
+}
+
+export class PublishEncoder {
+  constructor(
+    private readonly out: Output,
+    private readonly aliases: OutgoingAliases,
+    private readonly autoTopicAlias: boolean,
+  ) {}
+
+  /**
+   * The PUBLISH bytes, or undefined when they exceed the broker's Maximum Packet Size, which a client MUST NOT
+   * send [MQTT-3.1.2-24]. Throws InvalidArgumentError for properties the codec refuses.
+   *
+   * Aliases, MQTT 5, when the broker's Topic Alias Maximum allows them on this connection [MQTT-3.3.2-9]:
+   * - the user's Topic Alias: sent with the topic (which sets the mapping), or with an empty topic when this
+   *   connection already maps that alias to that topic; dropped when above the broker's maximum (a message
+   *   stored on an earlier connection);
+   * - automatic (`autoTopicAlias`): the first PUBLISH to a topic carries the topic and a new alias, later ones an
+   *   empty topic and the alias.
+   */
+  encode(
+    topic: string,
+    payload: Uint8Array,
+    qos: QoS,
+    retain: boolean,
+    dup: boolean,
+    packetId: number,
+    properties: Properties | undefined,
+  ): Uint8Array | undefined {
+    let wireTopic = topic;
+    let props = properties;
+    let mapAlias = 0; // a mapping to record once the packet is accepted
+    const aliases = this.aliases;
+    const userAlias = properties?.topicAlias;
+    if (aliases.max > 0) {
+      if (userAlias !== undefined) {
+        if (userAlias > aliases.max) props = withoutAlias(properties as Properties);
+        else if (aliases.topicOf(userAlias) === topic) wireTopic = '';
+        else mapAlias = userAlias;
+      } else if (this.autoTopicAlias) {
+        const known = aliases.lookup(topic);
+        if (known !== 0) {
+          wireTopic = '';
+          props = { ...properties, topicAlias: known };
+        } else {
+          mapAlias = aliases.nextFree();
+          if (mapAlias !== 0) props = { ...properties, topicAlias: mapAlias };
+        }
+      }
+    } else if (userAlias !== undefined) {
+      // No aliases on this connection (MQTT 3.x, or a broker maximum of 0): the plain topic.
+      props = withoutAlias(properties as Properties);
+    }
+    const bytes = this.out.encode(publishPacket(wireTopic, payload, qos, retain, dup, packetId, props));
+    if (bytes.length > this.out.maxPacketSize) return undefined;
+    if (mapAlias !== 0) aliases.record(topic, mapAlias);
+    return bytes;
+  }
+}
