@@ -11,8 +11,11 @@ const textEncoder = new TextEncoder();
 // fatal: invalid UTF-8 (including encoded surrogates, overlong forms) throws; ignoreBOM: U+FEFF is kept.
 const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Below this many bytes the ASCII loop beats `TextDecoder`. */
-const SHORT_STRING = 48;
+/**
+ * Below this many bytes the ASCII loop beats `TextDecoder` (measured on Node 20: about 2x at 4 bytes, even at
+ * 12; from 16 bytes on the native decoder wins, 1.4x at 16 and 2.7x at 46).
+ */
+const SHORT_STRING = 12;
 
 /**
  * The UTF-8 length of `s` in bytes, or -1 if `s` cannot be an MQTT string: it holds U+0000
