@@ -64,7 +64,9 @@ class TcpTransport implements Transport {
 
   close(): void {
     if (!this.#open || this.#socket.writableEnded) return;
-    this.#socket.end();
+    // Once our bytes are handed to the kernel the socket is closed: waiting for the peer's FIN would let a
+    // dead peer (the usual reason to close) hold the connection open.
+    this.#socket.end(() => this.#socket.destroy());
     this.#closeTimer = setTimeout(() => this.#socket.destroy(), GRACEFUL_CLOSE_MS);
     this.#closeTimer.unref();
   }

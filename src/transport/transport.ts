@@ -8,7 +8,10 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { ConnectionError } from './errors.js';
-import { openTcpTransport } from './tcp.js';
+import { platform } from './platform.js';
+import type { ProxyEnvironment, ProxySetting } from './proxy/proxy-config.js';
+import type { TlsOptions } from './tls-options.js';
+import type { WebSocketOptions } from './websocket-options.js';
 
 /** What the owner of a transport is told. Each handler is called from the event loop, never re-entrantly. */
 export interface TransportHandlers {
@@ -44,8 +47,14 @@ export interface Transport {
   destroy(error?: ConnectionError): void;
 }
 
-/** The transports `openTransport()` knows. */
-export type TransportKind = 'tcp';
+/**
+ * The transports `openTransport()` knows: `tcp`, `tls` (MQTT over TLS), `ws` and `wss` (MQTT over WebSocket,
+ * plain and secure), `unix` (a Unix domain socket; `host` is its path). A browser has `ws` and `wss` only.
+ */
+export type TransportKind = 'tcp' | 'tls' | 'ws' | 'wss' | 'unix';
+
+/** Every `TransportKind`, for checks and messages. */
+export const TRANSPORT_KINDS: readonly TransportKind[] = ['tcp', 'tls', 'ws', 'wss', 'unix'];
 
 export interface TransportOptions {
   kind: TransportKind;
@@ -58,20 +67,44 @@ export interface TransportOptions {
   /** Local port to bind to (Paho's `bind_port`); 0 for any. */
   bindPort?: number;
   handlers: TransportHandlers;
+  /** TLS settings for `tls` and `wss` (Node; a browser does its own TLS). Default: verify everything. */
+  tls?: TlsOptions;
+  /** Path and headers for `ws` and `wss`. Default path `/mqtt`. */
+  ws?: WebSocketOptions;
+  /**
+   * A proxy (SOCKS5 or HTTP CONNECT) for `tcp`, `tls`, `ws` and `wss`; `'env'` (the default) uses the one the
+   * environment names (`mqtt_proxy`, `http_proxy`, `https_proxy`, `no_proxy`), `'none'` connects directly.
+   */
+  proxy?: ProxySetting;
+  /** The environment `'env'` reads (default `process.env`). */
+  env?: ProxyEnvironment;
 }
 
 /**
  * Opens a transport. Resolves once the stream is open; rejects with a `ConnectionError` (refused, unreachable,
- * DNS failure) or a `ConnectTimeoutError` (not open within `connectTimeoutMs`).
+ * DNS failure), a `ConnectTimeoutError` (not open within `connectTimeoutMs`), a `TlsError` (certificate or
+ * handshake failure, with its `reason`), a `ProxyError` or a `WebSocketError` (upgrade refused).
  */
 export function openTransport(options: TransportOptions): Promise<Transport> {
+  const available = Object.keys(platform.transports).join('", "');
   switch (options.kind) {
     case 'tcp':
-      return openTcpTransport(options);
+    case 'tls':
+    case 'ws':
+    case 'wss':
+    case 'unix': {
+      const open = platform.transports[options.kind];
+      if (open !== undefined) return open(options);
+      return Promise.reject(
+        new InvalidArgumentError(
+          `transport "${options.kind}" is not available in ${platform.name}: the transports available are "${available}"`,
+        ),
+      );
+    }
     default:
       return Promise.reject(
         new InvalidArgumentError(
-          `unknown transport ${String(options.kind)}: the transports available are "tcp"`,
+          `unknown transport ${String(options.kind)}: the transports available are "${available}"`,
         ),
       );
   }

@@ -1,7 +1,13 @@
 /**
  * Helpers for the client tests: bounded waits, a recording client, and protocol names.
  */
-import { CallbackAPIVersion, Client, MQTTProtocolVersion, type ClientOptions, type MQTTMessage } from '../../src/index.js';
+import {
+  CallbackAPIVersion,
+  Client,
+  MQTTProtocolVersion,
+  type ClientOptions,
+  type MQTTMessage,
+} from '../../src/index.js';
 
 export const PROTOCOLS = [
   { name: 'MQTT 3.1', version: MQTTProtocolVersion.MQTTv31 },
@@ -53,7 +59,10 @@ export interface Recorder {
   logs: { level: number; message: string }[];
 }
 
-export function recordingClient(protocol: MQTTProtocolVersion, options: ClientOptions<unknown> = {}): Recorder {
+export function recordingClient(
+  protocol: MQTTProtocolVersion,
+  options: ClientOptions<unknown> = {},
+): Recorder {
   const client = new Client(CallbackAPIVersion.VERSION2, { protocol, clientId: uniqueId(), ...options });
   const recorder: Recorder = {
     client,
@@ -86,13 +95,21 @@ export function recordingClient(protocol: MQTTProtocolVersion, options: ClientOp
 }
 
 /** Starts the background loop, connects and waits for a successful CONNACK. */
-export async function connected(recorder: Recorder, host: string, port: number, keepalive = 60): Promise<void> {
+export async function connected(
+  recorder: Recorder,
+  host: string,
+  port: number,
+  keepalive = 60,
+): Promise<void> {
   recorder.client.loopStart();
   await within(recorder.client.connectAndWait(host, port, keepalive), 5000, 'CONNACK');
 }
 
 /** Subscribes and waits for the SUBACK. */
-export async function subscribed(recorder: Recorder, ...args: Parameters<Client['subscribe']>): Promise<number[]> {
+export async function subscribed(
+  recorder: Recorder,
+  ...args: Parameters<Client['subscribe']>
+): Promise<number[]> {
   const [, mid] = recorder.client.subscribe(...args);
   await waitUntil(() => recorder.subacks.some((s) => s.mid === mid), 5000, `SUBACK ${mid}`);
   return recorder.subacks.find((s) => s.mid === mid)?.codes ?? [];

@@ -5,9 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CallbackAPIVersion, Client, ClientStateError, ConnectionError, MQTTProtocolVersion } from '../../src/index.js';
+import {
+  CallbackAPIVersion,
+  Client,
+  ClientStateError,
+  ConnectionError,
+  MQTTProtocolVersion,
+} from '../../src/index.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
-import { connected, recordingClient, shutdown, subscribed, text, uniqueId, waitUntil, within } from './helpers.js';
+import {
+  connected,
+  recordingClient,
+  shutdown,
+  subscribed,
+  text,
+  uniqueId,
+  waitUntil,
+  within,
+} from './helpers.js';
 
 let broker: Broker;
 void before(async () => {
@@ -173,7 +188,11 @@ void describe('resilience', () => {
 
   void it('manual ack: QoS 1 is acknowledged only by ack(); unacknowledged messages come back on reconnect', async () => {
     const clientId = uniqueId('mack');
-    const r = recordingClient(MQTTProtocolVersion.MQTTv311, { clientId, cleanSession: false, manualAck: true });
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311, {
+      clientId,
+      cleanSession: false,
+      manualAck: true,
+    });
     const topic = uniqueId('mackt');
     await connected(r, broker.host, broker.port);
     await subscribed(r, topic, 1);

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SubscribeOptions, type MQTTMessage } from '../../src/index.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
-import { PROTOCOLS, connected, recordingClient, shutdown, subscribed, text, uniqueId, waitUntil } from './helpers.js';
+import {
+  PROTOCOLS,
+  connected,
+  recordingClient,
+  shutdown,
+  subscribed,
+  text,
+  uniqueId,
+  waitUntil,
+} from './helpers.js';
 
 let broker: Broker;
 void before(async () => {
@@ -125,7 +134,10 @@ for (const { name, version } of PROTOCOLS) {
         assert.ok(seen.includes(`hash:${base}/room/temp`));
         assert.ok(seen.includes(`hash:${base}/room/humidity`));
         assert.ok(!seen.some((s) => s.startsWith('plus') && s.endsWith('humidity')));
-        assert.deepEqual(client.messages.map((m: MQTTMessage) => m.topic), [`other/${base}`]);
+        assert.deepEqual(
+          client.messages.map((m: MQTTMessage) => m.topic),
+          [`other/${base}`],
+        );
         client.client.messageCallbackRemove(`${base}/#`);
         client.client.messageCallbackRemove('never/added');
         const before = seen.length;

@@ -1,0 +1,154 @@
+/**
+ * Node helpers shared by the transports: open a socket (TCP or Unix) or a TLS session on one, abortable, and
+ * run an opening sequence (proxy, TLS, WebSocket upgrade) under one `connectTimeoutMs` deadline.
+ */
+import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { ConnectionError, ConnectTimeoutError } from './errors.js';
+import { toTlsError } from './tls-errors.js';
+
+/** Thrown inside an opening sequence when its deadline passed; replaced by the `ConnectTimeoutError`. */
+class AbortedError extends Error {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Destroys `socket` and rejects when `signal` aborts; returns a function that stops listening. */
+function onAbort(signal: AbortSignal | undefined, abort: () => void): () => void {
+  if (signal === undefined) return () => undefined;
+  if (signal.aborted) {
+    queueMicrotask(abort);
+    return () => undefined;
+  }
+  signal.addEventListener('abort', abort, { once: true });
+  return () => signal.removeEventListener('abort', abort);
+}
+
+/**
+ * Opens a TCP or Unix socket. Resolves with the connected socket (listeners removed, a no-op error listener
+ * left on it is not: the caller attaches its own); rejects with a `ConnectionError`.
+ */
+export function connectSocket(options: NetConnectOpts, label: string, signal?: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const socket = netConnect(options);
+    const stop = onAbort(signal, () => fail(new AbortedError('aborted')));
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      stop();
+      socket.removeAllListeners();
+      socket.on('error', () => undefined); // a late error on the dying socket must not crash the process
+      socket.destroy();
+      reject(error);
+    }
+    socket.once('error', (err: Error) => {
+      fail(new ConnectionError(`could not connect to ${label}: ${err.message}`, { cause: err }));
+    });
+    socket.once('close', () => fail(new ConnectionError(`connection to ${label} closed while opening`)));
+    socket.once('connect', () => {
+      if (settled) return;
+      settled = true;
+      stop();
+      socket.removeAllListeners();
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * Starts TLS (on a new connection, or on `options.socket` when given) and resolves once the handshake is done
+ * and the certificate checks passed; rejects with a `TlsError` saying why when they did not.
+ */
+export function connectTls(
+  options: ConnectionOptions,
+  label: string,
+  hasClientCertificate: boolean,
+  signal?: AbortSignal,
+): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let socket: TLSSocket;
+    try {
+      socket = tlsConnect(options);
+    } catch (err) {
+      // Invalid options (bad PEM, wrong key passphrase...) throw synchronously.
+      options.socket?.destroy();
+      reject(toTlsError(err, { label, handshakeDone: false, hasClientCertificate }));
+      return;
+    }
+    const stop = onAbort(signal, () => fail(new AbortedError('aborted')));
+    function fail(error: Error): void {
+      if (settled) return;
+      settled = true;
+      stop();
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      reject(error);
+    }
+    socket.once('error', (err: Error) => {
+      fail(toTlsError(err, { label, handshakeDone: false, hasClientCertificate }));
+    });
+    socket.once('close', () =>
+      fail(new ConnectionError(`connection to ${label} closed during the TLS handshake`)),
+    );
+    socket.once('secureConnect', () => {
+      if (settled) return;
+      settled = true;
+      stop();
+      socket.removeAllListeners();
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * Runs an opening sequence under a deadline: after `timeoutMs` (0 = none) the signal given to `task` aborts
+ * (each step destroys its socket) and the result is a `ConnectTimeoutError`. A result that arrives after the
+ * deadline is handed to `discard`.
+ */
+export function withConnectTimeout<T>(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  task: (signal: AbortSignal) => Promise<T>,
+  discard: (value: T) => void,
+): Promise<T> {
+  const controller = new AbortController();
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+            reject(new ConnectTimeoutError(host, port, timeoutMs));
+          }, timeoutMs)
+        : undefined;
+    task(controller.signal).then(
+      (value) => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (timedOut) discard(value);
+        else resolve(value);
+      },
+      (err: unknown) => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (timedOut) return;
+        reject(
+          err instanceof ConnectionError
+            ? err
+            : new ConnectionError(`could not connect to ${host}:${port}: ${messageOf(err)}`, { cause: err }),
+        );
+      },
+    );
+  });
+}
+
+/** Rejects with an abort error when `signal` fires (for steps that do their own I/O on a socket). */
+export function abortable(signal: AbortSignal | undefined, onAborted: () => void): () => void {
+  return onAbort(signal, onAborted);
+}
+
+export { AbortedError };

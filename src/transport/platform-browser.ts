@@ -1,0 +1,12 @@
+/**
+ * The browser's transports: WebSocket and secure WebSocket on the global `WebSocket`, nothing else. The browser
+ * build (`scripts/build-browser.mjs`) puts this module in the place of `platform.ts`.
+ */
+import type { Platform } from './platform.js';
+import { openBrowserWebSocketTransport } from './ws-browser.js';
+
+export const platform: Platform = {
+  name: 'this browser',
+  transports: { ws: openBrowserWebSocketTransport, wss: openBrowserWebSocketTransport },
+  resolveSrv: undefined,
+};
