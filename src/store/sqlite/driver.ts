@@ -54,8 +54,10 @@ function defaultExport(value: unknown): unknown {
 /** This file's location (URL or path), from the V8 call site of this very function. */
 function thisModuleLocation(): string {
   const saved = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+  const savedLimit = Error.stackTraceLimit;
   let file: string | null | undefined;
   try {
+    Error.stackTraceLimit = 1; // a program may have set it to 0
     Error.prepareStackTrace = (_error, sites) => sites;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder);
@@ -63,6 +65,7 @@ function thisModuleLocation(): string {
     // The first call site is this function itself, in this very file.
     file = Array.isArray(sites) ? sites[0]?.getFileName() : undefined;
   } finally {
+    Error.stackTraceLimit = savedLimit;
     if (saved === undefined) Reflect.deleteProperty(Error, 'prepareStackTrace');
     else Object.defineProperty(Error, 'prepareStackTrace', saved);
   }
