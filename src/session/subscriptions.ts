@@ -83,9 +83,14 @@ export class Subscriptions {
     return packetId;
   }
 
-  /** The connection is up: send every request not yet written on it, in the order they were made. */
+  /**
+   * The connection is up: send every request not yet written on it. Re-subscriptions go first (they restore the
+   * state the user's later requests build on: an UNSUBSCRIBE made offline must not be undone by one), then the
+   * user's requests in the order they were made.
+   */
   sendPending(): void {
-    for (const req of this.pending.values()) if (!req.sent) this.send(req);
+    for (const req of this.pending.values()) if (!req.sent && req.internal) this.send(req);
+    for (const req of this.pending.values()) if (!req.sent && !req.internal) this.send(req);
   }
 
   disconnected(): void {

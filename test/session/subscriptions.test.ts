@@ -146,6 +146,17 @@ void describe('re-subscription', () => {
     assert.deepEqual(s.ops.at(-1), { kind: 'deleteSubscription', topicFilter: 'b' });
   });
 
+  void test('an UNSUBSCRIBE made offline is sent after the re-subscription, so it wins', () => {
+    const h = new Harness(options({ resubscribe: true }));
+    subscribed(h);
+    const mid = h.session.unsubscribe(['a'], undefined, h.now);
+    h.open();
+    const s = h.connack({ sessionPresent: false });
+    assert.deepEqual(types(s), [8, 8, 10]);
+    const un = h.feed({ type: 11, packetId: mid, reasonCodes: [0] });
+    assert.deepEqual(un.ops, [{ kind: 'deleteSubscription', topicFilter: 'a' }]);
+  });
+
   void test('session lost without resubscribe: held subscriptions forgotten', () => {
     const h = new Harness(options({ resubscribe: false }));
     subscribed(h);
