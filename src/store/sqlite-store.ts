@@ -90,7 +90,7 @@ export class SqliteStore implements Store {
     const durability = options.durability ?? DEFAULT_DURABILITY;
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     if (typeof path !== 'string' || path === '') throw new StoreError('SqliteStore needs a file path');
-    if (!(durability in SYNCHRONOUS)) {
+    if (!Object.hasOwn(SYNCHRONOUS, durability)) {
       throw new StoreError(`durability ${String(durability)} is not one of 'full', 'normal', 'off'`);
     }
     if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
