@@ -43,6 +43,10 @@ import {
  * encoded with its own `protocolVersion`. Throws InvalidArgumentError for a packet that cannot be sent: a
  * missing or zero packet identifier where one is required, a string over 65,535 bytes or with U+0000, a
  * property not allowed in the packet, a Remaining Length over 268,435,455, ...
+ *
+ * The result of a small packet (up to 4 KiB) is a view into a shared slab, like Node's `Buffer.allocUnsafe`:
+ * use it through its `byteOffset`/`byteLength` (sockets and WebSockets do), never through `.buffer` alone,
+ * and do not transfer its buffer to a worker.
  */
 export function encode(packet: Packet, version: ProtocolVersion): Uint8Array {
   if (version !== 5 && version !== 4 && version !== 3) {
