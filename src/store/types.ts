@@ -69,6 +69,17 @@ export type StoreOp =
   /** Discard the whole session (clean start). */
   | { kind: 'clear' };
 
+/**
+ * Rules every store follows (the shared contract suite in test/store/store-contract.ts checks them):
+ * - A batch with an invalid op applies nothing and throws `StoreError`: `setOutgoingState` for a packet id
+ *   with no stored message, a packet id outside 1..65535, a malformed record, subscription or identity, an
+ *   unknown op kind.
+ * - Deleting something absent does nothing; putting an existing outgoing message or subscription replaces it;
+ *   putting an incoming id twice is harmless.
+ * - After `close()`, every call throws `StoreError`.
+ * - `load()` returns outgoing messages in `seq` order; the order of incoming ids and subscriptions is not part
+ *   of the contract.
+ */
 export interface Store {
   /** Loads the session stored under `key` (an empty one when there is none). */
   load(key: string): StoredSession | Promise<StoredSession>;
