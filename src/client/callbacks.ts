@@ -12,7 +12,8 @@ import type { MQTTMessage } from './mqtt-message.js';
 import type { Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
 
-type Result = void | Promise<void>;
+/** Whatever a callback returns is ignored, except a Promise, whose rejection is logged. */
+type Result = unknown;
 
 /** On CONNACK, success or refusal (check `reasonCode.isFailure`); a refusal is followed by `onDisconnect`. */
 export type OnConnect<U> = (

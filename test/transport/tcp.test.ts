@@ -55,7 +55,6 @@ void describe('tcp transport', () => {
     });
     assert.equal(transport.kind, 'tcp');
     assert.equal(transport.isOpen, true);
-    assert.equal((transport.raw as Socket).noDelay ?? true, true);
     assert.equal(transport.write([Buffer.from('ab'), new Uint8Array([0x63]), Buffer.from('d')]), true);
     const deadline = Date.now() + 2000;
     while (Buffer.concat(handlers.data).toString() !== 'abcd' && Date.now() < deadline) {
