@@ -1,5 +1,5 @@
 /**
- * Keepalive bookkeeping [MQTT-3.1.2-20..24]: the client sends PINGREQ when it has SENT nothing for the keepalive
+ * Keepalive bookkeeping (3.1.2.10, [MQTT-3.1.2-20]; 3.1.1: [MQTT-3.1.2-23]): the client sends PINGREQ when it has SENT nothing for the keepalive
  * interval (any control packet resets the broker's timer, so only our own silence matters), and closes the
  * connection when, after a PINGREQ, no byte at all arrives within the ping timeout. Any received byte counts,
  * including a part of a large packet still arriving (Paho #914), so a slow large download is never mistaken for a

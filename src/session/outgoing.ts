@@ -20,15 +20,16 @@
  * holds, in `seq` order, what waits for the wire on this connection: never-sent messages (QoS 0 offline included)
  * and, after a reconnect, unacknowledged ones to resend. An entry is in `queue` exactly when it is neither finished
  * (`done`) nor on the wire (`onWire`); stale references are skipped lazily, so nothing is spliced out of the middle.
- * The window (entries on the wire) is min(maxInflightMessages, the broker's Receive Maximum) [MQTT-4.9.0-1], on the
+ * The window (entries on the wire) is min(maxInflightMessages, the broker's Receive Maximum) [MQTT-3.3.4-7], on the
  * first send and on every resend alike (Paho #492).
  */
-import type { Properties, QoS } from '../packet/types.js';
+import type { Properties } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
 import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
 import { NO_PROPERTIES, type Output } from './output.js';
 import type { PacketIds } from './packet-ids.js';
+import { SendQueue, type OutEntry } from './send-queue.js';
 import { PublishEncoder, publishPacket } from './publish-encoder.js';
 import type { OutgoingAliases } from './topic-alias.js';
 import type { OutgoingMessage, PublishTicket } from './types.js';
@@ -39,23 +40,6 @@ const PACKET_ID_NOT_FOUND = 0x92;
 const PACKET_TOO_LARGE = 0x95;
 const RETAIN_NOT_SUPPORTED = 0x9a;
 const QOS_NOT_SUPPORTED = 0x9b;
-
-export interface OutEntry {
-  seq: number;
-  /** The packet id (QoS 1/2) or the QoS 0 mid. */
-  mid: number;
-  qos: QoS;
-  topic: string;
-  payload: Uint8Array;
-  retain: boolean;
-  properties: Properties | undefined;
-  /** QoS 0 entries stay 'queued' until written. */
-  state: OutgoingState;
-  /** Written on the current connection: counts in the in-flight window. */
-  onWire: boolean;
-  /** Finished or dropped. */
-  done: boolean;
-}
 
 export interface OutgoingConfig {
   maxInflightMessages: number;
@@ -81,15 +65,9 @@ function record(e: OutEntry, state: OutgoingState): OutgoingRecord {
 
 export class Outgoing {
   readonly records = new Map<number, OutEntry>();
-  private queue: OutEntry[] = [];
-  private head = 0;
-  /** Entries in `queue` that are neither done nor on the wire. */
-  private waiting = 0;
+  private readonly queue = new SendQueue();
   /** Entries on the wire (sent on this connection and not finished). */
   private inflight = 0;
-  /** Never-sent entries ('queued' state, QoS 0 included) and their payload bytes: what the queue limits bound. */
-  private queuedCount = 0;
-  private queuedBytes = 0;
   private nextSeq = 1;
   private window = 0;
   private limits: BrokerLimits = DEFAULT_LIMITS;
@@ -126,7 +104,7 @@ export class Outgoing {
       };
       this.records.set(e.mid, e);
       this.ids.mark(e.mid);
-      this.enqueue(e);
+      this.queue.push(e);
       if (r.seq >= this.nextSeq) this.nextSeq = r.seq + 1;
       if (r.packetId > maxId) maxId = r.packetId;
     }
@@ -138,7 +116,7 @@ export class Outgoing {
   }
 
   get queuedMessages(): number {
-    return this.queuedCount;
+    return this.queue.queuedCount;
   }
 
   /** `msg` is validated by the caller (topic resolved, qos, payload type). */
@@ -150,7 +128,7 @@ export class Outgoing {
       if (qos > this.limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
       if (msg.retain && !this.limits.retainAvailable) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
     }
-    const sendNow = connected && this.waiting === 0 && (qos === 0 || this.inflight < this.window);
+    const sendNow = connected && this.queue.waiting === 0 && (qos === 0 || this.inflight < this.window);
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
@@ -206,7 +184,7 @@ export class Outgoing {
       this.records.set(mid, e);
       this.out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
     }
-    this.enqueue(e);
+    this.queue.push(e);
     return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
   }
 
@@ -244,8 +222,7 @@ export class Outgoing {
     for (const e of this.records.values()) {
       if (e.state === 'queued') continue;
       e.state = 'queued';
-      this.queuedCount++;
-      this.queuedBytes += e.payload.length;
+      this.queue.requeued(e);
       this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'queued' });
     }
   }
@@ -253,22 +230,8 @@ export class Outgoing {
   /** The connection is gone: nothing is on the wire any more; rebuild the queue in `seq` order. */
   disconnected(): void {
     this.connected = false;
-    const qos0: OutEntry[] = [];
-    for (let i = this.head; i < this.queue.length; i++) {
-      const e = this.queue[i];
-      if (e.qos === 0 && !e.done) qos0.push(e);
-    }
-    const queue: OutEntry[] = [];
-    let j = 0;
-    for (const e of this.records.values()) {
-      e.onWire = false;
-      while (j < qos0.length && qos0[j].seq < e.seq) queue.push(qos0[j++]);
-      queue.push(e);
-    }
-    while (j < qos0.length) queue.push(qos0[j++]);
-    this.queue = queue;
-    this.head = 0;
-    this.waiting = queue.length;
+    for (const e of this.records.values()) e.onWire = false;
+    this.queue.rebuild(this.records.values());
     this.inflight = 0;
   }
 
@@ -283,24 +246,10 @@ export class Outgoing {
    */
   drain(): void {
     if (!this.connected) return;
-    const q = this.queue;
-    while (this.head < q.length) {
-      const e = q[this.head];
-      if (e.done || e.onWire) {
-        this.head++;
-        continue;
-      }
+    for (let e = this.queue.peek(); e !== undefined; e = this.queue.peek()) {
       if (e.qos !== 0 && this.inflight >= this.window) break;
-      this.head++;
-      this.waiting--;
+      this.queue.shift(e);
       this.sendEntry(e);
-    }
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > q.length) {
-      this.queue = q.slice(this.head);
-      this.head = 0;
     }
   }
 
@@ -336,8 +285,8 @@ export class Outgoing {
     e.state = 'pubrec';
     if (!e.onWire) {
       // Acknowledged before we resent it (after a reconnect): it is on the wire now.
+      this.queue.leave(e);
       e.onWire = true;
-      this.waiting--;
       this.inflight++;
     }
     // Write-ahead: the store knows the PUBREC before the PUBREL leaves, so a restart sends PUBREL, never PUBLISH.
@@ -363,7 +312,7 @@ export class Outgoing {
 
   /** A waiting message the broker cannot take (too large, QoS or retain not supported): it ends as refused. */
   private refuse(e: OutEntry, reasonCode: number): void {
-    // Called from `sendEntry`, which already took `e` off the waiting and queued counts.
+    // Called from `sendEntry`: `e` already left the queue.
     e.done = true;
     if (e.qos !== 0) {
       this.records.delete(e.mid);
@@ -379,11 +328,7 @@ export class Outgoing {
       e.onWire = false;
       this.inflight--;
     } else {
-      this.waiting--;
-      if (e.state === 'queued') {
-        this.queuedCount--;
-        this.queuedBytes -= e.payload.length;
-      }
+      this.queue.leave(e);
     }
     if (e.qos !== 0) {
       this.records.delete(e.mid);
@@ -392,36 +337,19 @@ export class Outgoing {
     this.ids.release(e.mid);
   }
 
-  private enqueue(e: OutEntry): void {
-    this.queue.push(e);
-    this.waiting++;
-    if (e.state === 'queued') {
-      this.queuedCount++;
-      this.queuedBytes += e.payload.length;
-    }
-  }
-
   /** Makes room in the queue for a message of `bytes` payload bytes; false when it cannot. */
   private makeRoom(bytes: number): boolean {
     const { maxQueuedMessages: maxN, maxQueuedBytes: maxB, queueFullPolicy } = this.cfg;
     if (maxB > 0 && bytes > maxB) return false;
-    while ((maxN > 0 && this.queuedCount + 1 > maxN) || (maxB > 0 && this.queuedBytes + bytes > maxB)) {
+    const q = this.queue;
+    while ((maxN > 0 && q.queuedCount + 1 > maxN) || (maxB > 0 && q.queuedBytes + bytes > maxB)) {
       if (queueFullPolicy === 'reject') return false;
-      const victim = this.oldestQueued();
+      const victim = q.oldestQueued();
       if (victim === undefined) return false;
       this.finishEntry(victim);
       this.out.event({ type: 'dropped', mid: victim.mid, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE });
     }
     return true;
-  }
-
-  /** The oldest message never sent ('sent' ones waiting for a resend are never dropped: the broker may have them). */
-  private oldestQueued(): OutEntry | undefined {
-    for (let i = this.head; i < this.queue.length; i++) {
-      const e = this.queue[i];
-      if (!e.done && !e.onWire && e.state === 'queued') return e;
-    }
-    return undefined;
   }
 
   /** Writes one waiting entry: a first PUBLISH, a PUBLISH resend with DUP, or a PUBREL resend. */
@@ -435,8 +363,6 @@ export class Outgoing {
     }
     const first = e.state === 'queued';
     if (first) {
-      this.queuedCount--;
-      this.queuedBytes -= e.payload.length;
       const refusal =
         e.qos > this.limits.maximumQoS // [MQTT-3.2.2-11]
           ? QOS_NOT_SUPPORTED
@@ -445,7 +371,7 @@ export class Outgoing {
             : 0;
       if (refusal !== 0) return this.refuse(e, refusal);
     }
-    // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0 [MQTT-3.3.1-2].
+    // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0.
     let bytes: Uint8Array | undefined;
     try {
       bytes = this.encodeEntry(e, !first);

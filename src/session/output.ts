@@ -47,7 +47,7 @@ export class Output {
 
   /**
    * Encodes and emits `packet`, unless it exceeds the broker's Maximum Packet Size, which the client MUST NOT
-   * send [MQTT-3.1.2-24]; returns whether it was emitted.
+   * send [MQTT-3.2.2-15]; returns whether it was emitted.
    */
   send(packet: Packet): boolean {
     const bytes = encode(packet, this.version);

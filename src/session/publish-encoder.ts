@@ -38,7 +38,7 @@ export class PublishEncoder {
 
   /**
    * The PUBLISH bytes, or undefined when they exceed the broker's Maximum Packet Size, which a client MUST NOT
-   * send [MQTT-3.1.2-24]. Throws InvalidArgumentError for properties the codec refuses.
+   * send [MQTT-3.2.2-15]. Throws InvalidArgumentError for properties the codec refuses.
    *
    * Aliases, MQTT 5, when the broker's Topic Alias Maximum allows them on this connection [MQTT-3.3.2-9]:
    * - the user's Topic Alias: sent with the topic (which sets the mapping), or with an empty topic when this

@@ -171,7 +171,7 @@ export class Session implements SessionEngine {
     } catch (err) {
       if (this.closing) return;
       if (err instanceof MalformedPacketError) {
-        // [MQTT-4.13.1-1]: on a malformed packet or protocol error, send DISCONNECT with the reason (MQTT 5), close.
+        // 4.13: on a malformed packet or protocol error, send DISCONNECT with the reason (MQTT 5), then close.
         this.fail(err.reasonCode, err);
       } else {
         // A bug in the engine: never let it escape as an exception from an input; close the connection instead.
@@ -203,7 +203,7 @@ export class Session implements SessionEngine {
     }
     const due = k.pingDue(this.out.lastSent);
     if (due !== undefined && now >= due) {
-      // [MQTT-3.1.2-23]: without other packets to send, the client sends PINGREQ within the keepalive.
+      // [MQTT-3.1.2-20] (3.1.1: [MQTT-3.1.2-23]): with nothing else to send, the client sends PINGREQ.
       this.out.write(this.out.encode(PINGREQ_PACKET));
       k.pingSent(now);
     }
@@ -258,7 +258,7 @@ export class Session implements SessionEngine {
     if (reasonCode === RE_AUTHENTICATE && this._state !== 'connected') {
       throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
     }
-    // [MQTT-4.12.0-5]... the same Authentication Method as in CONNECT: filled in when the caller left it out.
+    // 4.12: AUTH carries the Authentication Method of the CONNECT; filled in when the caller left it out.
     const props = properties.authenticationMethod === undefined ? { ...properties, authenticationMethod: method } : properties;
     const packet: AuthPacket = { type: 15, reasonCode, properties: props };
     this.out.write(this.out.encode(packet));
@@ -301,7 +301,7 @@ export class Session implements SessionEngine {
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number {
     this.out.now = now;
     if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
-      throw new InvalidArgumentError('subscribe needs at least one subscription'); // [MQTT-3.8.3-2]
+      throw new InvalidArgumentError('subscribe needs at least one subscription'); // 3.8.3: a SUBSCRIBE without one is a Protocol Error
     }
     for (const s of subscriptions) {
       validateTopicFilter(s.topicFilter);
@@ -329,7 +329,7 @@ export class Session implements SessionEngine {
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {
     this.out.now = now;
     if (!Array.isArray(topicFilters) || topicFilters.length === 0) {
-      throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // [MQTT-3.10.3-2]
+      throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // 3.10.3
     }
     for (const f of topicFilters) validateTopicFilter(f);
     const props = this.version === 5 ? properties : undefined;

@@ -199,7 +199,7 @@ export class Subscriptions {
               : { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters, properties: req.properties },
           );
     if (ok) return;
-    // Larger than the broker's Maximum Packet Size [MQTT-3.1.2-24]: it can never be sent; fail it as refused.
+    // Larger than the broker's Maximum Packet Size [MQTT-3.2.2-15]: it can never be sent; fail it as refused.
     this.pending.delete(req.packetId);
     this.ids.release(req.packetId);
     this.out.log('error', `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`);
