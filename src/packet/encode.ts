@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { isValidReasonCode } from './reason-codes.js';
+import { topicNameLength } from './utf8.js';
 import { propertiesLength, WILL_PROPERTIES, writeProperties } from './properties.js';
 import type {
   AckPacket,
@@ -110,12 +111,12 @@ function checkQos(qos: number, what: string): void {
 }
 
 /** A Topic Name: a valid string, no wildcards [MQTT-3.3.2-2], not empty unless `allowEmpty` [MQTT-4.7.3-1]. */
-function topicNameLength(topic: string, allowEmpty: boolean, what: string): number {
-  const len = stringLength(topic, what);
-  if (len === 0 && !allowEmpty) throw new InvalidArgumentError(`${what} must not be empty [MQTT-4.7.3-1]`);
-  if (topic.indexOf('+') !== -1 || topic.indexOf('#') !== -1) {
+function topicLength(topic: string, allowEmpty: boolean, what: string): number {
+  const len = typeof topic === 'string' ? topicNameLength(topic) : -1;
+  if (len === -2)
     throw new InvalidArgumentError(`${what} must not contain the wildcards + or # [MQTT-3.3.2-2]`);
-  }
+  if (len < 0 || len > 0xffff) return stringLength(topic, what); // throws with the precise reason
+  if (len === 0 && !allowEmpty) throw new InvalidArgumentError(`${what} must not be empty [MQTT-4.7.3-1]`);
   return len;
 }
 
@@ -135,7 +136,7 @@ function encodePublish(p: PublishPacket, version: ProtocolVersion): Uint8Array {
     throw new InvalidArgumentError('a QoS 0 PUBLISH must not have DUP set [MQTT-3.3.1-2]');
   const props = version === 5 ? p.properties : undefined;
   // MQTT 5 allows an empty topic when a Topic Alias stands for it (§3.3.2.3.4).
-  const topicLen = topicNameLength(p.topic, props?.topicAlias !== undefined, 'PUBLISH topic');
+  const topicLen = topicLength(p.topic, props?.topicAlias !== undefined, 'PUBLISH topic');
   const payload = p.payload;
   let remaining = 2 + topicLen + payload.length;
   if (qos !== 0) remaining += 2;
@@ -195,7 +196,7 @@ function encodeConnect(p: ConnectPacket): Uint8Array {
   let willTopicLen = 0;
   if (will !== undefined) {
     checkQos(will.qos, 'will qos');
-    willTopicLen = topicNameLength(will.topic, false, 'will topic');
+    willTopicLen = topicLength(will.topic, false, 'will topic');
     remaining += 2 + willTopicLen + 2 + binaryLength(will.payload, 'will payload');
     if (version === 5) {
       willPropsLen = propertiesLength(will.properties, WILL_PROPERTIES);

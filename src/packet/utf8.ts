@@ -44,6 +44,34 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
+/**
+ * `utf8Length` for a Topic Name, in the same pass: -1 for U+0000 or a lone surrogate, -2 for a wildcard
+ * character (+ or #), which a Topic Name must not contain [MQTT-3.3.2-2].
+ */
+export function topicNameLength(s: string): number {
+  const n = s.length;
+  let bytes = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0x2b || c === 0x23) return -2;
+      if (c === 0) return -1;
+    } else if (c < 0x800) {
+      bytes += 1;
+    } else if (c < 0xd800 || c > 0xdfff) {
+      bytes += 2;
+    } else if (c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d < 0xdc00 || d > 0xdfff) return -1;
+      bytes += 2;
+      i++;
+    } else {
+      return -1;
+    }
+  }
+  return bytes;
+}
+
 /** Writes `s`, whose UTF-8 length is `byteLength` (from `utf8Length`), at `pos`; returns the position after it. */
 export function writeUtf8(buf: Uint8Array, pos: number, s: string, byteLength: number): number {
   const n = s.length;
