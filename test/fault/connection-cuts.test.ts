@@ -1,0 +1,123 @@
+/**
+ * Fault scenarios 1 and 2 of issue 4: a stream of QoS 1 and QoS 2 messages through a TCP proxy that cuts the
+ * connection at seeded random moments, every 50 to 200 ms.
+ *   1. the publisher's connection is cut; the subscriber is connected directly;
+ *   2. the subscriber's connection is cut; the publisher is connected directly.
+ * Both clients use persistent sessions (clean session false, MQTT 3.1.1), the subscriber a QoS 2 subscription.
+ * Every QoS 1 message must arrive at least once and every QoS 2 message exactly once.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { hasMosquitto, startBroker, type Broker } from '../support/mosquitto.js';
+import {
+  PER_QOS,
+  closeClient,
+  connectClient,
+  countingSubscriber,
+  makeClient,
+  printReport,
+  publishStream,
+  sample,
+  sleep,
+  subscribeAndWait,
+  tallyReport,
+  uniqueId,
+  waitUntil,
+} from './helpers.js';
+
+const SEED = Number(process.env.FAULT_SEED ?? 20261125);
+/** Bound of each stream (publishing, then delivery). */
+const STREAM_TIMEOUT_MS = 120_000;
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+type Side = 'publisher' | 'subscriber';
+
+async function runCutScenario(
+  t: { diagnostic(message: string): void; after(fn: () => Promise<void>): void },
+  cut: Side,
+  scenario: string,
+): Promise<void> {
+  // max_inflight_messages above the publisher's window (20): see reference/mosquitto-for-tests.md. The
+  // subscriber's queue must hold the whole stream while its connection is down.
+  const broker: Broker = await startBroker({ maxInflightMessages: 100, maxQueuedMessages: 100_000, quietLog: true });
+  t.after(() => broker.stop());
+  const proxy: FaultProxy = await startFaultProxy({ targetHost: broker.host, targetPort: broker.port, seed: SEED });
+  t.after(() => proxy.close());
+
+  const prefix = uniqueId(`cut-${cut}`);
+  const sub = countingSubscriber(uniqueId('s'), PER_QOS);
+  const pub = makeClient(uniqueId('p'));
+  t.after(() => closeClient(sub.client));
+  t.after(() => closeClient(pub.client));
+
+  const subPort = cut === 'subscriber' ? proxy.port : broker.port;
+  const pubPort = cut === 'publisher' ? proxy.port : broker.port;
+  await connectClient(sub.client, sub.events, broker.host, subPort);
+  await subscribeAndWait(sub.client, `${prefix}/#`, 2);
+  await connectClient(pub.client, pub.events, broker.host, pubPort);
+
+  const startedAt = Date.now();
+  proxy.cutRandomly({ minMs: 50, maxMs: 200 });
+  const stream = publishStream(pub.client, prefix, PER_QOS, 400);
+  try {
+    await waitUntil(
+      () => stream.acked[1] + stream.acked[2] === PER_QOS * 2,
+      STREAM_TIMEOUT_MS,
+      () =>
+        `acks: accepted ${stream.accepted[1]}+${stream.accepted[2]}, acked ${stream.acked[1]}+${stream.acked[2]}`,
+      50,
+    );
+    // Keep cutting while the subscriber's backlog drains (scenario 2), then let it finish.
+    if (cut === 'subscriber') {
+      await waitUntil(() => sub.tally.complete(), DELIVERY_TIMEOUT_MS, () => 'delivery under cuts', 50).catch(
+        () => undefined,
+      );
+    }
+  } finally {
+    stream.stop();
+    proxy.stopCutting();
+  }
+  const cuts = proxy.cuts;
+  await waitUntil(
+    () => sub.tally.complete(),
+    DELIVERY_TIMEOUT_MS,
+    () => `every message at the subscriber: q1 ${sub.tally.distinct(1)}, q2 ${sub.tally.distinct(2)}`,
+    50,
+  ).catch(() => undefined);
+  await sleep(500); // late duplicates, if any, arrive now
+  const connections = cut === 'publisher' ? pub.events.connacks.length : sub.events.connacks.length;
+  const report = tallyReport(
+    scenario,
+    sub.tally,
+    stream.accepted,
+    `${cuts} cuts of the ${cut}'s connection (${connections} CONNACKs, seed ${proxy.seed})`,
+    startedAt,
+  );
+  printReport(t, report);
+
+  assert.equal(stream.refused, 0, 'publish() refused messages');
+  assert.equal(sub.tally.foreign, 0, 'messages that are not part of the stream');
+  assert.ok(cuts >= 5, `only ${cuts} cuts were injected`);
+  assert.deepEqual(sub.tally.missing(1), [], `QoS 1 lost: ${sample(sub.tally.missing(1))}`);
+  assert.deepEqual(sub.tally.missing(2), [], `QoS 2 lost: ${sample(sub.tally.missing(2))}`);
+  assert.deepEqual(sub.tally.duplicated(2), [], `QoS 2 duplicated: ${sample(sub.tally.duplicated(2))}`);
+  assert.deepEqual(pub.events.errors, [], 'errors logged by the publisher');
+  assert.deepEqual(sub.events.errors, [], 'errors logged by the subscriber');
+}
+
+void test(
+  'fault 1: publisher connection cut every 50-200 ms: QoS 1 at least once, QoS 2 exactly once',
+  { skip: !hasMosquitto(), timeout: 180_000 },
+  async (t) => {
+    await runCutScenario(t, 'publisher', 'fault 1 (publisher connection cut)');
+  },
+);
+
+void test(
+  'fault 2: subscriber connection cut every 50-200 ms: QoS 1 at least once, QoS 2 exactly once',
+  { skip: !hasMosquitto(), timeout: 180_000 },
+  async (t) => {
+    await runCutScenario(t, 'subscriber', 'fault 2 (subscriber connection cut)');
+  },
+);
