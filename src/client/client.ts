@@ -330,6 +330,7 @@ export class Client<U = unknown> {
     properties?: Properties | PacketProperties,
   ): void {
     this.#configure(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    this.#events.holdMessages = false;
     this.#connection.want();
   }
 
@@ -339,6 +340,7 @@ export class Client<U = unknown> {
    */
   reconnect(): Promise<MQTTErrorCode> {
     this.#prepareSessionNow();
+    this.#events.holdMessages = false;
     const attempt = this.#connection.reconnect();
     attempt.catch(noop);
     return attempt;
@@ -378,6 +380,7 @@ export class Client<U = unknown> {
         : reasonCode.value;
     const packetProperties = toPacketProperties(properties, PacketType.DISCONNECT, this.#config.protocol);
     this.#events.endIterators();
+    this.#events.holdMessages = true;
     const action = this.#connection.unwant();
     if (action === 'send') {
       this.#driver.run((session, now) => session.disconnect(code, packetProperties, now));

@@ -60,6 +60,7 @@ export class EventDispatcher<U> {
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
   #lastSocket: unknown;
+  #holdMessages = false;
 
   constructor(client: Client<U>, context: DispatcherContext<U>) {
     this.#client = client;
@@ -101,6 +102,14 @@ export class EventDispatcher<U> {
     });
     this.#iterators.add(iterator);
     return iterator;
+  }
+
+  /**
+   * After `disconnect()`, messages still decoded from the last bytes are not dispatched (nor acknowledged: a
+   * resumed session gets them again); `connect()` turns dispatch back on.
+   */
+  set holdMessages(hold: boolean) {
+    this.#holdMessages = hold;
   }
 
   /** Ends every `messages()` iterator (on `disconnect()`). */
@@ -253,6 +262,10 @@ export class EventDispatcher<U> {
 
   #onMessage(message: MQTTMessage): void {
     const client = this.#client;
+    if (this.#holdMessages) {
+      this.log(LogLevel.MQTT_LOG_DEBUG, `Not dispatching ${message.toString()}: disconnect() was called`);
+      return;
+    }
     const callbacks = this.#messageCallbacks.match(message.topic);
     if (callbacks.length > 0) {
       for (const callback of callbacks) {
