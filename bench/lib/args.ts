@@ -1,0 +1,57 @@
+/** The command line of `npm run bench`. */
+import { parseArgs } from 'node:util';
+import type { Size } from '../scenarios/types.js';
+
+export interface BenchArgs {
+  size: Size;
+  runs: number;
+  scenarios: string[];
+  json: boolean;
+  sweep: boolean;
+  profile: boolean;
+  /** Rewrite docs/benchmarks.md: true/false when asked, undefined = only after a full default run. */
+  docs: boolean | undefined;
+  help: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --quick            a reduced set (smaller counts, 1 run), under a minute
+  --scenario NAME    run only this scenario (repeatable; names: see below)
+  --runs N           runs per scenario and peer (default 3; 1 with --quick)
+  --sweep            the in-flight window sweep (QoS 1 and 2 at windows 10..200 and unlimited) instead of the scenarios
+  --json             print the results as JSON on stdout (progress stays on stderr)
+  --profile          run steady-mqtt's child processes under node --cpu-prof (profiles in .tmp/bench-profiles/)
+  --docs / --no-docs rewrite docs/benchmarks.md (default: only after a full run of every scenario, or of the sweep)
+  --help`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      scenario: { type: 'string', multiple: true, default: [] },
+      runs: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      sweep: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      docs: { type: 'boolean' },
+      'no-docs': { type: 'boolean' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+    throw new Error(`--runs must be an integer from 1 to 50`);
+  return {
+    size: values.quick ? 'quick' : 'full',
+    runs,
+    scenarios: values.scenario.flatMap((s) => s.split(',')).filter((s) => s !== ''),
+    json: values.json,
+    sweep: values.sweep,
+    profile: values.profile,
+    docs: values['no-docs'] === true ? false : values.docs,
+    help: values.help,
+  };
+}

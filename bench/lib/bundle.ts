@@ -1,0 +1,41 @@
+/**
+ * Builds each Node peer's child program into one ES module with esbuild, before any run, so the figures carry
+ * no TypeScript compilation (tsx) cost. steady-mqtt's sources are bundled (as an application bundler would);
+ * npm packages (mqtt, better-sqlite3, ws) stay external and load from node_modules as published. The bundles go
+ * to `.tmp/bench-bundles/` (git-ignored), from where `node_modules/` resolves as usual.
+ */
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type BundleName = 'steady' | 'mqttjs';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUNDLE_DIR = join(REPO_ROOT, '.tmp', 'bench-bundles');
+
+export type Bundles = Record<BundleName, string>;
+
+export async function buildBundles(): Promise<Bundles> {
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const names: BundleName[] = ['steady', 'mqttjs'];
+  const out = {} as Bundles;
+  await Promise.all(
+    names.map(async (name) => {
+      const outfile = join(BUNDLE_DIR, `${name}.mjs`);
+      await build({
+        entryPoints: [join(REPO_ROOT, 'bench', 'peers', `${name}.ts`)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        sourcemap: 'linked',
+        logLevel: 'error',
+      });
+      out[name] = outfile;
+    }),
+  );
+  return out;
+}

@@ -1,0 +1,39 @@
+/** A description of the machine a run came from: CPU, cores, memory, Node.js and Mosquitto versions. */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { findMosquitto } from '../../test/support/mosquitto.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  os: string;
+  node: string;
+  mosquitto: string;
+}
+
+function mosquittoVersion(): string {
+  try {
+    const out = execFileSync(findMosquitto(), ['-h'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return /version (\S+)/.exec(out)?.[1] ?? 'unknown';
+  } catch (error) {
+    // `mosquitto -h` exits with status 3 after printing its usage.
+    const out = (error as { stdout?: unknown }).stdout;
+    return (typeof out === 'string' ? /version (\S+)/.exec(out)?.[1] : undefined) ?? 'unknown';
+  }
+}
+
+export function describeMachine(): Machine {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    mosquitto: mosquittoVersion(),
+  };
+}

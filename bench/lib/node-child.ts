@@ -1,0 +1,64 @@
+/**
+ * A Node peer's child process (a bundle from `bundle.ts`) playing one `Task`: `ready` resolves on its ready
+ * event, `result` on its result; both reject if it reports an error or exits first.
+ */
+import { createInterface } from 'node:readline';
+import type { ChildEvent, Result, Task } from '../protocol.js';
+import { spawnTracked, type Spawned } from './processes.js';
+
+export interface NodeChild {
+  readonly spawned: Spawned;
+  readonly ready: Promise<void>;
+  readonly result: Promise<Result>;
+  /** Tells it the other side is done (`finish` on its stdin). */
+  finish(): void;
+}
+
+export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly string[] = []): NodeChild {
+  const spawned = spawnTracked(process.execPath, [...nodeArgs, bundle, JSON.stringify(task)]);
+  let onReady: () => void = () => undefined;
+  let onResult: (result: Result) => void = () => undefined;
+  let onFail: (error: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  const result = new Promise<Result>((resolve, reject) => {
+    onResult = resolve;
+    const previous = onFail;
+    onFail = (error) => {
+      previous(error);
+      reject(error);
+    };
+  });
+  ready.catch(() => undefined);
+  result.catch(() => undefined);
+  const lines = createInterface({ input: spawned.child.stdout! });
+  lines.on('line', (line) => {
+    let event: ChildEvent;
+    try {
+      event = JSON.parse(line) as ChildEvent;
+    } catch {
+      return;
+    }
+    if (event.type === 'ready') onReady();
+    else if (event.type === 'result') onResult(event.result);
+    else onFail(new Error(`${task.role} child failed: ${event.message}`));
+  });
+  // 'close' of stdout (not 'exit'): every line it wrote has been read by then.
+  lines.on('close', () => {
+    void spawned.exited.then((code) => {
+      onFail(
+        new Error(`${task.role} child exited (${code}) before reporting. stderr: ${spawned.stderr().trim()}`),
+      );
+    });
+  });
+  return {
+    spawned,
+    ready,
+    result,
+    finish: () => {
+      spawned.child.stdin?.end('finish\n');
+    },
+  };
+}

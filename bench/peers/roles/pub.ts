@@ -1,0 +1,51 @@
+/**
+ * The publisher. QoS 0: `chunk` publishes per event-loop turn, then a graceful disconnect (all written).
+ * QoS 1/2: pipelined within a window: at most `window` publishes await their PUBACK/PUBCOMP (0 = no limit), and
+ * each acknowledgement lets the next publish go.
+ */
+import { epochMs, type PubResult, type PubTask } from '../../protocol.js';
+import type { BenchClient, BenchClientFactory } from '../bench-client.js';
+import { makePayload, usageSince, yieldTurn } from './util.js';
+
+export async function runPub(task: PubTask, factory: BenchClientFactory): Promise<PubResult> {
+  const client = factory(task);
+  const payload = makePayload(task.payloadBytes);
+  await client.connect();
+  const cpuStart = process.cpuUsage();
+  const firstAt = epochMs();
+  if (task.qos === 0) await publishChunked(client, task, payload);
+  else await publishWindowed(client, task, payload);
+  await client.end();
+  const doneAt = epochMs();
+  return { role: 'pub', sent: task.count, firstAt, doneAt, ...usageSince(cpuStart) };
+}
+
+async function publishChunked(client: BenchClient, task: PubTask, payload: Buffer): Promise<void> {
+  let i = 0;
+  while (i < task.count) {
+    const stop = Math.min(task.count, i + task.chunk);
+    for (; i < stop; i++) client.publish(task.topic, payload, 0);
+    if (i < task.count) await yieldTurn();
+  }
+}
+
+/** Publishes `task.count` messages keeping at most `task.window` unacknowledged; resolves on the last ack. */
+export function publishWindowed(client: BenchClient, task: PubTask, payload: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const limit = task.window === 0 ? task.count : task.window;
+    let sent = 0;
+    let acked = 0;
+    const pump = (): void => {
+      while (sent < task.count && sent - acked < limit) {
+        sent++;
+        client.publish(task.topic, payload, task.qos);
+      }
+    };
+    client.onAcked = () => {
+      acked++;
+      if (acked === task.count) resolve();
+      else pump();
+    };
+    pump();
+  });
+}

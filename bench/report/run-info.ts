@@ -1,0 +1,13 @@
+/** Where and how a run was made. */
+import type { Machine } from '../lib/machine.js';
+import type { Size } from '../scenarios/types.js';
+
+export interface RunInfo {
+  machine: Machine;
+  /** ISO date of the start. */
+  date: string;
+  /** The exact command. */
+  command: string;
+  size: Size;
+  runs: number;
+}

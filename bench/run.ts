@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: steady-mqtt against MQTT.js 5 and Mosquitto's C clients, on a private Mosquitto, publisher
+ * and subscriber in separate processes. See `--help` and docs/benchmarks.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
+import { buildBundles, REPO_ROOT } from './lib/bundle.js';
+import { describeMachine } from './lib/machine.js';
+import { killAll } from './lib/processes.js';
+import { runScenario, type ScenarioOutcome, type TrialOutcome } from './lib/runner.js';
+import { writeDocs } from './report/docs.js';
+import { toJson } from './report/json.js';
+import { renderSweep } from './report/sweep-table.js';
+import { renderTable } from './report/table.js';
+import { findScenario, SCENARIOS } from './scenarios/list.js';
+import { sweepScenarios } from './scenarios/sweep.js';
+import { PEER_LABELS, type Scenario } from './scenarios/types.js';
+import { formatValue } from './report/format.js';
+import type { RunInfo } from './report/run-info.js';
+
+export const PROFILE_DIR = join(REPO_ROOT, '.tmp', 'bench-profiles');
+
+function describeTrial(scenario: Scenario, t: TrialOutcome): string {
+  const label = PEER_LABELS[t.peer].padEnd(26);
+  if (!t.ok) return `${label} FAILED (${t.seconds.toFixed(1)} s): ${t.error ?? ''}`;
+  const shown = scenario.metrics.slice(0, 3).map((m) => `${formatValue(t.metrics?.[m.key], m)} ${m.unit}`);
+  return `${label} ${shown.join(', ')} (${t.seconds.toFixed(1)} s)`;
+}
+
+function selectScenarios(args: BenchArgs): Scenario[] {
+  if (args.sweep) return sweepScenarios();
+  if (args.scenarios.length === 0) return [...SCENARIOS];
+  return args.scenarios.map((name) => {
+    const s = findScenario(name);
+    if (s === undefined)
+      throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
+    return s;
+  });
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(`${USAGE}\n\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    return 0;
+  }
+  const scenarios = selectScenarios(args);
+  const progress = (line: string): void => void process.stderr.write(line + '\n');
+  const machine = describeMachine();
+  const command = [
+    'npm run bench',
+    ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+  ].join(' ');
+  const started = new Date();
+  progress(
+    `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}`,
+  );
+  const bundles = await buildBundles();
+  const steadyNodeArgs: string[] = [];
+  if (args.profile) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    steadyNodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
+  }
+  const outcomes: ScenarioOutcome[] = [];
+  for (const scenario of scenarios) {
+    outcomes.push(
+      await runScenario(scenario, {
+        size: args.size,
+        runs: args.runs,
+        bundles,
+        steadyNodeArgs,
+        progress,
+        describeTrial,
+      }),
+    );
+  }
+  const report: RunInfo = { machine, date: started.toISOString(), command, size: args.size, runs: args.runs };
+  const text = args.sweep ? renderSweep(outcomes) : renderTable(outcomes, args.runs);
+  if (args.json) {
+    process.stderr.write(text + '\n');
+    process.stdout.write(JSON.stringify(toJson(report, outcomes), null, 2) + '\n');
+  } else {
+    process.stdout.write(text + '\n');
+  }
+  const full = args.size === 'full' && args.scenarios.length === 0 && !args.profile;
+  if (args.docs ?? full) {
+    const path = writeDocs(report, outcomes, args.sweep ? 'sweep' : 'results');
+    progress(`\nwrote ${path}`);
+  }
+  const failed = outcomes.flatMap((o) => o.trials).filter((t) => !t.ok).length;
+  if (failed > 0) progress(`${failed} trial(s) failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    killAll();
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    killAll();
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

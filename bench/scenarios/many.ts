@@ -1,0 +1,26 @@
+/** One many-clients trial: one process opens `clients` connections, each subscribing; then all disconnect. */
+import { expectRole, startPeerChild } from './peer-runner.js';
+import type { Metrics, PeerName, TrialEnv } from './types.js';
+
+export async function manyTrial(
+  peer: PeerName,
+  env: TrialEnv,
+  p: { clients: number; concurrency: number },
+): Promise<Metrics> {
+  const child = startPeerChild(peer, env, {
+    role: 'many',
+    host: env.broker.host,
+    port: env.broker.port,
+    clientId: `many-${env.tag}`,
+    clients: p.clients,
+    concurrency: p.concurrency,
+  });
+  const r = expectRole(await child.result, 'many');
+  if (r.connected !== p.clients) throw new Error(`only ${r.connected} of ${p.clients} clients connected`);
+  return {
+    connectMs: r.elapsedMs,
+    rssMb: r.maxRssKb / 1024,
+    kbPerConn: (r.rssAfterKb - r.rssBeforeKb) / p.clients,
+    cpuUsPerClient: r.cpuUs / p.clients,
+  };
+}

@@ -1,0 +1,52 @@
+/** Starting a peer's subscriber or publisher: a Node bundle for steady-mqtt and MQTT.js, the C clients for `c`. */
+import type { PubResult, PubTask, StoreKind, SubResult, SubTask, Task } from '../protocol.js';
+import { runCPub, startCSub } from '../lib/c-clients.js';
+import { startNodeChild, type NodeChild } from '../lib/node-child.js';
+import type { PeerName, TrialEnv } from './types.js';
+
+/** How long a receiver waits for more after its publisher finished, before reporting what it has. */
+export const IDLE_MS = 2000;
+
+export function storeOf(peer: PeerName): StoreKind {
+  return peer === 'steady-sqlite' ? 'sqlite' : 'memory';
+}
+
+/** Starts the Node child of `peer` for `task` (not for the C peer). */
+export function startPeerChild(peer: PeerName, env: TrialEnv, task: Task): NodeChild {
+  if (peer === 'c') throw new Error('the C clients have no Node child');
+  const bundle = peer === 'mqttjs' ? env.bundles.mqttjs : env.bundles.steady;
+  return startNodeChild(bundle, task, peer === 'mqttjs' ? [] : env.steadyNodeArgs);
+}
+
+export interface Subscriber {
+  ready: Promise<void>;
+  result: Promise<SubResult>;
+  finish(): void;
+}
+
+export function startSubscriber(peer: PeerName, env: TrialEnv, task: SubTask): Subscriber {
+  if (peer === 'c') {
+    const sub = startCSub(task, env.broker, env.timeoutMs);
+    return { ready: sub.ready, result: sub.result, finish: () => sub.finish(IDLE_MS) };
+  }
+  const child = startPeerChild(peer, env, task);
+  return {
+    ready: child.ready,
+    result: child.result.then((r) => expectRole(r, 'sub')),
+    finish: () => child.finish(),
+  };
+}
+
+export async function runPublisher(peer: PeerName, env: TrialEnv, task: PubTask): Promise<PubResult> {
+  if (peer === 'c') return runCPub(task, env.broker, env.timeoutMs);
+  const child = startPeerChild(peer, env, task);
+  return expectRole(await child.result, 'pub');
+}
+
+export function expectRole<R extends { role: string }, K extends R['role']>(
+  result: R,
+  role: K,
+): Extract<R, { role: K }> {
+  if (result.role !== role) throw new Error(`expected a ${role} result, got ${result.role}`);
+  return result as Extract<R, { role: K }>;
+}

@@ -1,0 +1,61 @@
+/** What a scenario is: its peers, its metrics, its sizes, and how one trial (one peer, one run) goes. */
+import type { Broker } from '../../test/support/mosquitto.js';
+import type { Bundles } from '../lib/bundle.js';
+
+/**
+ * The clients compared. The first peer of a scenario is its subject: ratios are subject / each other peer.
+ * `steady-sqlite` is steady-mqtt with a `SqliteStore` (scenario 8).
+ */
+export type PeerName = 'steady' | 'steady-sqlite' | 'mqttjs' | 'c';
+
+export const PEER_LABELS: Record<PeerName, string> = {
+  steady: 'steady-mqtt',
+  'steady-sqlite': 'steady-mqtt + SqliteStore',
+  mqttjs: 'MQTT.js',
+  c: 'C clients',
+};
+
+/** Which run size: `full` (the default), `quick` (`--quick`), `smoke` (the harness test). */
+export type Size = 'full' | 'quick' | 'smoke';
+
+export interface MetricDef {
+  key: string;
+  label: string;
+  unit: string;
+  /** Which direction is better; ratios are shown for every metric either way. */
+  better: 'higher' | 'lower';
+  digits: number;
+}
+
+export type Metrics = Record<string, number>;
+
+/** Everything a trial needs from the run around it. */
+export interface TrialEnv {
+  broker: Broker;
+  bundles: Bundles;
+  /** A fresh folder for this trial (SQLite files). */
+  dir: string;
+  /** A tag unique to this trial, for client ids. */
+  tag: string;
+  /** Extra `node` flags for steady-mqtt's children (e.g. `--cpu-prof`). */
+  steadyNodeArgs: readonly string[];
+  /** Timeout of one trial, ms. */
+  timeoutMs: number;
+}
+
+export interface Scenario {
+  /** The `--scenario` name. */
+  name: string;
+  /** The number in issue 6's list, e.g. '4a'. */
+  id: string;
+  title: string;
+  /** What one trial does at this size, in words (for the table and the docs). */
+  describe(size: Size): string;
+  peers: readonly PeerName[];
+  /** The broker's `max_inflight_messages` for this scenario. */
+  brokerMaxInflight: number;
+  metrics: readonly MetricDef[];
+  /** The trial's timeout at this size, ms. */
+  timeoutMs(size: Size): number;
+  trial(peer: PeerName, env: TrialEnv, size: Size): Promise<Metrics>;
+}
