@@ -30,9 +30,11 @@ function isInt(n: unknown, min: number, max: number): boolean {
 /** Checks the options once, at construction: invalid input throws before any state exists. */
 export function validateOptions(o: SessionOptions): void {
   const v = o.protocolVersion;
-  if (v !== 3 && v !== 4 && v !== 5) throw new InvalidArgumentError(`protocolVersion must be 3, 4 or 5, got ${String(v)}`);
+  if (v !== 3 && v !== 4 && v !== 5)
+    throw new InvalidArgumentError(`protocolVersion must be 3, 4 or 5, got ${String(v)}`);
   if (typeof o.clientId !== 'string') throw new InvalidArgumentError('clientId must be a string');
-  if (!isInt(o.keepalive, 0, MAX_UINT16)) throw new InvalidArgumentError(`keepalive must be 0..65535 seconds, got ${o.keepalive}`);
+  if (!isInt(o.keepalive, 0, MAX_UINT16))
+    throw new InvalidArgumentError(`keepalive must be 0..65535 seconds, got ${o.keepalive}`);
   if (o.cleanStart !== true && o.cleanStart !== false && o.cleanStart !== 'first-only') {
     throw new InvalidArgumentError("cleanStart must be true, false or 'first-only'");
   }
@@ -42,7 +44,9 @@ export function validateOptions(o: SessionOptions): void {
   }
   if (v === 4 && o.clientId === '' && o.cleanStart === false) {
     // [MQTT-3.1.3-7]: a zero-byte ClientId requires CleanSession = 1.
-    throw new InvalidArgumentError('MQTT 3.1.1: an empty client id needs cleanStart true (the broker cannot resume a session without an id)');
+    throw new InvalidArgumentError(
+      'MQTT 3.1.1: an empty client id needs cleanStart true (the broker cannot resume a session without an id)',
+    );
   }
   if (v !== 5 && o.password !== undefined && o.username === undefined) {
     // [MQTT-3.1.2-22]: on 3.1.1, if the User Name Flag is 0 the Password Flag MUST be 0.
@@ -50,8 +54,10 @@ export function validateOptions(o: SessionOptions): void {
   }
   if (o.will !== undefined) {
     validateTopicName(o.will.topic);
-    if (!(o.will.payload instanceof Uint8Array)) throw new InvalidArgumentError('the will payload must be a Uint8Array');
-    if (o.will.qos !== 0 && o.will.qos !== 1 && o.will.qos !== 2) throw new InvalidArgumentError('will qos must be 0, 1 or 2');
+    if (!(o.will.payload instanceof Uint8Array))
+      throw new InvalidArgumentError('the will payload must be a Uint8Array');
+    if (o.will.qos !== 0 && o.will.qos !== 1 && o.will.qos !== 2)
+      throw new InvalidArgumentError('will qos must be 0, 1 or 2');
   }
   for (const [name, value, min, max] of [
     ['maxInflightMessages', o.maxInflightMessages, 0, MAX_UINT16],
@@ -60,7 +66,8 @@ export function validateOptions(o: SessionOptions): void {
     ['connackTimeoutMs', o.connackTimeoutMs, 0, Number.MAX_SAFE_INTEGER],
     ['topicAliasMaximum', o.topicAliasMaximum, 0, MAX_UINT16],
   ] as const) {
-    if (!isInt(value, min, max)) throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}, got ${String(value)}`);
+    if (!isInt(value, min, max))
+      throw new InvalidArgumentError(`${name} must be an integer ${min}..${max}, got ${String(value)}`);
   }
   if (o.pingTimeoutMs !== undefined && !isInt(o.pingTimeoutMs, 1, Number.MAX_SAFE_INTEGER)) {
     throw new InvalidArgumentError(`pingTimeoutMs must be a positive integer, got ${o.pingTimeoutMs}`);
@@ -133,7 +140,11 @@ export function buildConnect(o: SessionOptions, clientId: string, cleanStart: bo
   if (o.bridgeMode === true) packet.bridgeMode = true;
   if (o.will !== undefined) {
     const will = { ...o.will };
-    if (o.protocolVersion !== 5 || will.properties === undefined || Object.keys(will.properties).length === 0) {
+    if (
+      o.protocolVersion !== 5 ||
+      will.properties === undefined ||
+      Object.keys(will.properties).length === 0
+    ) {
       delete will.properties;
     }
     packet.will = will;

@@ -162,7 +162,11 @@ export class Incoming {
     }
     // Unknown id: MQTT 5 answers 0x92 (4.3.3); MQTT 3.x completes it anyway so the broker does not hang (Paho #284).
     this.out.log('warn', `PUBREL for unknown packet id ${id}`);
-    this.out.send({ type: PUBCOMP, packetId: id, reasonCode: this.out.version === 5 ? PACKET_ID_NOT_FOUND : 0 });
+    this.out.send({
+      type: PUBCOMP,
+      packetId: id,
+      reasonCode: this.out.version === 5 ? PACKET_ID_NOT_FOUND : 0,
+    });
   }
 
   /**

@@ -126,7 +126,8 @@ export class Outgoing {
     if (connected) {
       // Checked against the CONNACK in force; a message queued offline is checked when it is sent.
       if (qos > this.limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
-      if (msg.retain && !this.limits.retainAvailable) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
+      if (msg.retain && !this.limits.retainAvailable)
+        return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
     }
     const sendNow = connected && this.queue.waiting === 0 && (qos === 0 || this.inflight < this.window);
 
@@ -145,7 +146,9 @@ export class Outgoing {
       if (msg.properties !== undefined || this.out.maxPacketSize !== Infinity) {
         // A trial encode: properties the codec refuses throw InvalidArgumentError now, before any state change,
         // rather than when the queue drains; and a message too large for the broker we know is refused now.
-        const size = this.out.encode(publishPacket(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties)).length;
+        const size = this.out.encode(
+          publishPacket(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties),
+        ).length;
         if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       }
       if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
@@ -377,7 +380,10 @@ export class Outgoing {
       bytes = this.encodeEntry(e, !first);
     } catch (err) {
       // Only a record from an older store could get here (publish() trial-encodes): never let it block the queue.
-      this.out.log('error', `message ${e.mid} cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
+      this.out.log(
+        'error',
+        `message ${e.mid} cannot be encoded: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return this.refuse(e, UNSPECIFIED_ERROR);
     }
     if (bytes === undefined) return this.refuse(e, PACKET_TOO_LARGE);

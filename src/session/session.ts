@@ -13,7 +13,16 @@
 import { InvalidArgumentError, type MqttError } from '../errors.js';
 import { PacketDecoder } from '../packet/decoder.js';
 import { MalformedPacketError } from '../packet/errors.js';
-import type { AuthPacket, ConnackPacket, DisconnectPacket, Packet, Properties, PublishPacket, QoS, Subscription } from '../packet/types.js';
+import type {
+  AuthPacket,
+  ConnackPacket,
+  DisconnectPacket,
+  Packet,
+  Properties,
+  PublishPacket,
+  QoS,
+  Subscription,
+} from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
 import { validateTopicFilter, validateTopicName } from '../topic/validate.js';
 import {
@@ -51,7 +60,24 @@ const KEEP_ALIVE_TIMEOUT = 0x8d;
 const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 const CONTINUE_AUTHENTICATION = 0x18;
 const RE_AUTHENTICATE = 0x19;
-const PACKET_NAMES = ['', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+const PACKET_NAMES = [
+  '',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'AUTH',
+];
 
 export class Session implements SessionEngine {
   private readonly opts: SessionOptions;
@@ -129,7 +155,10 @@ export class Session implements SessionEngine {
 
   connectionOpened(now: number): void {
     if (this._state !== 'disconnected') {
-      this.out.log('warn', `connectionOpened while ${this._state}: the previous connection is treated as closed`);
+      this.out.log(
+        'warn',
+        `connectionOpened while ${this._state}: the previous connection is treated as closed`,
+      );
       this.connectionClosed(now);
     }
     this.out.now = now;
@@ -140,7 +169,10 @@ export class Session implements SessionEngine {
     const cs = this.opts.cleanStart;
     // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
     // resumed (the broker assigns none on 3.x), so it stays clean [MQTT-3.1.3-7].
-    this.cleanRequested = cs === true || (cs === 'first-only' && !this.hadConnected) || (this.version !== 5 && this._clientId === '');
+    this.cleanRequested =
+      cs === true ||
+      (cs === 'first-only' && !this.hadConnected) ||
+      (this.version !== 5 && this._clientId === '');
     this._state = 'connecting';
     this.closing = false;
     this.connectStartedAt = now;
@@ -177,7 +209,10 @@ export class Session implements SessionEngine {
         // A bug in the engine: never let it escape as an exception from an input; close the connection instead.
         const message = err instanceof Error ? err.message : String(err);
         this.out.log('error', `internal error while handling input: ${message}`);
-        this.fail(IMPLEMENTATION_SPECIFIC_ERROR, new ProtocolViolationError(IMPLEMENTATION_SPECIFIC_ERROR, `internal error: ${message}`));
+        this.fail(
+          IMPLEMENTATION_SPECIFIC_ERROR,
+          new ProtocolViolationError(IMPLEMENTATION_SPECIFIC_ERROR, `internal error: ${message}`),
+        );
       }
     }
   }
@@ -188,7 +223,12 @@ export class Session implements SessionEngine {
     if (this._state === 'connecting') {
       const t = this.opts.connackTimeoutMs;
       if (t > 0 && now >= this.connectStartedAt + t) {
-        this.close(KEEP_ALIVE_TIMEOUT, NO_PROPERTIES, false, new SessionTimeoutError(`no CONNACK within ${t} ms`));
+        this.close(
+          KEEP_ALIVE_TIMEOUT,
+          NO_PROPERTIES,
+          false,
+          new SessionTimeoutError(`no CONNACK within ${t} ms`),
+        );
       }
       return;
     }
@@ -198,7 +238,12 @@ export class Session implements SessionEngine {
     if (timeoutAt !== undefined && now >= timeoutAt) {
       // The broker is silent after our PINGREQ: Paho's MQTT_ERR_KEEPALIVE, reason 0x8D. No DISCONNECT: the
       // client may not send 0x8D (3.14.2.1), and nothing would read it.
-      this.close(KEEP_ALIVE_TIMEOUT, NO_PROPERTIES, false, new SessionTimeoutError(`no answer within ${k.pingTimeoutMs} ms after PINGREQ`));
+      this.close(
+        KEEP_ALIVE_TIMEOUT,
+        NO_PROPERTIES,
+        false,
+        new SessionTimeoutError(`no answer within ${k.pingTimeoutMs} ms after PINGREQ`),
+      );
       return;
     }
     const due = k.pingDue(this.out.lastSent);
@@ -234,11 +279,14 @@ export class Session implements SessionEngine {
       (this.opts.connectProperties?.sessionExpiryInterval ?? 0) === 0
     ) {
       // [MQTT-3.14.2-2]: a non-zero Session Expiry Interval in DISCONNECT after 0 in CONNECT is a Protocol Error.
-      throw new InvalidArgumentError('a Session Expiry Interval in DISCONNECT needs a non-zero one in CONNECT');
+      throw new InvalidArgumentError(
+        'a Session Expiry Interval in DISCONNECT needs a non-zero one in CONNECT',
+      );
     }
     if (this._state === 'disconnected' || this.closing) return;
     const packet: DisconnectPacket = { type: 14, reasonCode: this.version === 5 ? reasonCode : 0 };
-    if (this.version === 5 && properties !== undefined && Object.keys(properties).length > 0) packet.properties = properties;
+    if (this.version === 5 && properties !== undefined && Object.keys(properties).length > 0)
+      packet.properties = properties;
     this.out.write(this.out.encode(packet));
     this.close(reasonCode, NO_PROPERTIES, false, undefined);
   }
@@ -247,10 +295,15 @@ export class Session implements SessionEngine {
     this.out.now = now;
     if (this.version !== 5) throw new InvalidArgumentError('AUTH exists only in MQTT 5');
     if (reasonCode !== CONTINUE_AUTHENTICATION && reasonCode !== RE_AUTHENTICATE) {
-      throw new InvalidArgumentError(`a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`);
+      throw new InvalidArgumentError(
+        `a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`,
+      );
     }
     const method = properties.authenticationMethod ?? this.opts.connectProperties?.authenticationMethod;
-    if (method === undefined) throw new InvalidArgumentError('AUTH needs an Authentication Method (set one in the CONNECT properties)');
+    if (method === undefined)
+      throw new InvalidArgumentError(
+        'AUTH needs an Authentication Method (set one in the CONNECT properties)',
+      );
     if (this.closing || (this._state !== 'connecting' && this._state !== 'connected')) {
       this.out.log('warn', 'auth() while not connected: ignored');
       return;
@@ -259,7 +312,10 @@ export class Session implements SessionEngine {
       throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
     }
     // 4.12: AUTH carries the Authentication Method of the CONNECT; filled in when the caller left it out.
-    const props = properties.authenticationMethod === undefined ? { ...properties, authenticationMethod: method } : properties;
+    const props =
+      properties.authenticationMethod === undefined
+        ? { ...properties, authenticationMethod: method }
+        : properties;
     const packet: AuthPacket = { type: 15, reasonCode, properties: props };
     this.out.write(this.out.encode(packet));
   }
@@ -273,7 +329,8 @@ export class Session implements SessionEngine {
   publish(message: OutgoingMessage, now: number): PublishTicket {
     this.out.now = now;
     const { qos, payload } = message;
-    if (qos !== 0 && qos !== 1 && qos !== 2) throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(qos)}`);
+    if (qos !== 0 && qos !== 1 && qos !== 2)
+      throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(qos)}`);
     if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');
     if (typeof message.retain !== 'boolean') throw new InvalidArgumentError('retain must be a boolean');
     const alias = this.version === 5 ? message.properties?.topicAlias : undefined;
@@ -285,12 +342,17 @@ export class Session implements SessionEngine {
       }
       if (this._state === 'connected' && alias > this.outAliases.max) {
         // [MQTT-3.3.2-9]: no alias above the broker's Topic Alias Maximum.
-        throw new InvalidArgumentError(`topicAlias ${alias} exceeds the broker's Topic Alias Maximum ${this.outAliases.max}`);
+        throw new InvalidArgumentError(
+          `topicAlias ${alias} exceeds the broker's Topic Alias Maximum ${this.outAliases.max}`,
+        );
       }
       if (message.topic === '') {
         // Stored and resent messages need the topic itself: aliases die with the connection.
         const topic = this._state === 'connected' ? this.outAliases.topicOf(alias) : undefined;
-        if (topic === undefined) throw new InvalidArgumentError(`topic alias ${alias} is not set on this connection: publish with the topic first`);
+        if (topic === undefined)
+          throw new InvalidArgumentError(
+            `topic alias ${alias} is not set on this connection: publish with the topic first`,
+          );
         msg = { ...message, topic };
       }
     }
@@ -305,8 +367,14 @@ export class Session implements SessionEngine {
     }
     for (const s of subscriptions) {
       validateTopicFilter(s.topicFilter);
-      if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2) throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(s.qos)}`);
-      if (s.retainHandling !== undefined && s.retainHandling !== 0 && s.retainHandling !== 1 && s.retainHandling !== 2) {
+      if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2)
+        throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(s.qos)}`);
+      if (
+        s.retainHandling !== undefined &&
+        s.retainHandling !== 0 &&
+        s.retainHandling !== 1 &&
+        s.retainHandling !== 2
+      ) {
         throw new InvalidArgumentError(`retainHandling must be 0, 1 or 2, got ${String(s.retainHandling)}`);
       }
       if (this.version === 5 && s.noLocal === true && s.topicFilter.startsWith('$share/')) {
@@ -320,7 +388,11 @@ export class Session implements SessionEngine {
     }
     const props = this.version === 5 ? properties : undefined;
     // A trial encode: what the codec refuses (a bad property) throws now, not when the request is sent.
-    this.out.encode(props === undefined ? { type: 8, packetId: 1, subscriptions } : { type: 8, packetId: 1, subscriptions, properties: props });
+    this.out.encode(
+      props === undefined
+        ? { type: 8, packetId: 1, subscriptions }
+        : { type: 8, packetId: 1, subscriptions, properties: props },
+    );
     const mid = this.subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
@@ -333,7 +405,11 @@ export class Session implements SessionEngine {
     }
     for (const f of topicFilters) validateTopicFilter(f);
     const props = this.version === 5 ? properties : undefined;
-    this.out.encode(props === undefined ? { type: 10, packetId: 1, topicFilters } : { type: 10, packetId: 1, topicFilters, properties: props });
+    this.out.encode(
+      props === undefined
+        ? { type: 10, packetId: 1, topicFilters }
+        : { type: 10, packetId: 1, topicFilters, properties: props },
+    );
     const mid = this.subs.unsubscribe(topicFilters.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
@@ -400,7 +476,9 @@ export class Session implements SessionEngine {
         const r = this.inAliases.resolve(alias, p.topic);
         if (typeof r === 'number') {
           return this.protocolError(
-            r === PROTOCOL_ERROR ? `PUBLISH with an empty topic and unknown topic alias ${alias}` : `topic alias ${alias} is 0 or above our maximum ${this.inAliases.maximum}`,
+            r === PROTOCOL_ERROR
+              ? `PUBLISH with an empty topic and unknown topic alias ${alias}`
+              : `topic alias ${alias} is 0 or above our maximum ${this.inAliases.maximum}`,
             r,
           );
         }
@@ -415,7 +493,8 @@ export class Session implements SessionEngine {
     }
     const r = this.incoming.publish(p);
     if (r === DELIVER) this.out.event({ type: 'message', packet: p });
-    else if (r !== SUPPRESS) this.protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
+    else if (r !== SUPPRESS)
+      this.protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
   }
 
   private onConnack(p: ConnackPacket): void {
@@ -423,7 +502,12 @@ export class Session implements SessionEngine {
     const reason = connackReasonCode(p, this.version);
     if (reason !== 0) {
       // A refusal: 'connack' (onConnect sees the code), then 'close' with the MQTT 5 equivalent.
-      this.out.event({ type: 'connack', reasonCode: p.reasonCode, sessionPresent: p.sessionPresent, properties: props });
+      this.out.event({
+        type: 'connack',
+        reasonCode: p.reasonCode,
+        sessionPresent: p.sessionPresent,
+        properties: props,
+      });
       this.close(reason, props, false, undefined);
       return;
     }
@@ -435,20 +519,29 @@ export class Session implements SessionEngine {
     if (this.version === 5 && p.properties !== undefined) {
       // [MQTT-3.2.2-21]: the Server Keep Alive replaces ours.
       if (p.properties.serverKeepAlive !== undefined) this._keepalive = p.properties.serverKeepAlive;
-      if (p.properties.assignedClientIdentifier !== undefined) this._clientId = p.properties.assignedClientIdentifier;
+      if (p.properties.assignedClientIdentifier !== undefined)
+        this._clientId = p.properties.assignedClientIdentifier;
       limits = brokerLimits(p.properties);
     }
     this._state = 'connected';
     this.keepaliveTimer.start(this.out.now, this._keepalive, this.opts.pingTimeoutMs);
     this.inAliases.reset();
     this.outgoing.connack(limits, this.version);
-    this.out.event({ type: 'connack', reasonCode: p.reasonCode, sessionPresent: p.sessionPresent, properties: props });
+    this.out.event({
+      type: 'connack',
+      reasonCode: p.reasonCode,
+      sessionPresent: p.sessionPresent,
+      properties: props,
+    });
 
     const firstConnack = !this.hadConnected;
     this.hadConnected = true;
     if (this.cleanRequested) this.out.op({ kind: 'clear' });
     const identity = this.opts.identity;
-    if (identity !== undefined && (firstConnack || this.cleanRequested || this.identityClientId !== this._clientId)) {
+    if (
+      identity !== undefined &&
+      (firstConnack || this.cleanRequested || this.identityClientId !== this._clientId)
+    ) {
       this.identityClientId = this._clientId;
       this.out.op({ kind: 'setIdentity', identity: { ...identity, clientId: this._clientId } });
     }
@@ -502,7 +595,12 @@ export class Session implements SessionEngine {
     this.close(reasonCode, NO_PROPERTIES, false, error);
   }
 
-  private close(reasonCode: number, properties: Properties, fromServer: boolean, error: MqttError | undefined): void {
+  private close(
+    reasonCode: number,
+    properties: Properties,
+    fromServer: boolean,
+    error: MqttError | undefined,
+  ): void {
     this.closing = true;
     this._state = 'disconnecting';
     this.outgoing.closing();

@@ -125,7 +125,8 @@ export class Subscriptions {
 
   /** Forgets the held subscriptions (the broker has none); `storeOps` false when a `clear` op covers it. */
   clearHeld(storeOps: boolean): void {
-    if (storeOps) for (const f of this.held.keys()) this.out.op({ kind: 'deleteSubscription', topicFilter: f });
+    if (storeOps)
+      for (const f of this.held.keys()) this.out.op({ kind: 'deleteSubscription', topicFilter: f });
     this.held.clear();
   }
 
@@ -191,18 +192,31 @@ export class Subscriptions {
         ? this.out.send(
             req.properties === undefined
               ? { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
-              : { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions, properties: req.properties },
+              : {
+                  type: SUBSCRIBE,
+                  packetId: req.packetId,
+                  subscriptions: req.subscriptions,
+                  properties: req.properties,
+                },
           )
         : this.out.send(
             req.properties === undefined
               ? { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters }
-              : { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters, properties: req.properties },
+              : {
+                  type: UNSUBSCRIBE,
+                  packetId: req.packetId,
+                  topicFilters: req.topicFilters,
+                  properties: req.properties,
+                },
           );
     if (ok) return;
     // Larger than the broker's Maximum Packet Size [MQTT-3.2.2-15]: it can never be sent; fail it as refused.
     this.pending.delete(req.packetId);
     this.ids.release(req.packetId);
-    this.out.log('error', `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`);
+    this.out.log(
+      'error',
+      `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`,
+    );
     const count = req.subscriptions?.length ?? req.topicFilters.length;
     const reasonCodes = new Array<number>(count).fill(0x80);
     if (req.internal) return;

@@ -68,11 +68,15 @@ function validate(op: StoreOp): string | undefined {
     case 'deleteIncoming':
       return isPacketId(op.packetId) ? undefined : `invalid packet id ${String(op.packetId)}`;
     case 'putSubscription':
-      return typeof op.subscription?.topicFilter === 'string' ? undefined : 'putSubscription needs a topic filter';
+      return typeof op.subscription?.topicFilter === 'string'
+        ? undefined
+        : 'putSubscription needs a topic filter';
     case 'deleteSubscription':
       return typeof op.topicFilter === 'string' ? undefined : 'deleteSubscription needs a topic filter';
     case 'setIdentity':
-      return op.identity !== null && typeof op.identity === 'object' ? undefined : 'setIdentity needs an identity';
+      return op.identity !== null && typeof op.identity === 'object'
+        ? undefined
+        : 'setIdentity needs an identity';
     case 'clear':
       return undefined;
     default:
@@ -111,7 +115,9 @@ export class MemoryStore implements Store {
       else if (op.kind === 'deleteOutgoing') known.delete(op.packetId);
       else if (op.kind === 'clear') known.clear();
       else if (op.kind === 'setOutgoingState' && !known.has(op.packetId)) {
-        throw new StoreError(`store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`);
+        throw new StoreError(
+          `store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`,
+        );
       }
     }
     let e = existing;

@@ -43,7 +43,13 @@ void describe('CONNECT', () => {
   });
 
   void test('will, username and password, bridge mode', () => {
-    const will = { topic: 'w/t', payload: bytes('bye'), qos: 1 as const, retain: true, properties: { willDelayInterval: 5 } };
+    const will = {
+      topic: 'w/t',
+      payload: bytes('bye'),
+      qos: 1 as const,
+      retain: true,
+      properties: { willDelayInterval: 5 },
+    };
     const h = new Harness(options({ will, username: 'u', password: bytes('p'), bridgeMode: true }));
     const c = h.open();
     assert.equal(c.will?.topic, 'w/t');
@@ -56,7 +62,9 @@ void describe('CONNECT', () => {
   });
 
   void test('MQTT 3.1.1: clean session flag, no properties', () => {
-    const h = new Harness(options({ protocolVersion: 4, cleanStart: false, connectProperties: { sessionExpiryInterval: 10 } }));
+    const h = new Harness(
+      options({ protocolVersion: 4, cleanStart: false, connectProperties: { sessionExpiryInterval: 10 } }),
+    );
     const c = h.open();
     assert.equal(c.protocolVersion, 4);
     assert.equal(c.cleanStart, false);
@@ -69,17 +77,26 @@ void describe('CONNECT', () => {
     assert.equal(c.protocolVersion, 3);
     assert.match(c.clientId, /^[0-9A-Za-z]{22}$/);
     assert.equal(h.session.clientId, c.clientId);
-    assert.throws(() => new Session(options({ protocolVersion: 3, clientId: 'x'.repeat(24) })), InvalidArgumentError);
+    assert.throws(
+      () => new Session(options({ protocolVersion: 3, clientId: 'x'.repeat(24) })),
+      InvalidArgumentError,
+    );
   });
 
   void test('MQTT 3.1.1: empty client id with cleanStart false is refused at construction', () => {
-    assert.throws(() => new Session(options({ protocolVersion: 4, clientId: '', cleanStart: false })), InvalidArgumentError);
+    assert.throws(
+      () => new Session(options({ protocolVersion: 4, clientId: '', cleanStart: false })),
+      InvalidArgumentError,
+    );
     // MQTT 5 allows it: the broker assigns an id.
     assert.doesNotThrow(() => new Session(options({ protocolVersion: 5, clientId: '', cleanStart: false })));
   });
 
   void test('MQTT 3.x: a password without a username is refused', () => {
-    assert.throws(() => new Session(options({ protocolVersion: 4, password: bytes('p') })), InvalidArgumentError);
+    assert.throws(
+      () => new Session(options({ protocolVersion: 4, password: bytes('p') })),
+      InvalidArgumentError,
+    );
     assert.doesNotThrow(() => new Session(options({ protocolVersion: 5, password: bytes('p') })));
   });
 
@@ -87,8 +104,13 @@ void describe('CONNECT', () => {
     assert.throws(() => new Session(options({ keepalive: -1 })), InvalidArgumentError);
     assert.throws(() => new Session(options({ keepalive: 70000 })), InvalidArgumentError);
     assert.throws(() => new Session(options({ maxInflightMessages: -1 })), InvalidArgumentError);
-    assert.throws(() => new Session(options({ connectProperties: { receiveMaximum: 0 } })), InvalidArgumentError);
-    assert.throws(() => new Session(options({ will: { topic: 'a/#', payload: bytes(''), qos: 0, retain: false } })));
+    assert.throws(
+      () => new Session(options({ connectProperties: { receiveMaximum: 0 } })),
+      InvalidArgumentError,
+    );
+    assert.throws(
+      () => new Session(options({ will: { topic: 'a/#', payload: bytes(''), qos: 0, retain: false } })),
+    );
     // a property CONNECT cannot carry: refused at construction, not at connect
     assert.throws(() => new Session(options({ connectProperties: { topicAlias: 1 } })), InvalidArgumentError);
   });
@@ -158,7 +180,9 @@ void describe('CONNACK', () => {
     const s = h.feed(serverPublish('a', 'x', 0));
     assert.deepEqual(types(s), [14]);
     assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x82);
-    assert.ok(s.events[0].type === 'close' && s.events[0].reasonCode === 0x82 && s.events[0].error !== undefined);
+    assert.ok(
+      s.events[0].type === 'close' && s.events[0].reasonCode === 0x82 && s.events[0].error !== undefined,
+    );
   });
 
   void test('on 3.1.1 a protocol error closes without DISCONNECT', () => {
@@ -266,10 +290,16 @@ void describe('DISCONNECT', () => {
 
 void describe('AUTH', () => {
   void test('enhanced authentication during connect, then re-authentication', () => {
-    const h = new Harness(options({ connectProperties: { authenticationMethod: 'SCRAM', authenticationData: bytes('first') } }));
+    const h = new Harness(
+      options({ connectProperties: { authenticationMethod: 'SCRAM', authenticationData: bytes('first') } }),
+    );
     const c = h.open();
     assert.equal(c.properties?.authenticationMethod, 'SCRAM');
-    let s = h.feed({ type: 15, reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM', authenticationData: bytes('chal') } });
+    let s = h.feed({
+      type: 15,
+      reasonCode: 0x18,
+      properties: { authenticationMethod: 'SCRAM', authenticationData: bytes('chal') },
+    });
     assert.ok(s.events[0].type === 'auth' && s.events[0].reasonCode === 0x18);
     h.session.auth(0x18, { authenticationData: bytes('resp') }, h.now);
     s = h.take();

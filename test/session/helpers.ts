@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { PacketDecoder } from '../../src/packet/decoder.js';
 import { encode } from '../../src/packet/encode.js';
-import type { ConnectPacket, Packet, Properties, ProtocolVersion, PublishPacket, QoS } from '../../src/packet/types.js';
+import type {
+  ConnectPacket,
+  Packet,
+  Properties,
+  ProtocolVersion,
+  PublishPacket,
+  QoS,
+} from '../../src/packet/types.js';
 import { Session } from '../../src/session/session.js';
 import type { SessionEvent, SessionOptions } from '../../src/session/types.js';
 import type { StoredSession, StoreOp } from '../../src/store/types.js';
@@ -55,7 +62,10 @@ export class Harness {
   ) {
     this.version = opts.protocolVersion;
     this.session = new Session(opts, restored);
-    this.decoder = new PacketDecoder({ protocolVersion: this.version, onPacket: (p) => this.decoded.push(p) });
+    this.decoder = new PacketDecoder({
+      protocolVersion: this.version,
+      onPacket: (p) => this.decoded.push(p),
+    });
   }
 
   take(): Step {
@@ -63,7 +73,12 @@ export class Harness {
     for (const chunk of out.data) this.decoder.push(chunk);
     const packets = this.decoded;
     this.decoded = [];
-    return { ops: [...out.storeOps], packets, events: [...out.events].filter((e) => e.type !== 'log'), data: [...out.data] };
+    return {
+      ops: [...out.storeOps],
+      packets,
+      events: [...out.events].filter((e) => e.type !== 'log'),
+      data: [...out.data],
+    };
   }
 
   /** Opens the transport: returns the CONNECT. */
@@ -90,7 +105,11 @@ export class Harness {
   }
 
   connack(over: { sessionPresent?: boolean; reasonCode?: number; properties?: Properties } = {}): Step {
-    const p: Packet = { type: 2, sessionPresent: over.sessionPresent ?? false, reasonCode: over.reasonCode ?? 0 };
+    const p: Packet = {
+      type: 2,
+      sessionPresent: over.sessionPresent ?? false,
+      reasonCode: over.reasonCode ?? 0,
+    };
     if (over.properties !== undefined) p.properties = over.properties;
     return this.feed(p);
   }
@@ -106,8 +125,19 @@ export class Harness {
     return this.take();
   }
 
-  publish(topic: string, payload: string, qos: QoS = 0, extra: { retain?: boolean; properties?: Properties } = {}) {
-    const msg = { topic, payload: bytes(payload), qos, retain: extra.retain ?? false, properties: extra.properties };
+  publish(
+    topic: string,
+    payload: string,
+    qos: QoS = 0,
+    extra: { retain?: boolean; properties?: Properties } = {},
+  ) {
+    const msg = {
+      topic,
+      payload: bytes(payload),
+      qos,
+      retain: extra.retain ?? false,
+      properties: extra.properties,
+    };
     if (extra.properties === undefined) delete msg.properties;
     return this.session.publish(msg, this.now);
   }
@@ -131,8 +161,22 @@ export function eventTypes(s: Step): string[] {
   return s.events.map((e) => e.type);
 }
 
-export function serverPublish(topic: string, payload: string, qos: QoS, packetId?: number, extra: Partial<PublishPacket> = {}): PublishPacket {
-  const p: PublishPacket = { type: 3, topic, payload: bytes(payload), qos, retain: false, dup: false, ...extra };
+export function serverPublish(
+  topic: string,
+  payload: string,
+  qos: QoS,
+  packetId?: number,
+  extra: Partial<PublishPacket> = {},
+): PublishPacket {
+  const p: PublishPacket = {
+    type: 3,
+    topic,
+    payload: bytes(payload),
+    qos,
+    retain: false,
+    dup: false,
+    ...extra,
+  };
   if (qos > 0) p.packetId = packetId ?? 1;
   return p;
 }

@@ -5,7 +5,11 @@ import { encode } from '../../src/packet/encode.js';
 import { dec, eventTypes, Harness, options, serverPublish, types } from './helpers.js';
 
 function messages(s: { events: { type: string }[] }): string[] {
-  return s.events.flatMap((e) => (e.type === 'message' && 'packet' in e ? [dec.decode((e as { packet: { payload: Uint8Array } }).packet.payload)] : []));
+  return s.events.flatMap((e) =>
+    e.type === 'message' && 'packet' in e
+      ? [dec.decode((e as { packet: { payload: Uint8Array } }).packet.payload)]
+      : [],
+  );
 }
 
 void describe('QoS 0 in', () => {
@@ -139,7 +143,9 @@ void describe('QoS 2 in (exactly once)', () => {
   void test('PUBREL for an unknown id: PUBCOMP 0x92 on v5, plain PUBCOMP on 3.1.1', () => {
     const h = new Harness();
     h.connect();
-    assert.deepEqual(h.feed({ type: 6, packetId: 3, reasonCode: 0 }).packets, [{ type: 7, packetId: 3, reasonCode: 0x92 }]);
+    assert.deepEqual(h.feed({ type: 6, packetId: 3, reasonCode: 0 }).packets, [
+      { type: 7, packetId: 3, reasonCode: 0x92 },
+    ]);
     const h4 = new Harness(options({ protocolVersion: 4 }));
     h4.connect();
     assert.deepEqual(types(h4.feed({ type: 6, packetId: 3, reasonCode: 0 })), [7]);
@@ -169,7 +175,10 @@ void describe('manual ack ordering', () => {
     h.session.ack(2, 1, h.now);
     assert.equal(h.take().packets.length, 0);
     h.session.ack(1, 1, h.now);
-    assert.deepEqual(h.take().packets.map((p) => ('packetId' in p ? p.packetId : 0)), [1, 2, 3]);
+    assert.deepEqual(
+      h.take().packets.map((p) => ('packetId' in p ? p.packetId : 0)),
+      [1, 2, 3],
+    );
   });
 
   void test('QoS 1 and QoS 2 are ordered separately', () => {

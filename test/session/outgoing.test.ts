@@ -32,7 +32,10 @@ void describe('QoS 0 out', () => {
     assert.equal(h.take().data.length, 0);
     h.open();
     const s = h.connack();
-    assert.deepEqual(publishes(s).map((p) => dec.decode(p.payload)), ['1', '2']);
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['1', '2'],
+    );
     assert.deepEqual(eventTypes(s), ['connack', 'published', 'published']);
   });
 
@@ -46,7 +49,10 @@ void describe('QoS 0 out', () => {
   void test('retain flag and MQTT 5 properties pass through', () => {
     const h = new Harness();
     h.connect();
-    h.publish('t', 'x', 0, { retain: true, properties: { contentType: 'text/plain', userProperties: [['a', 'b']] } });
+    h.publish('t', 'x', 0, {
+      retain: true,
+      properties: { contentType: 'text/plain', userProperties: [['a', 'b']] },
+    });
     const [p] = publishes(h.take());
     assert.equal(p.retain, true);
     assert.equal(p.properties?.contentType, 'text/plain');
@@ -183,8 +189,18 @@ void describe('publish() validation', () => {
     h.connect();
     assert.throws(() => h.publish('a/+', 'x', 1), InvalidTopicError);
     assert.throws(() => h.publish('', 'x', 1), InvalidTopicError);
-    assert.throws(() => h.session.publish({ topic: 'a', payload: new Uint8Array(), qos: 3 as 0, retain: false }, h.now), InvalidArgumentError);
-    assert.throws(() => h.session.publish({ topic: 'a', payload: 'x' as unknown as Uint8Array, qos: 0, retain: false }, h.now), InvalidArgumentError);
+    assert.throws(
+      () => h.session.publish({ topic: 'a', payload: new Uint8Array(), qos: 3 as 0, retain: false }, h.now),
+      InvalidArgumentError,
+    );
+    assert.throws(
+      () =>
+        h.session.publish(
+          { topic: 'a', payload: 'x' as unknown as Uint8Array, qos: 0, retain: false },
+          h.now,
+        ),
+      InvalidArgumentError,
+    );
     const s = h.take();
     assert.equal(s.ops.length + s.data.length + s.events.length, 0);
     // The next id is still 1.
@@ -203,7 +219,10 @@ void describe('publish() validation', () => {
     assert.equal(s.ops.length + s.data.length + s.events.length, 0);
     // no packet id leaked, no alias left behind
     assert.equal(h.publish('t', 'x', 1).mid, 1);
-    assert.deepEqual(publishes(h.take()).map((p) => [p.topic, p.properties?.topicAlias]), [['t', 1]]);
+    assert.deepEqual(
+      publishes(h.take()).map((p) => [p.topic, p.properties?.topicAlias]),
+      [['t', 1]],
+    );
   });
 
   void test("payload above the broker's Maximum Packet Size: PAYLOAD_SIZE, nothing queued", () => {
@@ -235,7 +254,10 @@ void describe('publish() validation', () => {
     const h = new Harness();
     h.connect({ properties: { maximumQoS: 1, retainAvailable: 0 } });
     assert.deepEqual(h.publish('t', 'x', 2), { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED });
-    assert.deepEqual(h.publish('t', 'x', 0, { retain: true }), { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED });
+    assert.deepEqual(h.publish('t', 'x', 0, { retain: true }), {
+      mid: 0,
+      rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED,
+    });
     assert.equal(h.publish('t', 'x', 1).rc, SUCCESS);
   });
 
@@ -275,16 +297,28 @@ void describe('in-flight window', () => {
     h.connect();
     for (let i = 1; i <= 5; i++) h.publish('t', String(i), 1);
     let s = h.take();
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [1, 2]);
-    assert.deepEqual(s.ops.map((o) => (o.kind === 'putOutgoing' ? o.record.state : o.kind)), ['sent', 'sent', 'queued', 'queued', 'queued']);
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [1, 2],
+    );
+    assert.deepEqual(
+      s.ops.map((o) => (o.kind === 'putOutgoing' ? o.record.state : o.kind)),
+      ['sent', 'sent', 'queued', 'queued', 'queued'],
+    );
     s = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [3]);
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [3],
+    );
     assert.deepEqual(s.ops, [
       { kind: 'deleteOutgoing', packetId: 1 },
       { kind: 'setOutgoingState', packetId: 3, state: 'sent' },
     ]);
     s = h.feed({ type: 4, packetId: 2, reasonCode: 0 }, { type: 4, packetId: 3, reasonCode: 0 });
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [4, 5]);
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [4, 5],
+    );
   });
 
   void test("the broker's Receive Maximum caps the window on first send", () => {
@@ -292,12 +326,18 @@ void describe('in-flight window', () => {
     for (let i = 1; i <= 5; i++) h.publish('t', String(i), 2);
     h.open();
     const s = h.connack({ properties: { receiveMaximum: 3 } });
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [1, 2, 3]);
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [1, 2, 3],
+    );
     // QoS 2 holds its slot until PUBCOMP, not PUBREC.
     let t = h.feed({ type: 5, packetId: 1, reasonCode: 0 });
     assert.equal(publishes(t).length, 0);
     t = h.feed({ type: 7, packetId: 1, reasonCode: 0 });
-    assert.deepEqual(publishes(t).map((p) => p.packetId), [4]);
+    assert.deepEqual(
+      publishes(t).map((p) => p.packetId),
+      [4],
+    );
   });
 
   void test('maxInflightMessages 0 = only the broker limit', () => {
@@ -314,9 +354,15 @@ void describe('in-flight window', () => {
     h.publish('t', 'b', 1);
     h.publish('t', 'c', 0);
     let s = h.take();
-    assert.deepEqual(publishes(s).map((p) => dec.decode(p.payload)), ['a']);
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['a'],
+    );
     s = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
-    assert.deepEqual(publishes(s).map((p) => dec.decode(p.payload)), ['b', 'c']);
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['b', 'c'],
+    );
   });
 });
 
@@ -349,13 +395,20 @@ void describe('queue limits', () => {
     assert.equal(t.rc, SUCCESS);
     let s = h.take();
     assert.deepEqual(s.ops[0], { kind: 'deleteOutgoing', packetId: 1 });
-    assert.ok(s.events[0].type === 'dropped' && s.events[0].mid === 1 && s.events[0].rc === MQTTErrorCode.MQTT_ERR_QUEUE_SIZE);
+    assert.ok(
+      s.events[0].type === 'dropped' &&
+        s.events[0].mid === 1 &&
+        s.events[0].rc === MQTTErrorCode.MQTT_ERR_QUEUE_SIZE,
+    );
     h.publish('t', '4', 1);
     s = h.take();
     assert.ok(s.events[0].type === 'dropped' && s.events[0].mid === 2);
     h.open();
     s = h.connack();
-    assert.deepEqual(publishes(s).map((p) => dec.decode(p.payload)), ['3', '4']);
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['3', '4'],
+    );
   });
 
   void test("'drop-oldest' never drops a message already sent (waiting for its resend)", () => {
@@ -370,10 +423,13 @@ void describe('queue limits', () => {
     assert.ok(s.events[0].type === 'dropped' && s.events[0].mid === 2);
     h.open();
     const c = h.connack({ sessionPresent: true });
-    assert.deepEqual(publishes(c).map((p) => [p.packetId, p.dup]), [
-      [1, true],
-      [3, false],
-    ]);
+    assert.deepEqual(
+      publishes(c).map((p) => [p.packetId, p.dup]),
+      [
+        [1, true],
+        [3, false],
+      ],
+    );
   });
 });
 
@@ -393,7 +449,11 @@ void describe('reconnect', () => {
     h.open();
     const s = h.connack({ sessionPresent: true });
     assert.deepEqual(
-      s.packets.map((p) => (p.type === 3 ? `PUBLISH ${p.packetId} dup=${p.dup}` : `${p.type} ${'packetId' in p ? p.packetId : ''}`)),
+      s.packets.map((p) =>
+        p.type === 3
+          ? `PUBLISH ${p.packetId} dup=${p.dup}`
+          : `${p.type} ${'packetId' in p ? p.packetId : ''}`,
+      ),
       ['PUBLISH 1 dup=true', '6 2', 'PUBLISH 3 dup=true', 'PUBLISH 4 dup=false'],
     );
     // never a PUBLISH for 2 after its PUBREC
@@ -409,12 +469,18 @@ void describe('reconnect', () => {
     h.close();
     h.open();
     const s = h.connack({ sessionPresent: true, properties: { receiveMaximum: 2 } });
-    assert.deepEqual(publishes(s).map((p) => [p.packetId, p.dup]), [
-      [1, true],
-      [2, true],
-    ]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.packetId, p.dup]),
+      [
+        [1, true],
+        [2, true],
+      ],
+    );
     const t = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
-    assert.deepEqual(publishes(t).map((p) => [p.packetId, p.dup]), [[3, true]]);
+    assert.deepEqual(
+      publishes(t).map((p) => [p.packetId, p.dup]),
+      [[3, true]],
+    );
   });
 
   void test('session present: resends stay within maxInflightMessages', () => {
@@ -443,10 +509,13 @@ void describe('reconnect', () => {
       { kind: 'setOutgoingState', packetId: 1, state: 'sent' },
       { kind: 'setOutgoingState', packetId: 2, state: 'sent' },
     ]);
-    assert.deepEqual(publishes(s).map((p) => [p.packetId, p.dup, dec.decode(p.payload)]), [
-      [1, false, 'a'],
-      [2, false, 'b'],
-    ]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.packetId, p.dup, dec.decode(p.payload)]),
+      [
+        [1, false, 'a'],
+        [2, false, 'b'],
+      ],
+    );
     assert.ok(s.events[0].type === 'connack' && s.events[0].sessionPresent === false);
     // the flow of 2 starts over
     assert.deepEqual(types(h.feed({ type: 5, packetId: 2, reasonCode: 0 })), [6]);
@@ -463,11 +532,18 @@ void describe('reconnect', () => {
     h.open();
     const s = h.connack();
     assert.equal(s.ops[0].kind, 'clear');
-    assert.ok(s.ops[1].kind === 'putOutgoing' && s.ops[1].record.packetId === 2 && s.ops[1].record.state === 'queued');
+    assert.ok(
+      s.ops[1].kind === 'putOutgoing' && s.ops[1].record.packetId === 2 && s.ops[1].record.state === 'queued',
+    );
     assert.deepEqual(s.ops[2], { kind: 'setOutgoingState', packetId: 2, state: 'sent' });
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [2]);
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [2],
+    );
     const dropped = s.events.find((e) => e.type === 'dropped');
-    assert.ok(dropped?.type === 'dropped' && dropped.mid === 1 && dropped.rc === MQTTErrorCode.MQTT_ERR_CONN_LOST);
+    assert.ok(
+      dropped?.type === 'dropped' && dropped.mid === 1 && dropped.rc === MQTTErrorCode.MQTT_ERR_CONN_LOST,
+    );
   });
 
   void test('DUP on resend of a QoS 2 PUBLISH not yet PUBREC-ed, then the flow completes', () => {
@@ -478,7 +554,10 @@ void describe('reconnect', () => {
     h.close();
     h.open();
     const s = h.connack({ sessionPresent: true });
-    assert.deepEqual(publishes(s).map((p) => [p.packetId, p.dup, p.qos]), [[1, true, 2]]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.packetId, p.dup, p.qos]),
+      [[1, true, 2]],
+    );
     assert.deepEqual(types(h.feed({ type: 5, packetId: 1, reasonCode: 0 })), [6]);
     h.close();
     h.open();
@@ -497,7 +576,10 @@ void describe('reconnect', () => {
     h.open();
     h.connack({ sessionPresent: true }); // resends 1
     const s = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
-    assert.deepEqual(publishes(s).map((p) => [p.packetId, p.dup]), [[2, false]]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.packetId, p.dup]),
+      [[2, false]],
+    );
   });
 });
 
@@ -531,20 +613,30 @@ void describe('outgoing topic aliases', () => {
     h.publish('b', '3', 0);
     h.publish('c', '4', 0); // no alias left
     const s = h.take();
-    assert.deepEqual(publishes(s).map((p) => [p.topic, p.properties?.topicAlias]), [
-      ['a/long/topic', 1],
-      ['', 1],
-      ['b', 2],
-      ['c', undefined],
-    ]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.topic, p.properties?.topicAlias]),
+      [
+        ['a/long/topic', 1],
+        ['', 1],
+        ['b', 2],
+        ['c', undefined],
+      ],
+    );
     // The stored record keeps the topic.
     const put = s.ops.find((o) => o.kind === 'putOutgoing');
-    assert.ok(put?.kind === 'putOutgoing' && put.record.topic === 'a/long/topic' && put.record.properties === undefined);
+    assert.ok(
+      put?.kind === 'putOutgoing' &&
+        put.record.topic === 'a/long/topic' &&
+        put.record.properties === undefined,
+    );
     h.close();
     h.open();
     const r = h.connack({ sessionPresent: true, properties: { topicAliasMaximum: 2 } });
     // resend on the new connection sets the alias again
-    assert.deepEqual(publishes(r).map((p) => [p.topic, p.properties?.topicAlias, p.dup]), [['a/long/topic', 1, true]]);
+    assert.deepEqual(
+      publishes(r).map((p) => [p.topic, p.properties?.topicAlias, p.dup]),
+      [['a/long/topic', 1, true]],
+    );
   });
 
   void test('no aliases when the broker allows none', () => {
@@ -552,19 +644,34 @@ void describe('outgoing topic aliases', () => {
     h.connect();
     h.publish('a', '1', 0);
     h.publish('a', '2', 0);
-    assert.deepEqual(publishes(h.take()).map((p) => [p.topic, p.properties?.topicAlias]), [
-      ['a', undefined],
-      ['a', undefined],
-    ]);
+    assert.deepEqual(
+      publishes(h.take()).map((p) => [p.topic, p.properties?.topicAlias]),
+      [
+        ['a', undefined],
+        ['a', undefined],
+      ],
+    );
   });
 });
 
 void describe('packet ids through the engine', () => {
   void test('an id still in flight is skipped when the counter wraps 65535 -> 1', () => {
     const rec = (seq: number, packetId: number) =>
-      ({ seq, packetId, qos: 1, topic: 't', payload: new Uint8Array(), retain: false, state: 'sent' }) as const;
+      ({
+        seq,
+        packetId,
+        qos: 1,
+        topic: 't',
+        payload: new Uint8Array(),
+        retain: false,
+        state: 'sent',
+      }) as const;
     // Restored with ids 65534, 65535 and 1 in flight: the counter continues after 65535, wraps, skips 1.
-    const h = new Harness(options(), { outgoing: [rec(1, 65534), rec(2, 65535), rec(3, 1)], incomingQos2: [], subscriptions: [] });
+    const h = new Harness(options(), {
+      outgoing: [rec(1, 65534), rec(2, 65535), rec(3, 1)],
+      incomingQos2: [],
+      subscriptions: [],
+    });
     h.connect({ sessionPresent: true });
     assert.equal(h.publish('t', 'x', 1).mid, 2);
     assert.equal(h.publish('t', 'x', 0).mid, 3);

@@ -11,7 +11,16 @@ function stored(): StoredSession {
       { seq: 5, packetId: 12, qos: 2, topic: 't', payload: bytes('c'), retain: false, state: 'pubrec' },
       { seq: 3, packetId: 10, qos: 1, topic: 't', payload: bytes('a'), retain: false, state: 'sent' },
       { seq: 4, packetId: 11, qos: 2, topic: 't', payload: bytes('b'), retain: true, state: 'sent' },
-      { seq: 6, packetId: 13, qos: 1, topic: 't', payload: bytes('d'), retain: false, state: 'queued', properties: { contentType: 'x' } },
+      {
+        seq: 6,
+        packetId: 13,
+        qos: 1,
+        topic: 't',
+        payload: bytes('d'),
+        retain: false,
+        state: 'queued',
+        properties: { contentType: 'x' },
+      },
     ],
     incomingQos2: [42],
     subscriptions: [{ topicFilter: 's/#', qos: 1 }],
@@ -24,7 +33,9 @@ void describe('restore', () => {
     h.open();
     const s = h.connack({ sessionPresent: true });
     assert.deepEqual(
-      s.packets.map((p) => (p.type === 3 ? `P${p.packetId}${p.dup ? 'd' : ''}` : `R${'packetId' in p ? p.packetId : ''}`)),
+      s.packets.map((p) =>
+        p.type === 3 ? `P${p.packetId}${p.dup ? 'd' : ''}` : `R${'packetId' in p ? p.packetId : ''}`,
+      ),
       ['P10d', 'P11d', 'R12', 'P13'],
     );
     assert.equal(publishes(s)[1].retain, true);
@@ -37,7 +48,9 @@ void describe('restore', () => {
     assert.equal(r.events.length, 0);
     assert.deepEqual(types(r), [5]);
     // and its PUBREL completes it
-    assert.deepEqual(h.feed({ type: 6, packetId: 42, reasonCode: 0 }).ops, [{ kind: 'deleteIncoming', packetId: 42 }]);
+    assert.deepEqual(h.feed({ type: 6, packetId: 42, reasonCode: 0 }).ops, [
+      { kind: 'deleteIncoming', packetId: 42 },
+    ]);
   });
 
   void test('session lost: everything republished as new, subscriptions re-subscribed', () => {
@@ -45,12 +58,15 @@ void describe('restore', () => {
     h.open();
     const s = h.connack({ sessionPresent: false });
     assert.deepEqual(types(s), [8, 3, 3, 3, 3]);
-    assert.deepEqual(publishes(s).map((p) => [p.packetId, p.dup, dec.decode(p.payload)]), [
-      [10, false, 'a'],
-      [11, false, 'b'],
-      [12, false, 'c'],
-      [13, false, 'd'],
-    ]);
+    assert.deepEqual(
+      publishes(s).map((p) => [p.packetId, p.dup, dec.decode(p.payload)]),
+      [
+        [10, false, 'a'],
+        [11, false, 'b'],
+        [12, false, 'c'],
+        [13, false, 'd'],
+      ],
+    );
     assert.ok(s.ops.some((o) => o.kind === 'deleteIncoming' && o.packetId === 42));
   });
 
@@ -58,8 +74,14 @@ void describe('restore', () => {
     const h = new Harness(options({ cleanStart: 'first-only' }), stored());
     h.open();
     const s = h.connack();
-    assert.deepEqual(s.ops.map((o) => o.kind), ['clear', 'putOutgoing', 'setOutgoingState']);
-    assert.deepEqual(publishes(s).map((p) => p.packetId), [13]);
+    assert.deepEqual(
+      s.ops.map((o) => o.kind),
+      ['clear', 'putOutgoing', 'setOutgoingState'],
+    );
+    assert.deepEqual(
+      publishes(s).map((p) => p.packetId),
+      [13],
+    );
     assert.deepEqual(
       s.events.filter((e) => e.type === 'dropped').map((e) => (e.type === 'dropped' ? e.mid : 0)),
       [10, 11, 12],
@@ -93,18 +115,23 @@ void describe('restore', () => {
     apply(h1);
     // crash; second process
     const loaded = store.load(key);
-    assert.deepEqual(loaded.outgoing.map((r) => [r.packetId, r.state]), [
-      [1, 'sent'],
-      [2, 'pubrec'],
-      [3, 'sent'],
-    ]);
+    assert.deepEqual(
+      loaded.outgoing.map((r) => [r.packetId, r.state]),
+      [
+        [1, 'sent'],
+        [2, 'pubrec'],
+        [3, 'sent'],
+      ],
+    );
     assert.deepEqual(loaded.incomingQos2, [9]);
     const h2 = new Harness(options(), loaded);
     h2.open();
     const s = h2.connack({ sessionPresent: true });
     store.apply(key, s.ops);
     assert.deepEqual(
-      s.packets.map((p) => `${p.type}:${'packetId' in p ? p.packetId : ''}${p.type === 3 && p.dup ? 'd' : ''}`),
+      s.packets.map(
+        (p) => `${p.type}:${'packetId' in p ? p.packetId : ''}${p.type === 3 && p.dup ? 'd' : ''}`,
+      ),
       ['3:1d', '6:2', '3:3d'],
     );
     const r = h2.feed(serverPublish('t', '', 2, 9, { dup: true }));
@@ -113,13 +140,21 @@ void describe('restore', () => {
 });
 
 void describe('identity', () => {
-  const identity = { broker: 'mqtt://h:1883', clientId: '', protocolVersion: 5 as const, sessionExpiryInterval: 60 };
+  const identity = {
+    broker: 'mqtt://h:1883',
+    clientId: '',
+    protocolVersion: 5 as const,
+    sessionExpiryInterval: 60,
+  };
 
   void test('setIdentity with the assigned client id on the first CONNACK, after clear, on id change', () => {
     const h = new Harness(options({ clientId: '', cleanStart: 'first-only', identity }));
     h.open();
     let s = h.connack({ properties: { assignedClientIdentifier: 'a1' } });
-    assert.deepEqual(s.ops.slice(0, 2), [{ kind: 'clear' }, { kind: 'setIdentity', identity: { ...identity, clientId: 'a1' } }]);
+    assert.deepEqual(s.ops.slice(0, 2), [
+      { kind: 'clear' },
+      { kind: 'setIdentity', identity: { ...identity, clientId: 'a1' } },
+    ]);
     h.close();
     h.open();
     s = h.connack({ sessionPresent: true });

@@ -23,13 +23,21 @@ void describe('subscribe', () => {
     const sub = s.packets[0] as SubscribePacket;
     assert.equal(sub.type, 8);
     assert.equal(sub.packetId, 1);
-    assert.deepEqual(sub.subscriptions.map((x) => x.topicFilter), ['a/#', 'b']);
+    assert.deepEqual(
+      sub.subscriptions.map((x) => x.topicFilter),
+      ['a/#', 'b'],
+    );
     assert.deepEqual(sub.properties?.subscriptionIdentifiers, [7]);
     s = h.feed({ type: 9, packetId: 1, reasonCodes: [1, 0x87] });
     assert.deepEqual(s.ops, [
       {
         kind: 'putSubscription',
-        subscription: { topicFilter: 'a/#', qos: 1, noLocal: true, properties: { subscriptionIdentifiers: [7] } },
+        subscription: {
+          topicFilter: 'a/#',
+          qos: 1,
+          noLocal: true,
+          properties: { subscriptionIdentifiers: [7] },
+        },
       },
     ]);
     const e = s.events[0];
@@ -66,13 +74,28 @@ void describe('subscribe', () => {
   void test('invalid input throws', () => {
     const h = new Harness();
     assert.throws(() => h.session.subscribe([], undefined, h.now), InvalidArgumentError);
-    assert.throws(() => h.session.subscribe([{ topicFilter: 'a/#/b', qos: 0 }], undefined, h.now), InvalidTopicError);
-    assert.throws(() => h.session.subscribe([{ topicFilter: 'a', qos: 3 as 0 }], undefined, h.now), InvalidArgumentError);
-    assert.throws(() => h.session.subscribe([{ topicFilter: '$share/g/a', qos: 0, noLocal: true }], undefined, h.now), InvalidArgumentError);
+    assert.throws(
+      () => h.session.subscribe([{ topicFilter: 'a/#/b', qos: 0 }], undefined, h.now),
+      InvalidTopicError,
+    );
+    assert.throws(
+      () => h.session.subscribe([{ topicFilter: 'a', qos: 3 as 0 }], undefined, h.now),
+      InvalidArgumentError,
+    );
+    assert.throws(
+      () => h.session.subscribe([{ topicFilter: '$share/g/a', qos: 0, noLocal: true }], undefined, h.now),
+      InvalidArgumentError,
+    );
     assert.throws(() => h.session.unsubscribe([], undefined, h.now), InvalidArgumentError);
     assert.throws(() => h.session.unsubscribe(['a/#/b'], undefined, h.now), InvalidTopicError);
-    assert.throws(() => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { topicAlias: 1 }, h.now), InvalidArgumentError);
-    assert.throws(() => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { subscriptionIdentifiers: [0] }, h.now), InvalidArgumentError);
+    assert.throws(
+      () => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { topicAlias: 1 }, h.now),
+      InvalidArgumentError,
+    );
+    assert.throws(
+      () => h.session.subscribe([{ topicFilter: 'a', qos: 0 }], { subscriptionIdentifiers: [0] }, h.now),
+      InvalidArgumentError,
+    );
     assert.equal(h.take().ops.length, 0);
     assert.equal(h.session.subscribe([{ topicFilter: 'a', qos: 0 }], undefined, h.now), 1);
   });
@@ -134,13 +157,19 @@ void describe('re-subscription', () => {
     let s = h.connack({ sessionPresent: false });
     const subs = s.packets.filter((p): p is SubscribePacket => p.type === 8);
     assert.deepEqual(
-      subs.map((p) => [p.subscriptions.map((x) => `${x.topicFilter}:${x.qos}`), p.properties?.subscriptionIdentifiers]),
+      subs.map((p) => [
+        p.subscriptions.map((x) => `${x.topicFilter}:${x.qos}`),
+        p.properties?.subscriptionIdentifiers,
+      ]),
       [
         [['a:1'], undefined],
         [['b:2'], [3]],
       ],
     );
-    s = h.feed({ type: 9, packetId: subs[0].packetId, reasonCodes: [1] }, { type: 9, packetId: subs[1].packetId, reasonCodes: [0x87] });
+    s = h.feed(
+      { type: 9, packetId: subs[0].packetId, reasonCodes: [1] },
+      { type: 9, packetId: subs[1].packetId, reasonCodes: [0x87] },
+    );
     assert.equal(s.events.length, 0);
     // a refused re-subscription is no longer held
     assert.deepEqual(s.ops.at(-1), { kind: 'deleteSubscription', topicFilter: 'b' });
@@ -181,7 +210,10 @@ void describe('re-subscription', () => {
     subscribed(h);
     h.open();
     const s = h.connack();
-    assert.deepEqual(s.ops.map((o) => o.kind), ['clear', 'putSubscription', 'putSubscription']);
+    assert.deepEqual(
+      s.ops.map((o) => o.kind),
+      ['clear', 'putSubscription', 'putSubscription'],
+    );
     assert.deepEqual(types(s), [8, 8]);
   });
 });

@@ -23,7 +23,12 @@ void describe('MemoryStore', () => {
 
   void test('applies every op kind', () => {
     const s = new MemoryStore();
-    const identity = { broker: 'mqtt://h:1883', clientId: 'c', protocolVersion: 5 as const, sessionExpiryInterval: 60 };
+    const identity = {
+      broker: 'mqtt://h:1883',
+      clientId: 'c',
+      protocolVersion: 5 as const,
+      sessionExpiryInterval: 60,
+    };
     s.apply('k', [
       { kind: 'setIdentity', identity },
       { kind: 'putOutgoing', record: rec(1, 1) },
@@ -47,16 +52,28 @@ void describe('MemoryStore', () => {
   void test('outgoing records load in seq order, whatever the put order or packet ids', () => {
     const s = new MemoryStore();
     s.apply('k', [{ kind: 'putOutgoing', record: rec(3, 1) }]);
-    s.apply('k', [{ kind: 'putOutgoing', record: rec(1, 65535) }, { kind: 'putOutgoing', record: rec(2, 7) }]);
-    assert.deepEqual(s.load('k').outgoing.map((r) => r.seq), [1, 2, 3]);
+    s.apply('k', [
+      { kind: 'putOutgoing', record: rec(1, 65535) },
+      { kind: 'putOutgoing', record: rec(2, 7) },
+    ]);
+    assert.deepEqual(
+      s.load('k').outgoing.map((r) => r.seq),
+      [1, 2, 3],
+    );
   });
 
   void test('clear discards the whole session, later ops in the batch apply', () => {
     const s = new MemoryStore();
-    s.apply('k', [{ kind: 'putOutgoing', record: rec(1, 1) }, { kind: 'putIncoming', packetId: 3 }]);
+    s.apply('k', [
+      { kind: 'putOutgoing', record: rec(1, 1) },
+      { kind: 'putIncoming', packetId: 3 },
+    ]);
     s.apply('k', [{ kind: 'clear' }, { kind: 'putOutgoing', record: rec(2, 2) }]);
     const l = s.load('k');
-    assert.deepEqual(l.outgoing.map((r) => r.packetId), [2]);
+    assert.deepEqual(
+      l.outgoing.map((r) => r.packetId),
+      [2],
+    );
     assert.deepEqual(l.incomingQos2, []);
     assert.equal(l.identity, undefined);
   });
@@ -71,23 +88,44 @@ void describe('MemoryStore', () => {
     const s = new MemoryStore();
     s.apply('k', [{ kind: 'putOutgoing', record: rec(1, 1) }]);
     const bad: StoreOp[][] = [
-      [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'putIncoming', packetId: 0 }],
-      [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'setOutgoingState', packetId: 5, state: 'sent' }],
-      [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'putOutgoing', record: { ...rec(2, 2), qos: 0 as 1 } }],
-      [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'setOutgoingState', packetId: 1, state: 'bogus' as 'sent' }],
+      [
+        { kind: 'deleteOutgoing', packetId: 1 },
+        { kind: 'putIncoming', packetId: 0 },
+      ],
+      [
+        { kind: 'deleteOutgoing', packetId: 1 },
+        { kind: 'setOutgoingState', packetId: 5, state: 'sent' },
+      ],
+      [
+        { kind: 'deleteOutgoing', packetId: 1 },
+        { kind: 'putOutgoing', record: { ...rec(2, 2), qos: 0 as 1 } },
+      ],
+      [
+        { kind: 'deleteOutgoing', packetId: 1 },
+        { kind: 'setOutgoingState', packetId: 1, state: 'bogus' as 'sent' },
+      ],
       [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'nope' } as unknown as StoreOp],
       // a state change for a record deleted earlier in the same batch
-      [{ kind: 'deleteOutgoing', packetId: 1 }, { kind: 'setOutgoingState', packetId: 1, state: 'sent' }],
+      [
+        { kind: 'deleteOutgoing', packetId: 1 },
+        { kind: 'setOutgoingState', packetId: 1, state: 'sent' },
+      ],
     ];
     for (const ops of bad) {
       assert.throws(() => s.apply('k', ops), StoreError);
-      assert.deepEqual(s.load('k').outgoing.map((r) => r.packetId), [1]);
+      assert.deepEqual(
+        s.load('k').outgoing.map((r) => r.packetId),
+        [1],
+      );
     }
   });
 
   void test('a state change for a record put earlier in the same batch is valid', () => {
     const s = new MemoryStore();
-    s.apply('k', [{ kind: 'putOutgoing', record: rec(1, 1) }, { kind: 'setOutgoingState', packetId: 1, state: 'pubrec' }]);
+    s.apply('k', [
+      { kind: 'putOutgoing', record: rec(1, 1) },
+      { kind: 'setOutgoingState', packetId: 1, state: 'pubrec' },
+    ]);
     assert.equal(s.load('k').outgoing[0].state, 'pubrec');
   });
 
@@ -115,7 +153,10 @@ void describe('MemoryStore', () => {
 
   void test('a re-put of a packet id replaces the record', () => {
     const s = new MemoryStore();
-    s.apply('k', [{ kind: 'putOutgoing', record: rec(1, 1) }, { kind: 'putOutgoing', record: rec(5, 1, 'sent') }]);
+    s.apply('k', [
+      { kind: 'putOutgoing', record: rec(1, 1) },
+      { kind: 'putOutgoing', record: rec(5, 1, 'sent') },
+    ]);
     assert.deepEqual(s.load('k').outgoing, [rec(5, 1, 'sent')]);
   });
 
