@@ -253,7 +253,7 @@ void describe('malformed packets', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 1500 },
     );
   });
 
@@ -274,7 +274,7 @@ void describe('malformed packets', () => {
           }
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 600 },
     );
   });
 });

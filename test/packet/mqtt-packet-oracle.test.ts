@@ -11,7 +11,7 @@ import { packetArb } from './arbitraries.js';
 import { decodeChunks, normalize } from './helpers.js';
 import { canonical, fromMqttPacket, toMqttPacket } from './mqtt-packet-shape.js';
 
-const RUNS = 300;
+const RUNS = 250;
 
 /**
  * Packets both libraries can represent. mqtt-packet keeps user properties in an object and drops a value
