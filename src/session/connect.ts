@@ -105,6 +105,11 @@ export function incomingMaximumPacketSize(o: SessionOptions): number | undefined
   return o.maximumPacketSize ?? o.connectProperties?.maximumPacketSize;
 }
 
+/** The Topic Alias Maximum the client advertises: the option, else one set in the connect properties. */
+export function incomingTopicAliasMaximum(o: SessionOptions): number {
+  return o.topicAliasMaximum > 0 ? o.topicAliasMaximum : (o.connectProperties?.topicAliasMaximum ?? 0);
+}
+
 /** The Receive Maximum the client advertises (65535 when absent, 3.1.2.11.3). */
 export function incomingReceiveMaximum(o: SessionOptions): number {
   return o.connectProperties?.receiveMaximum ?? MAX_UINT16;
@@ -113,7 +118,8 @@ export function incomingReceiveMaximum(o: SessionOptions): number {
 /** The MQTT 5 CONNECT properties: the user's, plus the features' needs, minus spec defaults. */
 function connectProperties(o: SessionOptions): Properties | undefined {
   const src: Properties = { ...o.connectProperties };
-  if (o.topicAliasMaximum > 0) src.topicAliasMaximum = o.topicAliasMaximum;
+  const tam = incomingTopicAliasMaximum(o);
+  if (tam > 0) src.topicAliasMaximum = tam;
   const mps = incomingMaximumPacketSize(o);
   if (mps !== undefined && mps < MAX_PACKET) src.maximumPacketSize = mps;
   else delete src.maximumPacketSize;

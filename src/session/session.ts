@@ -32,6 +32,7 @@ import {
   DEFAULT_LIMITS,
   incomingMaximumPacketSize,
   incomingReceiveMaximum,
+  incomingTopicAliasMaximum,
   randomClientId,
   validateOptions,
 } from './connect.js';
@@ -113,7 +114,7 @@ export class Session implements SessionEngine {
     // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
     this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
     this._keepalive = options.keepalive;
-    this.inAliases = new IncomingAliases(this.version === 5 ? options.topicAliasMaximum : 0);
+    this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(options) : 0);
     this.outgoing = new Outgoing(options, this.ids, this.out, this.outAliases);
     this.incoming = new Incoming(this.out, this.version === 5 ? incomingReceiveMaximum(options) : Infinity);
     this.subs = new Subscriptions(this.out, this.ids);

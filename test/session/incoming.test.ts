@@ -255,6 +255,14 @@ void describe('incoming topic aliases', () => {
     assert.ok(s.events[0].type === 'close' && s.events[0].reasonCode === 0x82);
   });
 
+  void test('a Topic Alias Maximum set in the connect properties is honoured too', () => {
+    const h = new Harness(options({ connectProperties: { topicAliasMaximum: 2 } }));
+    assert.equal(h.open().properties?.topicAliasMaximum, 2);
+    h.connack();
+    const s = h.feed(serverPublish('a', '1', 0, undefined, { properties: { topicAlias: 2 } }));
+    assert.deepEqual(eventTypes(s), ['message']);
+  });
+
   void test('alias above our maximum: DISCONNECT 0x94', () => {
     const h = new Harness(options({ topicAliasMaximum: 5 }));
     h.connect();
