@@ -55,6 +55,8 @@ export class PacketDecoder {
 
   /** Bytes after a packet whose onPacket threw; decoded first on the next push. */
   #leftover: Uint8Array | undefined;
+  /** Counts reset() calls, so a reset from inside onPacket stops the decoding of the current chunk. */
+  #generation = 0;
 
   constructor(options: PacketDecoderOptions) {
     this.protocolVersion = options.protocolVersion;
@@ -91,8 +93,12 @@ export class PacketDecoder {
     );
   }
 
-  /** Forgets any partial packet and a previous error, as for a new connection. Settings are kept. */
+  /**
+   * Forgets any partial packet and a previous error, as for a new connection. Settings are kept. Called
+   * from onPacket, it also drops the rest of the chunk being decoded.
+   */
   reset(): void {
+    this.#generation++;
     this.#error = undefined;
     this.#headerLength = 0;
     this.#body = undefined;
@@ -128,7 +134,7 @@ export class PacketDecoder {
       if (take < need) return;
       pos = take;
       const body = this.#takeBody();
-      this.#deliver(this.#first, body, 0, body.length, chunk, pos);
+      if (!this.#deliver(this.#first, body, 0, body.length, chunk, pos)) return;
     }
 
     // 2. Complete a fixed header that spans chunks.
@@ -158,7 +164,7 @@ export class PacketDecoder {
       const bodyEnd = bodyStart + bodyLength;
       if (bodyEnd <= len) {
         pos = bodyEnd;
-        this.#deliver(first, chunk, bodyStart, bodyEnd, chunk, pos);
+        if (!this.#deliver(first, chunk, bodyStart, bodyEnd, chunk, pos)) return;
       } else {
         pos = this.#startBody(first, bodyLength, chunk, bodyStart);
         if (pos < 0) return;
@@ -212,14 +218,14 @@ export class PacketDecoder {
 
   /**
    * Begins a body that is not wholly in `chunk` (`chunk[pos..]` is its start). Returns -1 when the chunk is
-   * used up, else the position after the packet (only when a continuation header completed a packet).
+   * used up (or onPacket reset the decoder), else the position after the packet (only when a continuation
+   * header completed a packet).
    */
   #startBody(first: number, bodyLength: number, chunk: Uint8Array, pos: number): number {
     const available = chunk.length - pos;
     if (available >= bodyLength) {
       const end = pos + bodyLength;
-      this.#deliver(first, chunk, pos, end, chunk, end);
-      return end;
+      return this.#deliver(first, chunk, pos, end, chunk, end) ? end : -1;
     }
     this.#first = first;
     this.#bodyLength = bodyLength;
@@ -252,7 +258,7 @@ export class PacketDecoder {
 
   /**
    * Decodes one packet and hands it to onPacket. `chunk[next..]` are the bytes after it, kept if onPacket
-   * throws.
+   * throws. Returns false if onPacket called reset(): the rest of the chunk belongs to the old stream.
    */
   #deliver(
     first: number,
@@ -261,7 +267,7 @@ export class PacketDecoder {
     end: number,
     chunk: Uint8Array,
     next: number,
-  ): void {
+  ): boolean {
     const reader = this.#reader;
     let packet: Packet;
     try {
@@ -272,12 +278,14 @@ export class PacketDecoder {
       this.#fail(error);
     }
     if (packet.type === PacketType.CONNECT) this.protocolVersion = packet.protocolVersion;
+    const generation = this.#generation;
     try {
       this.#onPacket(packet);
     } catch (error) {
-      if (next < chunk.length) this.#leftover = chunk.slice(next);
+      if (next < chunk.length && this.#generation === generation) this.#leftover = chunk.slice(next);
       throw error;
     }
+    return this.#generation === generation;
   }
 }
 

@@ -120,6 +120,22 @@ void describe('PacketDecoder', () => {
     assert.deepEqual(seen, [{ type: 12 }]);
   });
 
+  void test('reset() from inside onPacket drops the rest of the chunk', () => {
+    const seen: Packet[] = [];
+    const d: PacketDecoder = new PacketDecoder({
+      protocolVersion: 4,
+      onPacket: (p) => {
+        seen.push(p);
+        if (p.type === 14) d.reset();
+      },
+    });
+    d.push(hex('c0 00 e0 00 d0 00 30'));
+    assert.deepEqual(seen, [{ type: 12 }, { type: 14, reasonCode: 0 }]);
+    assert.equal(d.hasPartialPacket, false);
+    d.push(hex('d0 00'));
+    assert.deepEqual(seen.at(-1), { type: 13 });
+  });
+
   void test('decodePacket decodes exactly one packet', () => {
     assert.deepEqual(decodePacket(hex('40 02 00 07'), 4), { type: 4, packetId: 7, reasonCode: 0 });
     assert.throws(() => decodePacket(hex('40 02 00'), 4), MalformedPacketError);
