@@ -29,6 +29,7 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve as resolvePath } from 'node:path';
+import { testCerts } from './certs.js';
 import { getFreePorts, LOOPBACK } from './ports.js';
 
 export interface BrokerOptions {
@@ -50,6 +51,19 @@ export interface BrokerOptions {
   maxQueuedMessages?: number;
   /** Also open a WebSocket listener on 127.0.0.1 (`broker.wsPort`, `broker.wsUrl`). */
   websockets?: boolean;
+  /** Also open a TLS listener on 127.0.0.1 (`broker.tlsPort`), server authentication only. */
+  tls?: boolean;
+  /** Also open a TLS listener that requires a client certificate signed by the CA (`broker.mtlsPort`). */
+  mtls?: boolean;
+  /** Also open a secure WebSocket listener on 127.0.0.1 (`broker.wssPort`). */
+  wss?: boolean;
+  /** Also listen on a Unix domain socket in the broker's folder (`broker.unixPath`). */
+  unixSocket?: boolean;
+  /**
+   * The CA, certificate and key of the TLS listeners; default the files of `testCerts()` (made with openssl
+   * on first use).
+   */
+  tlsFiles?: { caFile: string; certFile: string; keyFile: string };
   /** Leave out `log_type all` (packet-level logging), e.g. for throughput runs. Default false. */
   quietLog?: boolean;
   /** How long to wait for the broker to accept connections, per attempt. Default 10 000 ms. */
@@ -66,6 +80,14 @@ export interface Broker {
   readonly wsPort: number | undefined;
   /** `ws://127.0.0.1:<wsPort>/mqtt` when started with `websockets: true`. */
   readonly wsUrl: string | undefined;
+  /** The TLS port when started with `tls: true`. */
+  readonly tlsPort: number | undefined;
+  /** The port of the TLS listener requiring a client certificate, when started with `mtls: true`. */
+  readonly mtlsPort: number | undefined;
+  /** The secure WebSocket port when started with `wss: true`. */
+  readonly wssPort: number | undefined;
+  /** The Unix socket's path when started with `unixSocket: true`. */
+  readonly unixPath: string | undefined;
   /** The broker's own temporary folder (config, log, default persistence); removed by `stop()`. */
   readonly dir: string;
   readonly configPath: string;
@@ -220,9 +242,22 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function canConnect(port: number, timeoutMs: number): Promise<boolean> {
+/** Resolves with `promise`'s outcome or `fallback` after `ms`, whichever is first; the timer is cleared. */
+async function raceTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function canConnect(port: number | string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: LOOPBACK, port });
+    const socket = typeof port === 'string' ? connect({ path: port }) : connect({ host: LOOPBACK, port });
     const done = (ok: boolean): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -244,6 +279,34 @@ function readSafe(path: string): string {
 
 class PortClashError extends Error {}
 
+interface ListenerPorts {
+  mqtt: number;
+  ws: number | undefined;
+  tls: number | undefined;
+  mtls: number | undefined;
+  wss: number | undefined;
+}
+
+/** Free ports for the MQTT listener and each optional listener asked for. */
+async function pickPorts(options: BrokerOptions): Promise<ListenerPorts> {
+  const wanted = [options.websockets, options.tls, options.mtls, options.wss].map((w) => w === true);
+  const ports = await getFreePorts(1 + wanted.filter(Boolean).length);
+  let next = 1;
+  const take = (want: boolean): number | undefined => (want ? ports[next++] : undefined);
+  return {
+    mqtt: ports[0],
+    ws: take(wanted[0]),
+    tls: take(wanted[1]),
+    mtls: take(wanted[2]),
+    wss: take(wanted[3]),
+  };
+}
+
+function tlsFilesFromTestCerts(): { caFile: string; certFile: string; keyFile: string } {
+  const certs = testCerts();
+  return { caFile: certs.caCert, certFile: certs.serverCert, keyFile: certs.serverKey };
+}
+
 class MosquittoBroker implements Broker {
   readonly host = LOOPBACK;
   readonly dir: string;
@@ -253,7 +316,9 @@ class MosquittoBroker implements Broker {
   private readonly stderrPath: string;
   private readonly executable: string;
   private readonly options: BrokerOptions;
-  private ports: { mqtt: number; ws: number | undefined } = { mqtt: 0, ws: undefined };
+  private ports: ListenerPorts = { mqtt: 0, ws: undefined, tls: undefined, mtls: undefined, wss: undefined };
+  private readonly tlsFiles: { caFile: string; certFile: string; keyFile: string } | undefined;
+  readonly unixPath: string | undefined;
   private run: Run | undefined;
   private stopped = false;
   /** Serialises stop/restart/kill so overlapping calls do not interleave. */
@@ -266,6 +331,10 @@ class MosquittoBroker implements Broker {
     this.configPath = join(this.dir, 'mosquitto.conf');
     this.logPath = join(this.dir, 'mosquitto.log');
     this.stderrPath = join(this.dir, 'mosquitto.stderr');
+    if (options.tls === true || options.mtls === true || options.wss === true) {
+      this.tlsFiles = options.tlsFiles ?? tlsFilesFromTestCerts();
+    }
+    if (options.unixSocket === true) this.unixPath = join(this.dir, 'mosquitto.sock');
     const persistence = options.persistence ?? options.persistenceDir !== undefined;
     if (persistence) {
       this.persistenceDir = resolvePath(options.persistenceDir ?? join(this.dir, 'persistence'));
@@ -284,6 +353,15 @@ class MosquittoBroker implements Broker {
   }
   get wsUrl(): string | undefined {
     return this.ports.ws === undefined ? undefined : `ws://${LOOPBACK}:${this.ports.ws}/mqtt`;
+  }
+  get tlsPort(): number | undefined {
+    return this.ports.tls;
+  }
+  get mtlsPort(): number | undefined {
+    return this.ports.mtls;
+  }
+  get wssPort(): number | undefined {
+    return this.ports.wss;
   }
   get pid(): number | undefined {
     return this.running ? this.run?.child.pid : undefined;
@@ -324,6 +402,33 @@ class MosquittoBroker implements Broker {
       lines.push('', `listener ${this.ports.ws} ${LOOPBACK}`, 'protocol websockets', 'socket_domain ipv4');
     }
     lines.push('', `listener ${this.ports.mqtt} ${LOOPBACK}`, 'protocol mqtt');
+    const files = this.tlsFiles;
+    const tlsLines =
+      files === undefined
+        ? []
+        : [`cafile ${files.caFile}`, `certfile ${files.certFile}`, `keyfile ${files.keyFile}`];
+    if (this.ports.tls !== undefined) {
+      lines.push('', `listener ${this.ports.tls} ${LOOPBACK}`, 'protocol mqtt', ...tlsLines);
+    }
+    if (this.ports.mtls !== undefined) {
+      lines.push(
+        '',
+        `listener ${this.ports.mtls} ${LOOPBACK}`,
+        'protocol mqtt',
+        ...tlsLines,
+        'require_certificate true',
+      );
+    }
+    if (this.ports.wss !== undefined) {
+      lines.push(
+        '',
+        `listener ${this.ports.wss} ${LOOPBACK}`,
+        'protocol websockets',
+        'socket_domain ipv4',
+        ...tlsLines,
+      );
+    }
+    if (this.unixPath !== undefined) lines.push('', `listener 0 ${this.unixPath}`, 'protocol mqtt');
     if (o.config !== undefined && o.config.trim() !== '') lines.push('', '# extra config', o.config);
     return lines.join('\n') + '\n';
   }
@@ -383,9 +488,17 @@ class MosquittoBroker implements Broker {
       }
       if (/ running\b/.test(this.log().slice(logOffset))) {
         const remaining = Math.max(50, Math.min(1_000, deadline - Date.now()));
-        const ok =
-          (await canConnect(this.ports.mqtt, remaining)) &&
-          (this.ports.ws === undefined || (await canConnect(this.ports.ws, remaining)));
+        let ok = true;
+        for (const target of [
+          this.ports.mqtt,
+          this.ports.ws,
+          this.ports.tls,
+          this.ports.mtls,
+          this.ports.wss,
+          this.unixPath,
+        ]) {
+          if (ok && target !== undefined) ok = await canConnect(target, remaining);
+        }
         if (ok && !run.hasExited()) return;
       }
       if (Date.now() > deadline) {
@@ -404,8 +517,7 @@ class MosquittoBroker implements Broker {
     installHooks();
     let lastClash: PortClashError | undefined;
     for (let attempt = 0; attempt < MAX_PORT_ATTEMPTS; attempt++) {
-      const ports = await getFreePorts(this.options.websockets === true ? 2 : 1);
-      this.ports = { mqtt: ports[0], ws: this.options.websockets === true ? ports[1] : undefined };
+      this.ports = await pickPorts(this.options);
       try {
         await this.spawnOnce();
         return;
@@ -426,16 +538,17 @@ class MosquittoBroker implements Broker {
 
   private async killRun(run: Run): Promise<void> {
     if (!run.hasExited()) run.child.kill('SIGKILL');
-    await Promise.race([run.exited, sleep(STOP_GRACE_MS)]);
+    await raceTimeout(run.exited, STOP_GRACE_MS, undefined);
   }
 
   private async terminateRun(run: Run): Promise<void> {
     if (run.hasExited()) return;
     run.child.kill('SIGTERM');
-    const graceful = await Promise.race([
+    const graceful = await raceTimeout(
       run.exited.then(() => true),
-      sleep(STOP_GRACE_MS).then(() => false),
-    ]);
+      STOP_GRACE_MS,
+      false,
+    );
     if (!graceful) await this.killRun(run);
     if (!run.hasExited()) {
       throw new Error(`mosquitto (pid ${String(run.child.pid)}) did not exit after SIGTERM and SIGKILL`);
