@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
-import { buildBundles, REPO_ROOT } from './lib/bundle.js';
+import { buildBundles, removeBundles, REPO_ROOT } from './lib/bundle.js';
 import { describeMachine } from './lib/machine.js';
 import { killAll } from './lib/processes.js';
 import { runScenario, type ScenarioOutcome, type TrialOutcome } from './lib/runner.js';
@@ -63,6 +63,8 @@ async function main(): Promise<number> {
     steadyNodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
   }
   const outcomes: ScenarioOutcome[] = [];
+  // Kept with --profile: the profiles' source maps point into them.
+  if (!args.profile) process.once('exit', () => removeBundles(bundles));
   for (const scenario of scenarios) {
     outcomes.push(
       await runScenario(scenario, {

@@ -2,27 +2,28 @@
  * Builds each Node peer's child program into one ES module with esbuild, before any run, so the figures carry
  * no TypeScript compilation (tsx) cost. steady-mqtt's sources are bundled (as an application bundler would);
  * npm packages (mqtt, better-sqlite3, ws) stay external and load from node_modules as published. The bundles go
- * to `.tmp/bench-bundles/` (git-ignored), from where `node_modules/` resolves as usual.
+ * to `.tmp/bench-bundles/<pid>/` (git-ignored; one folder per harness process, so a bench and the smoke test
+ * never overwrite each other's), from where `node_modules/` resolves as usual.
  */
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type BundleName = 'steady' | 'mqttjs';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUNDLE_DIR = join(REPO_ROOT, '.tmp', 'bench-bundles');
+export const BUNDLE_ROOT = join(REPO_ROOT, '.tmp', 'bench-bundles');
 
-export type Bundles = Record<BundleName, string>;
+export type Bundles = Record<BundleName, string> & { dir: string };
 
-export async function buildBundles(): Promise<Bundles> {
-  mkdirSync(BUNDLE_DIR, { recursive: true });
+export async function buildBundles(dir = join(BUNDLE_ROOT, String(process.pid))): Promise<Bundles> {
+  mkdirSync(dir, { recursive: true });
   const names: BundleName[] = ['steady', 'mqttjs'];
-  const out = {} as Bundles;
+  const out: Bundles = { dir, steady: '', mqttjs: '' };
   await Promise.all(
     names.map(async (name) => {
-      const outfile = join(BUNDLE_DIR, `${name}.mjs`);
+      const outfile = join(dir, `${name}.mjs`);
       await build({
         entryPoints: [join(REPO_ROOT, 'bench', 'peers', `${name}.ts`)],
         outfile,
@@ -38,4 +39,9 @@ export async function buildBundles(): Promise<Bundles> {
     }),
   );
   return out;
+}
+
+/** Removes the bundles' folder. */
+export function removeBundles(bundles: Bundles): void {
+  rmSync(bundles.dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /** A description of the machine a run came from: CPU, cores, memory, Node.js and Mosquitto versions. */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { findMosquitto } from '../../test/support/mosquitto.js';
 
 export interface Machine {
@@ -10,6 +10,8 @@ export interface Machine {
   os: string;
   node: string;
   mosquitto: string;
+  /** The 1-minute load average when the run started: other work on the machine makes figures noisier. */
+  loadAverage: number;
 }
 
 function mosquittoVersion(): string {
@@ -35,5 +37,6 @@ export function describeMachine(): Machine {
     os: `${osType()} ${release()}`,
     node: process.version,
     mosquitto: mosquittoVersion(),
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
   };
 }

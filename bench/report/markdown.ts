@@ -11,7 +11,7 @@ function provenance(info: RunInfo): string[] {
       ` (${info.runs} run${info.runs === 1 ? '' : 's'} per peer, peers alternating).`,
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB, ${m.os}; Node.js ${m.node}; Mosquitto ${m.mosquitto}` +
-      ' on loopback.',
+      ` on loopback; load average ${m.loadAverage} at the start.`,
   ];
 }
 

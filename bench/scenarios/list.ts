@@ -70,7 +70,7 @@ function latencyScenario(name: string, id: string, qos: QoS): Scenario {
 
 const LARGE: BySize<{ count: number; bytes: number }> = {
   full: { count: 20, bytes: 16 * MIB },
-  quick: { count: 4, bytes: 16 * MIB },
+  quick: { count: 2, bytes: 16 * MIB },
   smoke: { count: 2, bytes: MIB },
 };
 const MANY: BySize<number> = { full: 1000, quick: 200, smoke: 10 };
