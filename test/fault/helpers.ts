@@ -21,6 +21,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Resolves with `undefined` after `ms`, on an unref'd timer: for races, it never keeps the process alive. */
+export function expiry(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
+
 /** Polls `predicate` every `stepMs`; rejects after `ms` with a message built by `what()`. */
 export async function waitUntil(
   predicate: () => boolean,

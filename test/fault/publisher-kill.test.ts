@@ -1,0 +1,157 @@
+/**
+ * Fault scenario 4 of issue 4: the publisher PROCESS (fixtures/publisher.ts, on a SqliteStore) killed with
+ * SIGKILL in the middle of the stream, several times, and restarted on the same SQLite file. Nothing accepted
+ * by publish() may be lost, and no QoS 2 message may arrive twice.
+ *
+ * "Accepted" is what the child's journal says (see the header of fixtures/publisher.ts): a line written right
+ * after publish() returned, plus the messages a restarted child found in the store above its last journal line
+ * (accepted, killed before the line). Lost = accepted and never received, so the figure is honest: a message
+ * counts as sent as soon as publish() returned.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createPrng } from '../support/fault-proxy.js';
+import { hasMosquitto, startBroker } from '../support/mosquitto.js';
+import { FIXTURES, killAll, spawnChild, type Child } from './children.js';
+import {
+  PER_QOS,
+  closeClient,
+  expiry,
+  connectClient,
+  countingSubscriber,
+  nthMessage,
+  printReport,
+  sample,
+  sleep,
+  subscribeAndWait,
+  tallyReport,
+  uniqueId,
+  waitUntil,
+} from './helpers.js';
+
+const KILLS = 5;
+const SEED = Number(process.env.FAULT_SEED ?? 20261125);
+
+interface JournalSummary {
+  accepted: Set<number>;
+  recovered: number[];
+  starts: number;
+  done: boolean;
+  /** Messages the store held at each start. */
+  restored: number[];
+}
+
+function readJournal(path: string): JournalSummary {
+  const summary: JournalSummary = { accepted: new Set(), recovered: [], starts: 0, done: false, restored: [] };
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return summary;
+  }
+  for (const line of text.split('\n')) {
+    const [kind, a, b] = line.split(' ');
+    if (kind === 'A') summary.accepted.add(Number(a));
+    else if (kind === 'R') {
+      summary.accepted.add(Number(a));
+      summary.recovered.push(Number(a));
+    } else if (kind === 'S') {
+      summary.starts++;
+      summary.restored.push(Number(b));
+    } else if (kind === 'D') summary.done = true;
+  }
+  return summary;
+}
+
+void test(
+  'fault 4: publisher process SIGKILLed 5 times mid-stream, restarted on its SQLite file: nothing lost, QoS 2 once',
+  { skip: !hasMosquitto(), timeout: 240_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'steady-mqtt-fault4-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const db = join(dir, 'publisher.db');
+    const journalPath = join(dir, 'publisher.journal');
+    const broker = await startBroker({ maxInflightMessages: 100, maxQueuedMessages: 100_000, quietLog: true });
+    t.after(() => broker.stop());
+    const children: Child[] = [];
+    t.after(() => killAll(children));
+
+    const prefix = uniqueId('pkill');
+    const sub = countingSubscriber(uniqueId('s'), PER_QOS);
+    t.after(() => closeClient(sub.client));
+    await connectClient(sub.client, sub.events, broker.host, broker.port);
+    await subscribeAndWait(sub.client, `${prefix}/#`, 2);
+
+    const random = createPrng(SEED);
+    const pubId = uniqueId('p');
+    const args = [db, journalPath, broker.host, String(broker.port), pubId, prefix, String(PER_QOS), '200'];
+    const startedAt = Date.now();
+    let kills = 0;
+    const killedAt: number[] = [];
+    for (let run = 0; run <= KILLS; run++) {
+      const child = spawnChild(join(FIXTURES, 'publisher.ts'), args);
+      children.push(child);
+      if (run === KILLS) {
+        const exit = await Promise.race([child.exited, expiry(90_000)]);
+        assert.ok(exit !== undefined, 'the last publisher did not finish within 90 s');
+        assert.equal(exit.code, 0, `the last publisher failed: ${child.stderr()}`);
+        break;
+      }
+      await waitUntil(
+        () => child.lines.includes('ready') || child.hasExited(),
+        20_000,
+        () => `publisher run ${run} to connect`,
+      );
+      assert.ok(!child.hasExited(), `publisher run ${run} exited early: ${child.stderr()}`);
+      // Kill at a seeded random moment 150..600 ms after it connected, while it publishes.
+      await sleep(150 + Math.floor(random() * 450));
+      assert.ok(!child.hasExited(), `publisher run ${run} finished before it could be killed`);
+      await child.kill();
+      kills++;
+      killedAt.push(readJournal(journalPath).accepted.size);
+    }
+
+    const journal = readJournal(journalPath);
+    const total = PER_QOS * 2;
+    assert.equal(journal.done, true, 'the journal ends with D');
+    assert.equal(journal.accepted.size, total, 'every message was accepted once over all runs');
+    const expected = { 1: [] as number[], 2: [] as number[] };
+    for (const i of journal.accepted) {
+      const { qos, n } = nthMessage(i);
+      expected[qos].push(n);
+    }
+    await waitUntil(
+      () => sub.tally.complete(),
+      30_000,
+      () => `every message at the subscriber: q1 ${sub.tally.distinct(1)}, q2 ${sub.tally.distinct(2)}`,
+      50,
+    ).catch(() => undefined);
+    await sleep(500);
+    const lost1 = sub.tally.missing(1, expected[1]);
+    const lost2 = sub.tally.missing(2, expected[2]);
+    const report = tallyReport(
+      'fault 4 (publisher process SIGKILLed)',
+      sub.tally,
+      { 1: expected[1].length, 2: expected[2].length },
+      `${kills} SIGKILLs of the publisher (accepted before each kill: ${killedAt.join(', ')}; ` +
+        `messages resumed from the store at each start: ${journal.restored.join(', ')}; ` +
+        `accepted but not journaled, recovered from the store: ${journal.recovered.length})`,
+      startedAt,
+    );
+    printReport(t, report);
+
+    assert.equal(kills, KILLS);
+    assert.ok(
+      killedAt.every((accepted) => accepted > 0 && accepted < total),
+      `every kill landed mid-stream: ${killedAt.join(', ')}`,
+    );
+    assert.equal(sub.tally.foreign, 0);
+    assert.deepEqual(lost1, [], `QoS 1 lost: ${sample(lost1)}`);
+    assert.deepEqual(lost2, [], `QoS 2 lost: ${sample(lost2)}`);
+    assert.deepEqual(sub.tally.duplicated(2), [], `QoS 2 duplicated: ${sample(sub.tally.duplicated(2))}`);
+    assert.ok(journal.recovered.length <= KILLS, 'at most one message per kill in the publish-to-journal window');
+  },
+);
