@@ -84,16 +84,25 @@ export interface PublishTicket {
 }
 
 export type SessionEvent =
-  /** A CONNACK arrived, success or refusal (a refusal is followed by a `close` event). */
+  /**
+   * A CONNACK arrived, success or refusal (a refusal is followed by a `close` event). `reasonCode` is as on the
+   * wire: the MQTT 3.x return code (0..5) on 3.x, the MQTT 5 reason code on 5.0; the `close` after a refusal
+   * carries the MQTT 5 equivalent.
+   */
   | { type: 'connack'; reasonCode: number; sessionPresent: boolean; properties: Properties }
   /** An application message; topic aliases already resolved. QoS 1/2 wait for `ack()` (auto or manual). */
   | { type: 'message'; packet: PublishPacket }
   /**
    * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP or
-   * on a PUBREC with a failure reason (no PUBREL then). `reasonCode` >= 0x80 means the broker refused it.
+   * on a PUBREC with a failure reason (no PUBREL then). `reasonCode` >= 0x80 means the broker refused it, or the
+   * engine could not send it to this broker: 0x95 larger than its Maximum Packet Size, 0x9B above its Maximum
+   * QoS, 0x9A retain not available (a message queued before the CONNACK told us).
    */
   | { type: 'published'; mid: number; reasonCode: number; properties: Properties }
-  /** A message left the queue without being sent (queue full with 'drop-oldest'). */
+  /**
+   * A message left without being acknowledged: queue full with 'drop-oldest' (rc QUEUE_SIZE, never sent), or a
+   * clean start discarded the old session's unacknowledged messages (rc CONN_LOST).
+   */
   | { type: 'dropped'; mid: number; rc: MQTTErrorCode }
   | { type: 'subscribed'; mid: number; reasonCodes: number[]; properties: Properties }
   | { type: 'unsubscribed'; mid: number; reasonCodes: number[]; properties: Properties }
