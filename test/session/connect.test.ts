@@ -125,6 +125,13 @@ void describe('CONNECT', () => {
     assert.equal(h.open().cleanStart, false);
   });
 
+  void test("MQTT 3.1.1, empty client id, 'first-only': clean on every connect (nothing to resume)", () => {
+    const h = new Harness(options({ protocolVersion: 4, clientId: '', cleanStart: 'first-only' }));
+    h.connect();
+    h.close();
+    assert.equal(h.open().cleanStart, true);
+  });
+
   void test('cleanStart true: clean every time; false: never', () => {
     const t = new Harness(options({ cleanStart: true }));
     t.connect();
@@ -191,6 +198,16 @@ void describe('CONNACK', () => {
     const s = h.feed({ type: 13 });
     assert.equal(s.packets.length, 0);
     assert.ok(s.events[0].type === 'close' && s.events[0].reasonCode === 0x82);
+  });
+
+  void test('a server DISCONNECT before CONNACK is reported with its own reason (lenient: no DISCONNECT back)', () => {
+    const h = new Harness();
+    h.open();
+    const s = h.feed({ type: 14, reasonCode: 0x9c, properties: { serverReference: 'other:1883' } });
+    assert.equal(s.packets.length, 0);
+    const e = s.events[0];
+    assert.ok(e.type === 'close' && e.fromServer && e.reasonCode === 0x9c);
+    assert.equal(e.properties.serverReference, 'other:1883');
   });
 
   void test('a second CONNACK is a protocol error', () => {
