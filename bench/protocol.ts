@@ -51,7 +51,10 @@ export interface ResponderTask extends Endpoint {
   qos: QoS;
 }
 
-/** `warmup` + `count` sequential round trips: publish on `topic`, wait for the reply on `replyTopic`. */
+/**
+ * `warmup` + `count` sequential round trips: publish on `topic`, wait for the reply on `replyTopic`; stops early
+ * once `maxMs` have passed after the warm-up (a slow client still reports its samples).
+ */
 export interface RequesterTask extends Endpoint {
   role: 'requester';
   topic: string;
@@ -60,6 +63,7 @@ export interface RequesterTask extends Endpoint {
   count: number;
   warmup: number;
   payloadBytes: number;
+  maxMs: number;
 }
 
 /** `clients` clients in this one process connect and subscribe (each to its own topic), then disconnect. */

@@ -21,6 +21,15 @@ export function replaceRegion(page: string, region: Region, body: string): strin
   const from = page.indexOf(begin);
   const to = page.indexOf(end);
   if (from !== -1 && to > from) return page.slice(0, from) + block + page.slice(to + end.length);
+  // After the harness's last region if there is one, else after the page's title.
+  const lastEnd = page.lastIndexOf(
+    ':end -->',
+    page.indexOf('## Codec') === -1 ? undefined : page.indexOf('## Codec'),
+  );
+  if (lastEnd !== -1 && page.lastIndexOf('<!-- bench:', lastEnd) !== -1) {
+    const at = lastEnd + ':end -->'.length;
+    return `${page.slice(0, at)}\n\n${block}${page.slice(at)}`;
+  }
   const lines = page.split('\n');
   const title = lines.findIndex((l) => l.startsWith('# '));
   lines.splice(title + 1, 0, '', block);

@@ -2,6 +2,7 @@
 import type { ScenarioOutcome } from '../lib/runner.js';
 import { scenarioGrid } from './rows.js';
 import type { RunInfo } from './run-info.js';
+import { METHOD } from './method.js';
 import { renderSweep } from './sweep-table.js';
 
 function provenance(info: RunInfo): string[] {
@@ -20,14 +21,14 @@ function escapeCell(text: string): string {
 }
 
 export function resultsMarkdown(info: RunInfo, outcomes: readonly ScenarioOutcome[]): string {
-  const out = ['## Results', '', ...provenance(info), ''];
+  const out = [METHOD, '### Results', '', ...provenance(info), ''];
   out.push(
     'Each cell is the median of the runs; a ratio column is the median over runs of the per-run ratio',
     'steady-mqtt / peer (for scenario 8: SqliteStore / MemoryStore). "—": not measured or not applicable.',
   );
   for (const outcome of outcomes) {
     const grid = scenarioGrid(outcome);
-    out.push('', `### ${outcome.scenario.id}. ${outcome.scenario.title}`, '', `${outcome.description}.`, '');
+    out.push('', `#### ${outcome.scenario.id}. ${outcome.scenario.title}`, '', `${outcome.description}.`, '');
     out.push(`| ${grid.header.map(escapeCell).join(' | ')} |`);
     out.push(`|${grid.header.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`);
     for (const row of grid.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
@@ -39,5 +40,11 @@ export function resultsMarkdown(info: RunInfo, outcomes: readonly ScenarioOutcom
 }
 
 export function sweepMarkdown(info: RunInfo, outcomes: readonly ScenarioOutcome[]): string {
-  return ['## In-flight window sweep', '', ...provenance(info), '', renderSweep(outcomes)].join('\n');
+  return [
+    '### In-flight window sweep (`npm run bench -- --sweep`)',
+    '',
+    ...provenance(info),
+    '',
+    renderSweep(outcomes),
+  ].join('\n');
 }

@@ -9,6 +9,8 @@ export interface LatencyParams {
   count: number;
   warmup: number;
   payloadBytes: number;
+  /** Time budget of the measured round trips, ms. */
+  maxMs: number;
 }
 
 export async function latencyTrial(peer: PeerName, env: TrialEnv, p: LatencyParams): Promise<Metrics> {
@@ -28,6 +30,7 @@ export async function latencyTrial(peer: PeerName, env: TrialEnv, p: LatencyPara
     count: p.count,
     warmup: p.warmup,
     payloadBytes: p.payloadBytes,
+    maxMs: p.maxMs,
   });
   let req;
   try {
@@ -41,6 +44,7 @@ export async function latencyTrial(peer: PeerName, env: TrialEnv, p: LatencyPara
     p50Us: percentileSorted(req.samplesUs, 50),
     p99Us: percentileSorted(req.samplesUs, 99),
     maxUs: req.samplesUs[rounds - 1] ?? NaN,
+    rounds,
     reqCpuUs: req.cpuUs / rounds,
     respCpuUs: resp.cpuUs / resp.answered,
     reqRssMb: req.maxRssKb / 1024,

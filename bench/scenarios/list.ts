@@ -53,18 +53,26 @@ function throughputScenario(
 function latencyScenario(name: string, id: string, qos: QoS): Scenario {
   const counts: BySize<number> = { full: 5000, quick: 500, smoke: 20 };
   const warmups: BySize<number> = { full: 200, quick: 50, smoke: 5 };
+  const budgetsMs: BySize<number> = { full: 30_000, quick: 5000, smoke: 5000 };
   return {
     name,
     id,
     title: `Round trip, QoS ${qos}`,
     describe: (size) =>
-      `${fmt(counts[size])} sequential request/response round trips (64 B) after ${warmups[size]} warm-up`,
+      `${fmt(counts[size])} sequential request/response round trips (64 B) after ${warmups[size]} warm-up, ` +
+      `or as many as fit in ${budgetsMs[size] / 1000} s`,
     peers: ['steady', 'mqttjs'],
     brokerMaxInflight: BROKER_INFLIGHT,
-    metrics: [M.P50, M.P99, M.MAX, M.REQ_CPU, M.RESP_CPU, M.REQ_RSS, M.RESP_RSS],
+    metrics: [M.P50, M.P99, M.MAX, M.ROUNDS, M.REQ_CPU, M.RESP_CPU, M.REQ_RSS, M.RESP_RSS],
     timeoutMs: timeouts(60_000, 20_000),
     trial: (peer, env, size) =>
-      latencyTrial(peer, env, { qos, count: counts[size], warmup: warmups[size], payloadBytes: 64 }),
+      latencyTrial(peer, env, {
+        qos,
+        count: counts[size],
+        warmup: warmups[size],
+        payloadBytes: 64,
+        maxMs: budgetsMs[size],
+      }),
   };
 }
 

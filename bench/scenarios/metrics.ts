@@ -20,6 +20,7 @@ export const BROKER_CPU = m('brokerCpuUs', 'broker CPU', 'µs/msg', 'lower', 2);
 export const P50 = m('p50Us', 'round trip p50', 'µs', 'lower');
 export const P99 = m('p99Us', 'round trip p99', 'µs', 'lower');
 export const MAX = m('maxUs', 'round trip max', 'µs', 'lower');
+export const ROUNDS = m('rounds', 'round trips done', 'rt', 'higher');
 export const REQ_CPU = m('reqCpuUs', 'requester CPU', 'µs/rt', 'lower', 2);
 export const RESP_CPU = m('respCpuUs', 'responder CPU', 'µs/rt', 'lower', 2);
 export const REQ_RSS = m('reqRssMb', 'requester peak RSS', 'MB', 'lower', 1);

@@ -40,8 +40,12 @@ export async function runRequester(
   await client.subscribe(task.replyTopic, task.qos);
   const samplesUs: number[] = [];
   let cpuStart = process.cpuUsage();
-  for (let i = 0; i < task.warmup + task.count; i++) {
-    if (i === task.warmup) cpuStart = process.cpuUsage();
+  let deadline = Infinity;
+  for (let i = 0; i < task.warmup + task.count && performance.now() < deadline; i++) {
+    if (i === task.warmup) {
+      cpuStart = process.cpuUsage();
+      deadline = performance.now() + task.maxMs;
+    }
     const reply = new Promise<void>((resolve) => (replied = resolve));
     const start = performance.now();
     client.publish(task.topic, payload, task.qos);

@@ -1,0 +1,57 @@
+/** The method text of docs/benchmarks.md, kept beside the code it describes and written with the figures. */
+export const METHOD = `## End-to-end benchmarks (\`npm run bench\`)
+
+steady-mqtt against [MQTT.js](https://github.com/mqttjs/MQTT.js) 5 and Mosquitto's C clients
+(\`mosquitto_pub\` / \`mosquitto_sub\`, the near-physical reference), through the same local Mosquitto, in the same
+run. Performance is never asserted in a test; \`test/bench/harness.test.ts\` only proves the harness works.
+
+\`\`\`sh
+npm run bench                          # every scenario, 3 runs each (several minutes); rewrites this page
+npm run bench -- --quick               # reduced counts, 1 run, under a minute on an idle machine
+npm run bench -- --scenario qos1       # one scenario (repeatable): qos0 qos1 qos2 latency-qos0 latency-qos1
+                                       #   large many fanin persistent
+npm run bench -- --sweep               # the in-flight window sweep (QoS 1 and 2), instead of the scenarios
+npm run bench -- --json                # machine-readable results on stdout (progress and table on stderr)
+npm run bench -- --profile --scenario qos0   # steady-mqtt's processes under node --cpu-prof (.tmp/bench-profiles/)
+\`\`\`
+
+### How it measures
+
+- **Broker**: a private Mosquitto per scenario on a free 127.0.0.1 port (\`test/support/mosquitto.ts\`), persistence
+  off, no packet logging, \`max_queued_messages 10000000\`, \`max_queued_bytes 0\`, \`max_inflight_messages 1000\`
+  (towards each subscriber) and \`set_tcp_nodelay true\`: without it the broker's small packets wait for the
+  client's delayed ACK (Nagle) and every QoS 1 round trip takes 40-90 ms whatever the client.
+- **Processes**: publisher and subscriber (requester and responder) are separate child processes, the same
+  layout for every peer. Node peers run from bundles built with esbuild before any run (steady-mqtt's sources
+  bundled as an application would; \`mqtt\` and \`better-sqlite3\` loaded from \`node_modules\` as published), so no
+  TypeScript compilation happens during a run. Every client speaks MQTT 3.1.1 with a clean session (scenario 8:
+  persistent session) and its library's defaults otherwise.
+- **Same code for every Node peer**: \`bench/peers/roles/\` holds the workload once, written against a five-method
+  interface; \`bench/peers/steady.ts\` and \`bench/peers/mqttjs.ts\` adapt it to each library the way its users
+  write it (steady-mqtt: \`loopStart()\`, \`onMessage\`, \`onPublish\`; MQTT.js: \`connectAsync()\`, the \`message\`
+  event, a callback per QoS 1/2 publish). Payloads are one \`Buffer\` reused for every publish.
+- **QoS 0 publishing**: 1,000 publishes per event-loop turn (\`setImmediate\` between chunks), then a graceful
+  disconnect. No library-specific flow control.
+- **QoS 1/2 publishing, "awaiting every acknowledgement"**: pipelined within a window of 100. At most 100
+  publishes await their PUBACK (QoS 1) or PUBCOMP (QoS 2); each acknowledgement lets the next publish go. The
+  application enforces the window the same way for every Node peer, and the client's own in-flight limit is set
+  to the same value where it has one (steady-mqtt \`maxInflightMessagesSet(100)\`, \`mosquitto_pub -M 100\`;
+  MQTT.js has none). Large payloads use a window of 2.
+- **Throughput**: messages received / (last receipt at the subscriber − first publish at the publisher), both
+  read from the machine's epoch clock (\`performance.timeOrigin + performance.now()\`). "received" shows loss.
+- **CPU per message**: \`process.cpuUsage()\` (user + system) of each process over its measured window only
+  (publisher: first publish to disconnected; subscriber: subscribed to last receipt), divided by the messages.
+  Broker CPU comes from \`/proc/<pid>/stat\` over the same trial.
+- **Peak RSS**: \`process.resourceUsage().maxRSS\` of each client process over its whole life (Node's own baseline,
+  about 40-60 MB, included).
+- **C clients**: \`mosquitto_sub -C count\` (the harness counts the payload lines it prints) and
+  \`mosquitto_pub -l -M window\` (one message per stdin line, written once it is connected), each under
+  \`/usr/bin/time\` for CPU and peak RSS of the whole process (10 ms resolution). They take part where a
+  scenario fits a command-line client (scenarios 1-3).
+- **Round trips**: sequential: the requester publishes 64 B, the responder republishes it on the reply topic,
+  the requester waits for it before the next; after a warm-up; nearest-rank percentiles in microseconds.
+- **Runs and ratios**: each scenario runs every peer 3 times, the order alternating (A B C, C B A, A B C); a
+  cell is the median of the runs; a ratio is the median of the per-run ratios subject / peer, which is what
+  counts on a noisy machine. Every trial has a timeout; a failed or timed-out trial is reported and its processes
+  killed, and the run goes on.
+`;
