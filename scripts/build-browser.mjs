@@ -1,0 +1,55 @@
+// Builds the browser bundle: dist/browser/steady-mqtt.js, one minified ES module from src/browser.ts.
+// The Node transports (node:net, node:tls, node:dns, the `ws` package) are swapped for the browser's: every import
+// of src/transport/platform.js resolves to src/transport/platform-browser.ts (WebSocket on the global only).
+// The build fails if any Node module is still reachable.
+// Usage: node scripts/build-browser.mjs [--outfile path] [--metafile path]
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const outfile = resolve(arg('--outfile', join(root, 'dist/browser/steady-mqtt.js')));
+const metafilePath = arg('--metafile', undefined);
+
+const browserPlatform = {
+  name: 'steady-mqtt-browser-platform',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/platform\.js$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src/transport'))
+        ? { path: join(root, 'src/transport/platform-browser.ts') }
+        : undefined,
+    );
+    // Any Node built-in still reachable is an error, not a silent shim.
+    b.onResolve({ filter: /^(node:|ws$|better-sqlite3$)/ }, (args) => ({
+      errors: [{ text: `${args.path} must not reach the browser bundle (imported by ${args.importer})` }],
+    }));
+  },
+};
+
+const result = await build({
+  entryPoints: [join(root, 'src/browser.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  outfile,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [browserPlatform],
+});
+
+const code = readFileSync(outfile);
+const gzipped = gzipSync(code, { level: 9 }).length;
+if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
+console.log(
+  `${outfile}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped`,
+);
