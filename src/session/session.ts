@@ -300,11 +300,17 @@ export class Session implements SessionEngine {
         `a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`,
       );
     }
-    const method = properties.authenticationMethod ?? this.opts.connectProperties?.authenticationMethod;
-    if (method === undefined)
+    // 4.12: enhanced authentication is started by the CONNECT's Authentication Method, and every AUTH carries
+    // that same method.
+    const method = this.opts.connectProperties?.authenticationMethod;
+    if (method === undefined) {
+      throw new InvalidArgumentError('AUTH needs an Authentication Method in the CONNECT properties');
+    }
+    if (properties.authenticationMethod !== undefined && properties.authenticationMethod !== method) {
       throw new InvalidArgumentError(
-        'AUTH needs an Authentication Method (set one in the CONNECT properties)',
+        `the AUTH method '${properties.authenticationMethod}' differs from the CONNECT's '${method}'`,
       );
+    }
     if (this.closing || (this._state !== 'connecting' && this._state !== 'connected')) {
       this.out.log('warn', 'auth() while not connected: ignored');
       return;
@@ -312,7 +318,7 @@ export class Session implements SessionEngine {
     if (reasonCode === RE_AUTHENTICATE && this._state !== 'connected') {
       throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
     }
-    // 4.12: AUTH carries the Authentication Method of the CONNECT; filled in when the caller left it out.
+    // Filled in when the caller left it out.
     const props =
       properties.authenticationMethod === undefined
         ? { ...properties, authenticationMethod: method }

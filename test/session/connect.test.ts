@@ -339,6 +339,16 @@ void describe('AUTH', () => {
     assert.deepEqual(eventTypes(s), ['close']);
   });
 
+  void test('auth() without a CONNECT method, or with another method, throws', () => {
+    const h = new Harness();
+    h.connect();
+    assert.throws(() => h.session.auth(0x19, { authenticationMethod: 'X' }, h.now), InvalidArgumentError);
+    const m = new Harness(options({ connectProperties: { authenticationMethod: 'A' } }));
+    m.connect();
+    assert.throws(() => m.session.auth(0x19, { authenticationMethod: 'B' }, m.now), InvalidArgumentError);
+    assert.throws(() => m.session.auth(0x00, {}, m.now), InvalidArgumentError);
+  });
+
   void test('auth() on 3.1.1 throws', () => {
     const h = new Harness(options({ protocolVersion: 4 }));
     assert.throws(() => h.session.auth(0x18, {}, h.now), InvalidArgumentError);
