@@ -6,7 +6,8 @@
  * - `apply()` is atomic: every op is validated first, then all are applied, so a failing batch changes nothing;
  * - outgoing records come back from `load()` in `seq` order;
  * - records are copied in and out, so neither the engine nor the caller can change the stored state by mutating
- *   an object it handed over or got back.
+ *   an object it handed over or got back (payload bytes are shared, not copied: nothing writes to them, and a copy
+ *   per QoS 1/2 message would cost the hot path).
  *
  * Deleting something absent is not an error (deletes are idempotent); setting the state of an absent outgoing
  * message is (as in SqliteStore). Every failure is a `StoreError` and leaves the stored session unchanged.
