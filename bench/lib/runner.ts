@@ -127,7 +127,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         const outcome = await runTrial(scenario, peer, round, env, options.size);
         trials.push(outcome);
         options.progress(`  [${round + 1}/${options.runs}] ${options.describeTrial(scenario, outcome)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
   } finally {

@@ -52,8 +52,8 @@ function throughputScenario(
 
 function latencyScenario(name: string, id: string, qos: QoS): Scenario {
   const counts: BySize<number> = { full: 5000, quick: 500, smoke: 20 };
-  const warmups: BySize<number> = { full: 200, quick: 50, smoke: 5 };
-  const budgetsMs: BySize<number> = { full: 30_000, quick: 5000, smoke: 5000 };
+  const warmups: BySize<number> = { full: 200, quick: 20, smoke: 5 };
+  const budgetsMs: BySize<number> = { full: 30_000, quick: 3000, smoke: 5000 };
   return {
     name,
     id,
