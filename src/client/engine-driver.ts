@@ -65,7 +65,10 @@ export class EngineDriver {
   #pumping = false;
   #storeBusy = false;
   #outbox: Uint8Array[] = [];
-  #flushScheduled = false;
+  #pendingOps: StoreOp[] = [];
+  #pendingData: Uint8Array[] = [];
+  #commitScheduled = false;
+  #closeRequested = false;
   #heldInput: Uint8Array[] = [];
   #heldInputBytes = 0;
   #heldEvents: DriverEvent[] = [];
@@ -121,7 +124,7 @@ export class EngineDriver {
 
   /** True when bytes wait to be written (Paho's `want_write()`). */
   get wantWrite(): boolean {
-    return this.#outbox.length > 0;
+    return this.#outbox.length > 0 || this.#pendingData.length > 0;
   }
 
   /** True when events or input wait for `processHeld()`. */
@@ -162,10 +165,17 @@ export class EngineDriver {
     return new Promise((resolve) => this.#closedWaiters.push(resolve));
   }
 
-  /** Closes the transport gracefully (pending bytes are flushed first). */
+  /**
+   * Closes the transport gracefully: the pending store operations are applied and the pending bytes written
+   * first (after an asynchronous store has finished).
+   */
   closeTransport(): void {
     if (this.#transport === undefined) return;
-    this.flushWrites();
+    this.#closeRequested = true;
+    this.#commit();
+    if (this.#storeBusy) return; // closed when the store is done (see #commit)
+    this.#closeRequested = false;
+    this.#writeOutbox();
     this.#transport.close();
   }
 
@@ -239,8 +249,13 @@ export class EngineDriver {
     });
   }
 
-  /** Writes every waiting byte now, as one batch. */
+  /** Applies the pending store operations, then writes every waiting byte now, as one batch. */
   flushWrites(): void {
+    this.#commit();
+    this.#writeOutbox();
+  }
+
+  #writeOutbox(): void {
     if (this.#outbox.length === 0) return;
     const chunks = this.#outbox;
     this.#outbox = [];
@@ -262,33 +277,21 @@ export class EngineDriver {
     this.#inputWaiter?.();
   }
 
-  /** Processes the engine's output until there is none (see the module comment). Re-entrant calls return. */
+  /**
+   * Processes the engine's output until there is none. Events are handed over at once; store operations and
+   * bytes are collected and committed once per burst of calls (`#commit`, from a microtask): the store gets
+   * one `apply()` per batch, then the transport one write. Re-entrant calls (a callback publishing) return:
+   * the outer call takes their output.
+   */
   pump(): void {
     const session = this.#session;
-    if (session === undefined || this.#pumping || this.#storeBusy) return;
+    if (session === undefined || this.#pumping) return;
     this.#pumping = true;
     try {
       for (;;) {
         const output = session.takeOutput();
         if (output.storeOps.length === 0 && output.data.length === 0 && output.events.length === 0) break;
-        const applied = this.#applyStore(output.storeOps);
-        if (applied === false) break;
-        if (isPromise(applied)) {
-          this.#storeBusy = true;
-          applied.then(
-            () => {
-              this.#storeBusy = false;
-              this.#emit(output);
-              this.pump();
-            },
-            (error: unknown) => {
-              this.#storeBusy = false;
-              this.#storeFailure(error);
-            },
-          );
-          break;
-        }
-        this.#emit(output);
+        this.#collect(output);
       }
     } finally {
       this.#pumping = false;
@@ -296,26 +299,10 @@ export class EngineDriver {
     this.#rearm();
   }
 
-  #applyStore(ops: StoreOp[]): void | Promise<void> | false {
-    if (ops.length === 0) return undefined;
-    try {
-      const result = this.#store.apply(this.#storeKey, ops);
-      return isPromise(result) ? result.then(() => undefined) : undefined;
-    } catch (error) {
-      this.#storeFailure(error);
-      return false;
-    }
-  }
-
-  #storeFailure(error: unknown): void {
-    this.#sink.storeFailed(error);
-    this.destroyTransport(
-      new ConnectionError('the session store failed; connection closed', { cause: error }),
-    );
-  }
-
-  #emit(output: SessionOutput): void {
-    if (output.data.length > 0) this.#queueWrite(output.data);
+  #collect(output: SessionOutput): void {
+    for (const op of output.storeOps) this.#pendingOps.push(op);
+    for (const chunk of output.data) this.#pendingData.push(chunk);
+    if (output.storeOps.length > 0 || output.data.length > 0) this.#scheduleCommit();
     for (const event of output.events) {
       if (event.type === 'close') {
         this.#closeReason = {
@@ -331,25 +318,75 @@ export class EngineDriver {
     }
   }
 
+  #scheduleCommit(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    queueMicrotask(() => {
+      this.#commitScheduled = false;
+      this.#commit();
+      if (!this.#holdWrites) this.#writeOutbox();
+    });
+  }
+
+  /**
+   * Write-ahead: applies the pending store operations, and only then moves the bytes they imply to the outbox.
+   * With an asynchronous store, later batches wait for the earlier one, so the order of bytes is kept.
+   */
+  #commit(): void {
+    if (this.#storeBusy) return;
+    const ops = this.#pendingOps;
+    const data = this.#pendingData;
+    this.#pendingOps = [];
+    this.#pendingData = [];
+    if (ops.length > 0) {
+      let result: void | Promise<void>;
+      try {
+        result = this.#store.apply(this.#storeKey, ops);
+      } catch (error) {
+        this.#storeFailure(error);
+        return;
+      }
+      if (isPromise(result)) {
+        this.#storeBusy = true;
+        result.then(
+          () => {
+            this.#storeBusy = false;
+            this.#toOutbox(data);
+            if (this.#pendingOps.length > 0 || this.#pendingData.length > 0) this.#commit();
+            if (this.#storeBusy) return;
+            if (this.#closeRequested) this.closeTransport();
+            else if (!this.#holdWrites) this.#writeOutbox();
+          },
+          (error: unknown) => {
+            this.#storeBusy = false;
+            this.#storeFailure(error);
+          },
+        );
+        return;
+      }
+    }
+    this.#toOutbox(data);
+  }
+
+  #storeFailure(error: unknown): void {
+    this.#pendingOps = [];
+    this.#pendingData = [];
+    this.#sink.storeFailed(error);
+    this.destroyTransport(
+      new ConnectionError('the session store failed; connection closed', { cause: error }),
+    );
+  }
+
+  #toOutbox(chunks: Uint8Array[]): void {
+    if (chunks.length === 0) return;
+    const wasEmpty = this.#outbox.length === 0;
+    for (const chunk of chunks) this.#outbox.push(chunk);
+    if (this.#holdWrites && wasEmpty) this.#sink.writesPending();
+  }
+
   #deliver(event: DriverEvent): void {
     if (this.#live) this.#sink.handle(event);
     else this.#heldEvents.push(event);
-  }
-
-  #queueWrite(chunks: Uint8Array[]): void {
-    const wasEmpty = this.#outbox.length === 0;
-    for (const chunk of chunks) this.#outbox.push(chunk);
-    if (this.#holdWrites) {
-      if (wasEmpty) this.#sink.writesPending();
-      return;
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => {
-        this.#flushScheduled = false;
-        if (!this.#holdWrites) this.flushWrites();
-      });
-    }
   }
 
   #onData(chunk: Uint8Array): void {
@@ -372,6 +409,8 @@ export class EngineDriver {
   #onClose(error: ConnectionError | undefined): void {
     this.#transport = undefined;
     this.#outbox = [];
+    this.#pendingData = [];
+    this.#closeRequested = false;
     this.#clearTimer();
     const session = this.#session;
     // Bytes that arrived before the close are fed first, so the engine sees them in order.
