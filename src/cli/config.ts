@@ -28,6 +28,13 @@ export interface CommonConfig {
 
 const NEVER_EXPIRES = 0xffffffff;
 
+/** --tls-version → the one TLS version offered. */
+const TLS_VERSIONS: Record<string, 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1'> = {
+  'tlsv1.3': 'TLSv1.3',
+  'tlsv1.2': 'TLSv1.2',
+  'tlsv1.1': 'TLSv1.1',
+};
+
 /** Reads a flag that takes one value. */
 export function text(flags: ParsedFlags, key: string): string | undefined {
   const value = flags[key];
@@ -127,10 +134,15 @@ function parseTls(flags: ParsedFlags, secureScheme: boolean): TlsOptions | undef
     return undefined;
   }
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
-  if (tlsVersion !== undefined && !['tlsv1.3', 'tlsv1.2', 'tlsv1.1'].includes(tlsVersion)) {
+  if (tlsVersion !== undefined && !Object.hasOwn(TLS_VERSIONS, tlsVersion)) {
     throw new UsageError(`--tls-version must be tlsv1.3, tlsv1.2 or tlsv1.1, got '${tlsVersion}'`);
   }
-  const tls: TlsOptions = { caCerts: cafile, certfile: cert, keyfile: key, tlsVersion };
+  const tls: TlsOptions = { caCerts: cafile, certfile: cert, keyfile: key };
+  if (tlsVersion !== undefined) {
+    const version = TLS_VERSIONS[tlsVersion];
+    tls.minVersion = version;
+    tls.maxVersion = version;
+  }
   if (insecure) tls.insecure = true;
   return tls;
 }

@@ -236,17 +236,29 @@ export const WILL = {
 /** Paho's `auth` dict. */
 export const AUTH = { username: 'username', password: 'password' } as const;
 
-/** Paho's `tls` dict (`tls_set` keyword arguments plus `insecure`). */
+/**
+ * Paho's `tls` dict (`tls_set` keyword arguments plus `insecure`). Values are steady-mqtt's: `cert_reqs` is
+ * `'required'` or `'none'`, `tls_version` a Node name such as `'TLSv1.2'` (the lowest offered).
+ */
 export const TLS = {
   ca_certs: 'caCerts',
   certfile: 'certfile',
   keyfile: 'keyfile',
   cert_reqs: 'certReqs',
-  tls_version: 'tlsVersion',
+  tls_version: 'minVersion',
   ciphers: 'ciphers',
-  keyfile_password: 'keyfilePassword',
+  keyfile_password: 'keyPassword',
   alpn_protocols: 'alpnProtocols',
   insecure: 'insecure',
+} as const;
+
+/** Paho's `proxy_args` (`proxy_set` keyword arguments); `proxy_type` is `'socks5'` or `'http'`. */
+export const PROXY = {
+  proxy_type: 'type',
+  proxy_addr: 'host',
+  proxy_port: 'port',
+  proxy_username: 'username',
+  proxy_password: 'password',
 } as const;
 
 /** `ws_set_options` keyword arguments, as the helpers' `websocket` option. */
@@ -263,7 +275,7 @@ const CONNECTION = {
   tls: { name: 'tls', kwargs: TLS },
   protocol: 'protocol',
   transport: 'transport',
-  proxy_args: 'proxyArgs',
+  proxy_args: { name: 'proxyArgs', kwargs: PROXY },
   websocket: { name: 'websocket', kwargs: WEBSOCKET },
   clean_start: 'cleanStart',
   connect_properties: 'connectProperties',

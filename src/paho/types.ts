@@ -90,7 +90,7 @@ export type Facade<T, Table> = { -readonly [K in keyof Table]: Member<T, Table[K
 /** One keyword argument's type: the camelCase option's type, or a nested keyword object. */
 type KwValue<Target, E> = E extends { readonly name: infer N; readonly kwargs: infer Sub }
   ? N extends keyof Target
-    ? Kwargs<NonNullable<Target[N]>, Sub>
+    ? Kwargs<Extract<NonNullable<Target[N]>, object>, Sub>
     : never
   : E extends keyof Target
     ? ToPaho<Target[E]> | null

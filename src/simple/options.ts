@@ -14,6 +14,8 @@ import type { ClientOptions } from '../client/options.js';
 import type { PayloadType } from '../client/payload.js';
 import type { Properties } from '../client/properties.js';
 import type { Properties as PacketProperties } from '../packet/types.js';
+import type { ProxyOptions } from '../transport/proxy/proxy-config.js';
+import type { TlsOptions as TransportTlsOptions } from '../transport/tls-options.js';
 
 /** MQTT 5 properties: a `Properties` object or the plain form (`{ messageExpiryInterval: 60 }`). */
 export type PropertiesInit = Properties | PacketProperties;
@@ -35,21 +37,13 @@ export interface AuthOptions {
 }
 
 /**
- * TLS settings, as the arguments of `tlsSet()` (Paho's `tls` dict) plus `insecure` (applied with
- * `tlsInsecureSet()`). File options are paths, as in Paho.
+ * TLS settings: the options object of `Client.tlsSet()` (Paho's `tls` dict: `caCerts`, `certfile`, `keyfile`,
+ * `certReqs`, `minVersion` for `tls_version`, `ciphers`, `keyPassword`, `alpnProtocols`, plus `insecure`).
  */
-export interface TlsOptions {
-  caCerts?: string;
-  certfile?: string;
-  keyfile?: string;
-  certReqs?: number;
-  tlsVersion?: number | string;
-  ciphers?: string;
-  keyfilePassword?: string;
-  alpnProtocols?: string[];
-  /** Do not verify the broker's host name (`tlsInsecureSet(true)`). */
-  insecure?: boolean;
-}
+export type TlsOptions = TransportTlsOptions;
+
+/** A proxy, as `Client.proxySet()` takes it: `{ type: 'socks5' | 'http', host, port, username?, password? }` or a URL. */
+export type ProxyArgs = ProxyOptions | string;
 
 /** WebSocket settings (`wsSetOptions()`): Paho's helpers cannot set them. */
 export interface WebSocketOptions {
@@ -86,7 +80,7 @@ export interface ConnectionOptions<U = unknown> {
   transport?: HelperTransport;
   websocket?: WebSocketOptions;
   /** Passed to `proxySet()` (Paho's `proxy_args`). */
-  proxyArgs?: Record<string, unknown>;
+  proxyArgs?: ProxyArgs;
   /** MQTT 5 `cleanStart` for `connect()` (default: Paho's first-only). */
   cleanStart?: CleanStartOption;
   /** MQTT 5 CONNECT properties, e.g. `{ sessionExpiryInterval: 3600 }`. */

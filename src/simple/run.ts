@@ -9,7 +9,6 @@ import { CallbackAPIVersion, MQTTProtocolVersion } from '../client/enums.js';
 import { NotSupportedError, TimeoutError } from '../client/errors.js';
 import type { ClientOptions } from '../client/options.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { TransportKind } from '../transport/transport.js';
 import { ConnectionLostError } from './errors.js';
 import type { ConnectionOptions } from './options.js';
 
@@ -76,7 +75,8 @@ export function createHelperClient<U>(
   if (spec.userdata !== undefined) clientOptions.userdata = spec.userdata;
   if (options.logger !== undefined) clientOptions.logger = options.logger;
   // 'websockets' and 'unix' are handed to the client as they are: it accepts them once it has them.
-  if (options.transport !== undefined) clientOptions.transport = options.transport as TransportKind;
+  if (options.transport !== undefined)
+    clientOptions.transport = options.transport as ClientOptions<U>['transport'];
   if (spec.cleanSession !== undefined && protocol !== MQTTProtocolVersion.MQTTv5) {
     clientOptions.cleanSession = spec.cleanSession;
   }
@@ -93,12 +93,7 @@ export function createHelperClient<U>(
   if (will !== undefined) {
     client.willSet(will.topic, will.payload ?? null, will.qos ?? 0, will.retain ?? false, will.properties);
   }
-  if (tls !== undefined) {
-    const { caCerts, certfile, keyfile, certReqs, tlsVersion, ciphers, keyfilePassword, alpnProtocols } = tls;
-    const args = [caCerts, certfile, keyfile, certReqs, tlsVersion, ciphers, keyfilePassword, alpnProtocols];
-    callClientExtension(client, 'tlsSet', args, 'the tls option');
-    if (tls.insecure === true) callClientExtension(client, 'tlsInsecureSet', [true], 'tls.insecure');
-  }
+  if (tls !== undefined) callClientExtension(client, 'tlsSet', [tls], 'the tls option');
   if (websocket !== undefined) {
     callClientExtension(
       client,
