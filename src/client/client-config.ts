@@ -5,7 +5,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Properties as PacketProperties, QoS, Will } from '../packet/types.js';
 import type { SessionOptions } from '../session/types.js';
-import type { TransportKind } from '../transport/transport.js';
 import { MQTT_CLEAN_START_FIRST_ONLY, MQTTProtocolVersion } from './enums.js';
 import {
   DEFAULT_CONNACK_TIMEOUT_MS,
@@ -15,6 +14,7 @@ import {
   describeValue,
   type ClientOptions,
 } from './options.js';
+import { TransportConfig, type ClientTransport } from './transport-config.js';
 
 /** `connect()`'s `cleanStart`: true, false, or Paho's `MQTT_CLEAN_START_FIRST_ONLY` (3) / `'first-only'`. */
 export type CleanStartOption = boolean | 'first-only' | typeof MQTT_CLEAN_START_FIRST_ONLY;
@@ -40,7 +40,8 @@ export class ClientConfig {
   clientId: string;
   cleanSession: boolean;
   protocol: MQTTProtocolVersion;
-  transport: TransportKind;
+  /** Transport, TLS, WebSocket, proxy and broker-list settings. */
+  readonly net: TransportConfig;
   reconnectOnFailure: boolean;
   manualAck: boolean;
   readonly extras: Required<
@@ -61,7 +62,7 @@ export class ClientConfig {
     this.clientId = options.clientId ?? '';
     this.cleanSession = options.cleanSession ?? true;
     this.protocol = options.protocol ?? MQTTProtocolVersion.MQTTv311;
-    this.transport = options.transport ?? 'tcp';
+    this.net = new TransportConfig(options.transport ?? 'tcp');
     this.reconnectOnFailure = options.reconnectOnFailure ?? true;
     this.manualAck = options.manualAck ?? false;
     this.extras = {
@@ -74,6 +75,10 @@ export class ClientConfig {
       maximumPacketSize: options.maximumPacketSize,
       pingTimeoutMs: options.pingTimeoutMs,
     };
+  }
+
+  get transport(): ClientTransport {
+    return this.net.transport;
   }
 
   /** Checks and records `connect()`'s arguments. */

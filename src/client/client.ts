@@ -54,6 +54,10 @@ import {
   type SubscriptionSpec,
 } from './subscribe-args.js';
 import { checkQos, type SubscribeOptions, type SubscribeOptionsInit } from './subscribe-options.js';
+import { connectSrv, type TransportMethods } from './transport-methods.js';
+import type { ConnectHost, CurrentBroker, ProxySetArgument } from './transport-config.js';
+import type { TlsOptions } from '../transport/tls-options.js';
+import type { WebSocketHeadersOption } from '../transport/websocket-options.js';
 
 export type { ConnectResult } from './event-dispatcher.js';
 export type { LoopMode } from './connection-manager.js';
@@ -127,7 +131,7 @@ export class Client<U = unknown> {
       logger: () => this.#logger,
       protocol: () => this.#config.protocol,
       manualAck: () => this.#config.manualAck,
-      describeBroker: () => `${this.#config.host}:${this.#config.port}`,
+      describeBroker: () => this.#config.net.current?.url ?? `${this.#config.host}:${this.#config.port}`,
       ack: (mid, qos) => {
         this.#driver.run((session, now) => session.ack(mid, qos, now));
       },
@@ -294,6 +298,49 @@ export class Client<U = unknown> {
   get loopMode(): LoopMode {
     return this.#connection.mode;
   }
+  /** The broker connected to, or tried last (with its place in the broker list); undefined before any attempt. */
+  get currentBroker(): CurrentBroker | undefined {
+    return this.#config.net.current;
+  }
+
+  // ---- Transports: TLS, WebSocket, proxy, SRV (see transport-methods.ts) -------------------------------------
+
+  /** Paho's `tls_set`; see `TransportMethods.tlsSet`. Throws `ClientStateError` while connected. */
+  tlsSet(options?: TlsOptions | string): void {
+    this.#net('TLS').setTls(typeof options === 'string' ? { caCerts: options } : (options ?? {}));
+  }
+  /** Paho's `tls_set_context`; see `TransportMethods.tlsSetContext`. */
+  tlsSetContext(context?: Parameters<TransportMethods['tlsSetContext']>[0]): void {
+    this.#net('TLS').setTlsContext(context);
+  }
+  /** Paho's `tls_insecure_set`: `true` skips only the host-name check; see `TransportMethods`. */
+  tlsInsecureSet(value: boolean): void {
+    this.#net('TLS').setInsecure(value);
+  }
+  /** Paho's `ws_set_options`: path (default `/mqtt`) and headers (an object or a function of the defaults). */
+  wsSetOptions(path = '/mqtt', headers?: WebSocketHeadersOption): void {
+    this.#net('WebSocket options').setWebSocketOptions(path, headers);
+  }
+  /** Paho's `proxy_set`: SOCKS5/HTTP proxy options or URL, `'env'` (default) or `'none'`. */
+  proxySet(proxy: ProxySetArgument): void {
+    this.#net('the proxy').setProxy(proxy);
+  }
+
+  /**
+   * Paho's `connect_srv`: looks up `_mqtt._tcp.<domain>` (`_secure-mqtt._tcp` once `tlsSet()` was called), then
+   * `connect()`s to the brokers found, in RFC 2782 order, trying each in turn.
+   */
+  async connectSrv(
+    domain: string,
+    keepalive = 60,
+    bindAddress = '',
+    bindPort = 0,
+    cleanStart?: CleanStartOption,
+    properties?: Properties | PacketProperties,
+  ): Promise<MQTTErrorCode> {
+    const brokers = await connectSrv(domain, this.#config.net.tlsEnabled);
+    return this.connect(brokers, 1883, keepalive, bindAddress, bindPort, cleanStart, properties);
+  }
 
   // ---- Connection lifecycle ----------------------------------------------------------------------------------
 
@@ -304,7 +351,7 @@ export class Client<U = unknown> {
    * fine: a failure is also logged, and reported by `loopForever()`.
    */
   connect(
-    host: string,
+    host: ConnectHost,
     port = 1883,
     keepalive = 60,
     bindAddress = '',
@@ -321,7 +368,7 @@ export class Client<U = unknown> {
    * `loopForever()` connects, or `reconnect()` does.
    */
   connectAsync(
-    host: string,
+    host: ConnectHost,
     port = 1883,
     keepalive = 60,
     bindAddress = '',
@@ -351,7 +398,7 @@ export class Client<U = unknown> {
    * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`.
    */
   async connectAndWait(
-    host: string,
+    host: ConnectHost,
     port = 1883,
     keepalive = 60,
     bindAddress = '',
@@ -696,15 +743,25 @@ export class Client<U = unknown> {
     properties: Properties | PacketProperties | undefined,
   ): void {
     const connectProperties = toPacketProperties(properties, PacketType.CONNECT, this.#config.protocol);
+    const broker: { host: unknown; port: unknown; username?: string; password?: string } =
+      typeof host === 'string' || Array.isArray(host)
+        ? this.#config.net.setHost(host as ConnectHost, typeof port === 'number' ? port : 1883)
+        : { host, port };
     this.#config.setConnectArguments(
-      host,
-      port,
+      broker.host,
+      broker.port,
       keepalive,
       bindAddress,
       bindPort,
       cleanStart,
       connectProperties,
     );
+    if (broker.username !== undefined) this.#config.setCredentials(broker.username, broker.password);
+  }
+
+  #net(what: string): ClientConfig['net'] {
+    this.#assertIdle(what);
+    return this.#config.net;
   }
 
   /** Builds the engine now when the store allows it, so commands given right after are queued in order. */

@@ -304,28 +304,40 @@ export class ConnectionManager<U> {
     events.invoke('onPreConnect', () => client.onPreConnect?.(client, this.#ctx.userdata()));
     this.updateWriteHolding();
     const config = this.#ctx.config();
-    const { host, port } = config;
-    this.#log(
-      LogLevel.MQTT_LOG_DEBUG,
-      `Connecting to ${host}:${port} (from ${initiator === 'loop' ? 'the loop' : 'connect()'})`,
-    );
-    await driver.open(
-      {
-        kind: config.transport,
-        host,
-        port,
-        connectTimeoutMs: Math.round(config.connectTimeout * 1000),
-        bindAddress: config.bindAddress,
-        bindPort: config.bindPort,
-      },
-      (transport: Transport) => {
-        events.socket = transport.raw;
-        events.invoke('onSocketOpen', () =>
-          client.onSocketOpen?.(client, this.#ctx.userdata(), transport.raw),
+    // With a broker list, each broker is tried in turn (from the current one) before the attempt fails.
+    for (let tried = 1; ; tried++) {
+      const target = config.net.target(config.host, config.port);
+      this.#log(
+        LogLevel.MQTT_LOG_DEBUG,
+        `Connecting to ${target.url} (from ${initiator === 'loop' ? 'the loop' : 'connect()'})`,
+      );
+      try {
+        await driver.open(
+          {
+            ...target,
+            connectTimeoutMs: Math.round(config.connectTimeout * 1000),
+            bindAddress: config.bindAddress,
+            bindPort: config.bindPort,
+          },
+          (transport: Transport) => {
+            events.socket = transport.raw;
+            events.invoke('onSocketOpen', () =>
+              client.onSocketOpen?.(client, this.#ctx.userdata(), transport.raw),
+            );
+          },
         );
-      },
-    );
-    this.#log(LogLevel.MQTT_LOG_DEBUG, `Sent CONNECT to ${host}:${port}`);
+      } catch (error) {
+        config.net.failed();
+        if (tried >= config.net.brokerCount || !this.#wantConnection) throw error;
+        this.#log(
+          LogLevel.MQTT_LOG_WARNING,
+          `Connection to ${target.url} failed (${describeError(error)}); trying the next broker`,
+        );
+        continue;
+      }
+      this.#log(LogLevel.MQTT_LOG_DEBUG, `Sent CONNECT to ${target.url}`);
+      break;
+    }
     if (!this.#wantConnection) {
       // disconnect() was called while the transport was opening.
       driver.run((session, now) => session.disconnect(0, undefined, now));
@@ -335,8 +347,8 @@ export class ConnectionManager<U> {
 
   #failed(error: unknown, initiator: 'user' | 'loop'): void {
     const { client, config, events } = this.#ctx;
-    const { host, port, reconnectOnFailure } = config();
-    this.#log(LogLevel.MQTT_LOG_ERR, `Connection to ${host}:${port} failed: ${describeError(error)}`);
+    const { reconnectOnFailure } = config();
+    this.#log(LogLevel.MQTT_LOG_ERR, `Connection to ${this.#describe()} failed: ${describeError(error)}`);
     events.connectFailed(error);
     if (!this.#isBackground()) return;
     if (initiator === 'loop')
@@ -355,8 +367,7 @@ export class ConnectionManager<U> {
   #scheduleReconnect(): void {
     if (this.busy) return;
     const delayMs = this.#ctx.backoff.nextDelayMs();
-    const { host, port } = this.#ctx.config();
-    this.#log(LogLevel.MQTT_LOG_INFO, `Reconnecting to ${host}:${port} in ${delayMs} ms`);
+    this.#log(LogLevel.MQTT_LOG_INFO, `Reconnecting to ${this.#describe()} in ${delayMs} ms`);
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (this.#wantConnection && this.#isBackground() && !this.busy) void this.#start('loop');
@@ -410,6 +421,12 @@ export class ConnectionManager<U> {
     this.#forever = undefined;
     if (this.#mode !== 'none') this.#setMode('none');
     forever?.resolve(rc);
+  }
+
+  /** The broker last tried, for log lines. */
+  #describe(): string {
+    const config = this.#ctx.config();
+    return config.net.current?.url ?? `${config.host}:${config.port}`;
   }
 
   #log(level: LogLevel, message: string): void {

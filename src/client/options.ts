@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Store } from '../store/types.js';
-import type { TransportKind } from '../transport/transport.js';
+import { CLIENT_TRANSPORTS, type ClientTransport } from './transport-config.js';
 import { MQTTProtocolVersion } from './enums.js';
 import { isLogger, type Logger } from './logging.js';
 
@@ -17,8 +17,11 @@ export interface ClientOptions<U = unknown> {
   userdata?: U;
   /** `MQTTProtocolVersion.MQTTv311` (default), `MQTTv31` or `MQTTv5`. */
   protocol?: MQTTProtocolVersion;
-  /** The byte stream to use: `'tcp'` (default). */
-  transport?: TransportKind;
+  /**
+   * The byte stream: `'tcp'` (default; TLS once `tlsSet()` is called), `'websockets'` (WebSocket, secure once
+   * `tlsSet()` is called) or `'unix'` (the host is the socket path). A URL given to `connect()` overrides it.
+   */
+  transport?: ClientTransport;
   /** Let `loopStart()`/`loopForever()` reconnect after a lost or failed connection (default true). */
   reconnectOnFailure?: boolean;
   /** Acknowledge incoming QoS 1/2 only when `ack()` is called (default false: after the callback returns). */
@@ -130,7 +133,9 @@ export function validateClientOptions<U>(options: ClientOptions<U>): void {
       );
     }
   }
-  if (o.transport !== undefined && o.transport !== 'tcp') fail('transport', '"tcp"', o.transport);
+  if (o.transport !== undefined && !CLIENT_TRANSPORTS.includes(o.transport)) {
+    fail('transport', '"tcp", "websockets" or "unix"', o.transport);
+  }
   for (const name of ['reconnectOnFailure', 'manualAck', 'resubscribe', 'autoTopicAlias'] as const) {
     if (o[name] !== undefined) checkBooleanOption(name, o[name]);
   }
