@@ -74,9 +74,7 @@ export function createHelperClient<U>(
   };
   if (spec.userdata !== undefined) clientOptions.userdata = spec.userdata;
   if (options.logger !== undefined) clientOptions.logger = options.logger;
-  // 'websockets' and 'unix' are handed to the client as they are: it accepts them once it has them.
-  if (options.transport !== undefined)
-    clientOptions.transport = options.transport;
+  if (options.transport !== undefined) clientOptions.transport = options.transport;
   if (spec.cleanSession !== undefined && protocol !== MQTTProtocolVersion.MQTTv5) {
     clientOptions.cleanSession = spec.cleanSession;
   }
