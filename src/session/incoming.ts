@@ -5,7 +5,7 @@
  *
  *   QoS 2:  broker                              client
  *           PUBLISH id ----------------------->  id unknown: 'message' (once)
- *                                                ... ack(id): putIncoming(id)  (write-ahead, same output)
+ *                                                ... ack(id): putIncoming(id)  (write-ahead: before PUBREC)
  *                      <-----------------------  PUBREC id
  *           PUBLISH id (DUP) ----------------->  id recorded: PUBREC again, no 'message' (promise 4)
  *           PUBREL id ------------------------>  deleteIncoming(id)
@@ -17,7 +17,8 @@
  *
  * Acks leave in the order the PUBLISH packets arrived, whatever the order of `ack()` calls (manual-ack mode):
  * PUBACKs in order [MQTT-4.6.0-2], PUBRECs in order [MQTT-4.6.0-3]. An early `ack()` is held until the messages
- * before it are acked.
+ * before it are acked; its id is recorded at once, though (putIncoming at `ack()`), since the application has
+ * taken it.
  */
 import type { PublishPacket } from '../packet/types.js';
 import type { Output } from './output.js';
@@ -116,8 +117,14 @@ export class Incoming {
     const v = this.pending.get(id);
     if (v === undefined || (v & 3) !== qos || (v & ACKED) !== 0) return false;
     this.pending.set(id, v | ACKED);
-    if (qos === 1) this.flush1();
-    else this.flush2();
+    if (qos === 1) {
+      this.flush1();
+    } else {
+      // Recorded as taken now, even when its PUBREC has to wait for earlier messages' acks: a crash before
+      // that PUBREC then answers the broker's resend with PUBREC instead of delivering again (promise 4).
+      this.out.op({ kind: 'putIncoming', packetId: id });
+      this.flush2();
+    }
     return true;
   }
 
@@ -146,8 +153,8 @@ export class Incoming {
       if (v === undefined) continue;
       this.pending.delete(id);
       this.qos2.add(id);
-      // Write-ahead: the op and the PUBREC are in the same output; the client stores before it writes.
-      this.out.op({ kind: 'putIncoming', packetId: id });
+      // Write-ahead: its putIncoming was emitted by ack(), in this output or an earlier one, so the client
+      // stores the id before it writes this PUBREC.
       // Disconnected: no PUBREC now; the broker resends the PUBLISH and gets it then.
       if (this.connected) this.out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
     }
@@ -174,7 +181,13 @@ export class Incoming {
    * packet ids are new messages. `storeOps` false when the caller already emitted a `clear`.
    */
   clear(storeOps: boolean): void {
-    if (storeOps) for (const id of this.qos2) this.out.op({ kind: 'deleteIncoming', packetId: id });
+    if (storeOps) {
+      for (const id of this.qos2) this.out.op({ kind: 'deleteIncoming', packetId: id });
+      // QoS 2 messages acked early (recorded by ack(), PUBREC still held behind an earlier message).
+      for (const [id, v] of this.pending) {
+        if ((v & 3) === 2 && (v & ACKED) !== 0) this.out.op({ kind: 'deleteIncoming', packetId: id });
+      }
+    }
     this.qos2.clear();
     this.pending.clear();
     this.pubackOwed.clear();
