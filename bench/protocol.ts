@@ -1,7 +1,9 @@
 /**
  * What the harness tells a client child process to do (a `Task`, passed as JSON in argv[2]) and what the child
- * reports back: newline-delimited JSON `ChildEvent`s on stdout. The parent may write `finish\n` to the child's
- * stdin: "the publisher is done; report what you have once nothing more arrives".
+ * reports back: newline-delimited JSON `ChildEvent`s on stdout. The parent writes `finish\n` to the child's
+ * stdin when the other side is done: a receiver then reports what it has once nothing more arrives; a publisher,
+ * which stays connected after `published` until then, disconnects and reports. So a publisher's disconnect is
+ * never part of what the subscriber measures.
  */
 
 export type QoS = 0 | 1 | 2;
@@ -142,7 +144,10 @@ export interface FanInResult extends Usage {
 export type Result = SubResult | PubResult | ResponderResult | RequesterResult | ManyResult | FanInResult;
 
 export type ChildEvent =
-  { type: 'ready' } | { type: 'result'; result: Result } | { type: 'error'; message: string };
+  | { type: 'ready' }
+  | { type: 'published' }
+  | { type: 'result'; result: Result }
+  | { type: 'error'; message: string };
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
 export function epochMs(): number {

@@ -9,6 +9,8 @@ import { spawnTracked, type Spawned } from './processes.js';
 export interface NodeChild {
   readonly spawned: Spawned;
   readonly ready: Promise<void>;
+  /** Resolves when a publisher has published everything (and stays connected until `finish()`). */
+  readonly published: Promise<void>;
   readonly result: Promise<Result>;
   /** Tells it the other side is done (`finish` on its stdin). */
   finish(): void;
@@ -17,11 +19,20 @@ export interface NodeChild {
 export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly string[] = []): NodeChild {
   const spawned = spawnTracked(process.execPath, [...nodeArgs, bundle, JSON.stringify(task)]);
   let onReady: () => void = () => undefined;
+  let onPublished: () => void = () => undefined;
   let onResult: (result: Result) => void = () => undefined;
   let onFail: (error: Error) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
     onReady = resolve;
     onFail = reject;
+  });
+  const published = new Promise<void>((resolve, reject) => {
+    onPublished = resolve;
+    const previous = onFail;
+    onFail = (error) => {
+      previous(error);
+      reject(error);
+    };
   });
   const result = new Promise<Result>((resolve, reject) => {
     onResult = resolve;
@@ -32,6 +43,7 @@ export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly st
     };
   });
   ready.catch(() => undefined);
+  published.catch(() => undefined);
   result.catch(() => undefined);
   const lines = createInterface({ input: spawned.child.stdout! });
   lines.on('line', (line) => {
@@ -42,6 +54,7 @@ export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly st
       return;
     }
     if (event.type === 'ready') onReady();
+    else if (event.type === 'published') onPublished();
     else if (event.type === 'result') onResult(event.result);
     else onFail(new Error(`${task.role} child failed: ${event.message}`));
   });
@@ -56,6 +69,7 @@ export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly st
   return {
     spawned,
     ready,
+    published,
     result,
     finish: () => {
       spawned.child.stdin?.end('finish\n');

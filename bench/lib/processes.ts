@@ -30,6 +30,17 @@ function hook(): void {
   if (hooked) return;
   hooked = true;
   process.on('exit', killAll);
+  // Interrupted (Ctrl-C): kill the children first, then exit ('exit' hooks, e.g. the broker's, still run).
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(signal, () => {
+      killAll();
+      process.exit(code);
+    });
+  }
 }
 
 export interface Spawned {

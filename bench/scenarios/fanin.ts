@@ -37,13 +37,15 @@ export async function fanInTrial(peer: PeerName, env: TrialEnv, p: FanInParams):
     payloadBytes: p.payloadBytes,
     chunk: p.chunk,
   });
-  let pub;
   try {
-    pub = expectRole(await pubs.result, 'fanin');
+    await pubs.published;
   } finally {
     sub.finish();
   }
   const s = await sub.result;
+  const brokerCpu = processCpuUs(env.broker.pid) - brokerCpuStart;
+  pubs.finish();
+  const pub = expectRole(await pubs.result, 'fanin');
   const seconds = (s.lastAt - pub.firstAt) / 1000;
   return {
     msgsPerSec: s.received > 0 ? s.received / seconds : 0,
@@ -52,6 +54,6 @@ export async function fanInTrial(peer: PeerName, env: TrialEnv, p: FanInParams):
     subCpuUs: s.received > 0 ? s.cpuUs / s.received : NaN,
     pubRssMb: pub.maxRssKb / 1024,
     subRssMb: s.maxRssKb / 1024,
-    brokerCpuUs: (processCpuUs(env.broker.pid) - brokerCpuStart) / count,
+    brokerCpuUs: brokerCpu / count,
   };
 }

@@ -37,10 +37,25 @@ export function startSubscriber(peer: PeerName, env: TrialEnv, task: SubTask): S
   };
 }
 
-export async function runPublisher(peer: PeerName, env: TrialEnv, task: PubTask): Promise<PubResult> {
-  if (peer === 'c') return runCPub(task, env.broker, env.timeoutMs);
+export interface Publisher {
+  /** Everything published (QoS 1/2: acknowledged); a Node publisher then waits for `finish()` to disconnect. */
+  published: Promise<void>;
+  result: Promise<PubResult>;
+  finish(): void;
+}
+
+export function startPublisher(peer: PeerName, env: TrialEnv, task: PubTask): Publisher {
+  if (peer === 'c') {
+    // mosquitto_pub exits by itself at the end of its input, once everything is sent (and acknowledged).
+    const result = runCPub(task, env.broker, env.timeoutMs);
+    return { published: result.then(() => undefined), result, finish: () => undefined };
+  }
   const child = startPeerChild(peer, env, task);
-  return expectRole(await child.result, 'pub');
+  return {
+    published: child.published,
+    result: child.result.then((r) => expectRole(r, 'pub')),
+    finish: () => child.finish(),
+  };
 }
 
 export function expectRole<R extends { role: string }, K extends R['role']>(

@@ -1,11 +1,11 @@
 /**
- * One throughput trial: the subscriber process subscribes, then the publisher process publishes; messages per
- * second count from the publisher's first publish to the subscriber's last receipt (both clocks are the
+ * One throughput trial: the subscriber process subscribes, then the publisher process publishes; the publisher
+ * stays connected until the subscriber has reported (its disconnect is not measured). Messages per second count from the publisher's first publish to the subscriber's last receipt (both clocks are the
  * machine's epoch clock, `performance.timeOrigin + performance.now()`).
  */
 import type { PubTask, QoS } from '../protocol.js';
 import { processCpuUs } from '../lib/proc.js';
-import { runPublisher, startSubscriber, storeOf } from './peer-runner.js';
+import { startPublisher, startSubscriber, storeOf } from './peer-runner.js';
 import type { Metrics, PeerName, TrialEnv } from './types.js';
 
 export interface ThroughputParams {
@@ -37,14 +37,16 @@ export async function throughputTrial(peer: PeerName, env: TrialEnv, p: Throughp
     store: storeOf(peer),
     storeDir: env.dir,
   };
-  let pub;
+  const publisher = startPublisher(peer, env, task);
   try {
-    pub = await runPublisher(peer, env, task);
+    await publisher.published;
   } finally {
     sub.finish();
   }
   const s = await sub.result;
   const brokerCpu = processCpuUs(env.broker.pid) - brokerCpuStart;
+  publisher.finish();
+  const pub = await publisher.result;
   const seconds = (s.lastAt - pub.firstAt) / 1000;
   return {
     msgsPerSec: s.received > 0 ? s.received / seconds : 0,

@@ -1,12 +1,18 @@
 /**
  * Fan-in: `publishers` clients in this one process, all connected first; then, turn after turn, each publishes
- * `chunk` QoS 0 messages until each has published its share of `count`; then all disconnect gracefully.
+ * `chunk` QoS 0 messages until each has published its share of `count`; then `published`, and all disconnect
+ * gracefully once the parent says `finish`.
  */
 import { epochMs, type FanInResult, type FanInTask } from '../../protocol.js';
 import type { BenchClient, BenchClientFactory } from '../bench-client.js';
+import type { ChildContext } from './context.js';
 import { makePayload, usageSince, yieldTurn } from './util.js';
 
-export async function runFanIn(task: FanInTask, factory: BenchClientFactory): Promise<FanInResult> {
+export async function runFanIn(
+  task: FanInTask,
+  factory: BenchClientFactory,
+  ctx: ChildContext,
+): Promise<FanInResult> {
   const payload = makePayload(task.payloadBytes);
   const clients: BenchClient[] = [];
   for (let i = 0; i < task.publishers; i++) {
@@ -35,6 +41,8 @@ export async function runFanIn(task: FanInTask, factory: BenchClientFactory): Pr
     sent += n * clients.length;
     await yieldTurn();
   }
+  ctx.emit({ type: 'published' });
+  await ctx.finished;
   await Promise.all(clients.map((c) => c.end()));
   const doneAt = epochMs();
   return { role: 'fanin', sent, firstAt, doneAt, ...usageSince(cpuStart) };

@@ -32,7 +32,7 @@ function play(task: Task, factory: BenchClientFactory, ctx: ChildContext): Promi
     case 'sub':
       return runSub(task, factory, ctx);
     case 'pub':
-      return runPub(task, factory);
+      return runPub(task, factory, ctx);
     case 'responder':
       return runResponder(task, factory, ctx);
     case 'requester':
@@ -40,7 +40,7 @@ function play(task: Task, factory: BenchClientFactory, ctx: ChildContext): Promi
     case 'many':
       return runMany(task, factory);
     case 'fanin':
-      return runFanIn(task, factory);
+      return runFanIn(task, factory, ctx);
   }
 }
 

@@ -1,13 +1,19 @@
 /**
- * The publisher. QoS 0: `chunk` publishes per event-loop turn, then a graceful disconnect (all written).
+ * The publisher. QoS 0: `chunk` publishes per event-loop turn. Then `published`, and a graceful disconnect once
+ * the parent says `finish` (the subscriber has reported).
  * QoS 1/2: pipelined within a window: at most `window` publishes await their PUBACK/PUBCOMP (0 = no limit), and
  * each acknowledgement lets the next publish go.
  */
 import { epochMs, type PubResult, type PubTask } from '../../protocol.js';
 import type { BenchClient, BenchClientFactory } from '../bench-client.js';
+import type { ChildContext } from './context.js';
 import { makePayload, usageSince, yieldTurn } from './util.js';
 
-export async function runPub(task: PubTask, factory: BenchClientFactory): Promise<PubResult> {
+export async function runPub(
+  task: PubTask,
+  factory: BenchClientFactory,
+  ctx: ChildContext,
+): Promise<PubResult> {
   const client = factory(task);
   const payload = makePayload(task.payloadBytes);
   await client.connect();
@@ -15,6 +21,8 @@ export async function runPub(task: PubTask, factory: BenchClientFactory): Promis
   const firstAt = epochMs();
   if (task.qos === 0) await publishChunked(client, task, payload);
   else await publishWindowed(client, task, payload);
+  ctx.emit({ type: 'published' });
+  await ctx.finished;
   await client.end();
   const doneAt = epochMs();
   return { role: 'pub', sent: task.count, firstAt, doneAt, ...usageSince(cpuStart) };
