@@ -465,7 +465,8 @@ export class EngineDriver {
         this.#timer = undefined;
         this.#timerDeadline = undefined;
         // Read pending socket data first, so a slow callback cannot cause a false keepalive timeout.
-        setImmediate(() => {
+        // (setImmediate is Node's; a browser gets the next macrotask instead.)
+        (typeof setImmediate === 'function' ? setImmediate : (fn: () => void) => setTimeout(fn, 0))(() => {
           if (!this.#live) return;
           this.tickIfDue();
           this.#rearm();
@@ -473,7 +474,8 @@ export class EngineDriver {
       },
       Math.max(0, deadline - this.now()),
     );
-    this.#timer.unref();
+    // Node: the keepalive timer alone does not keep the process alive. Browsers' timers are numbers.
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 
   #clearTimer(): void {

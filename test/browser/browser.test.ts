@@ -1,0 +1,136 @@
+/**
+ * The browser bundle in a real browser: Debian's Chromium (headless, driven by playwright-core, no browser
+ * download) loads a page from a local HTTP server; the page connects to Mosquitto's WebSocket listener with the
+ * bundled `Client`, subscribes, publishes at QoS 0, 1 and 2, and shows what it received. Also checks that the
+ * bundle holds nothing from Node.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { hasMosquitto, startBroker, type Broker } from '../support/mosquitto.js';
+import { LOOPBACK } from '../support/ports.js';
+import { pageHtml } from './page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !existsSync(CHROMIUM)
+  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
+  : !hasMosquitto()
+    ? 'mosquitto is not installed'
+    : false;
+
+interface PageResult {
+  received: { topic: string; qos: number; payload: string }[];
+  published: { qos: number; mid: number; rc: number }[];
+  subscribed: number[] | null;
+  broker: string | null;
+  transport: string | null;
+  error: string | null;
+}
+
+void describe('browser bundle in Chromium', { skip }, () => {
+  let dir: string;
+  let bundle: Buffer;
+  let broker: Broker;
+  let server: Server;
+  let browser: BrowserContext;
+  let pageUrl: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'steady-mqtt-browser-'));
+    const built = spawnSync(
+      process.execPath,
+      ['scripts/build-browser.mjs', '--outfile', join(dir, 'steady-mqtt.js')],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    assert.equal(built.status, 0, `build failed: ${built.stderr}`);
+    bundle = readFileSync(join(dir, 'steady-mqtt.js'));
+    broker = await startBroker({ websockets: true });
+    server = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path === '/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageHtml());
+      } else if (path === '/steady-mqtt.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen({ host: LOOPBACK, port: 0 }, resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    pageUrl = `http://${LOOPBACK}:${port}/?port=${broker.wsPort}`;
+    // A fresh user-data-dir per run (Playwright takes it as the persistent context's folder).
+    browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+    await broker?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  void test('the bundle holds nothing from Node and stays under 40 KB gzipped', () => {
+    const text = bundle.toString('utf8');
+    assert.doesNotMatch(text, /["'`]node:|require\(|from\s*["']ws["']|better-sqlite3/);
+    const gzipped = gzipSync(bundle, { level: 9 }).length;
+    assert.ok(gzipped < 40 * 1024, `bundle is ${gzipped} bytes gzipped`);
+  });
+
+  for (const v5 of [false, true]) {
+    void test(`a page connects over WebSocket, subscribes and gets QoS 0, 1, 2 back (MQTT ${v5 ? '5.0' : '3.1.1'})`, async () => {
+      const page = await browser.newPage();
+      try {
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(String(error)));
+        await page.goto(`${pageUrl}${v5 ? '&v5=1' : ''}`, { timeout: 10_000 });
+        await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', undefined, {
+          timeout: 20_000,
+        });
+        const result = JSON.parse((await page.textContent('#result')) ?? '{}') as PageResult;
+        assert.equal(result.error, null, result.error ?? '');
+        assert.deepEqual(pageErrors, []);
+        assert.deepEqual(result.subscribed, [2]);
+        assert.equal(result.transport, 'WebSocket');
+        assert.equal(result.broker, `ws://127.0.0.1:${broker.wsPort}/mqtt`);
+        assert.deepEqual(
+          result.published.map((p) => [p.qos, p.rc]),
+          [
+            [0, 0],
+            [1, 0],
+            [2, 0],
+          ],
+        );
+        assert.deepEqual(result.received.map((m) => [m.qos, m.payload]).sort(), [
+          [0, 'hello at qos 0'],
+          [1, 'hello at qos 1'],
+          [2, 'hello at qos 2'],
+        ]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
