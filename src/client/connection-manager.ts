@@ -239,11 +239,12 @@ export class ConnectionManager<U> {
   prepareSession(rebuild: boolean): Promise<void> | undefined {
     if (this.#sessionLoading !== undefined) return this.#sessionLoading;
     const { driver, store } = this.#ctx;
+    const current = driver.session;
+    if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
     const config = this.#ctx.config();
     const fingerprint = config.sessionFingerprint();
-    const current = driver.session;
     if (current !== undefined) {
-      if (!rebuild || fingerprint === this.#fingerprint || current.state !== 'disconnected') return undefined;
+      if (fingerprint === this.#fingerprint) return undefined;
       if (driver.transport !== undefined) return undefined;
       this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: restarting the session engine from the store');
     }
