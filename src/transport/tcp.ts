@@ -67,7 +67,20 @@ class TcpTransport implements Transport {
     // Once our bytes are handed to the kernel the socket is closed: waiting for the peer's FIN would let a
     // dead peer (the usual reason to close) hold the connection open.
     this.#socket.end(() => this.#socket.destroy());
-    this.#closeTimer = setTimeout(() => this.#socket.destroy(), GRACEFUL_CLOSE_MS);
+    // A peer that stops reading would hold the flush forever: give up when no byte left the buffer for
+    // GRACEFUL_CLOSE_MS, but never cut a slow flush that still makes progress.
+    let remaining = this.#socket.writableLength;
+    const check = (): void => {
+      const now = this.#socket.writableLength;
+      if (now > 0 && now >= remaining) {
+        this.#socket.destroy();
+        return;
+      }
+      remaining = now;
+      this.#closeTimer = setTimeout(check, GRACEFUL_CLOSE_MS);
+      this.#closeTimer.unref();
+    };
+    this.#closeTimer = setTimeout(check, GRACEFUL_CLOSE_MS);
     this.#closeTimer.unref();
   }
 
