@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SubscribeOptions, type MQTTMessage } from '../../src/index.js';
+import { MQTTProtocolVersion, SubscribeOptions, type MQTTMessage } from '../../src/index.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
 import {
   PROTOCOLS,
@@ -167,3 +167,42 @@ for (const { name, version } of PROTOCOLS) {
     });
   });
 }
+
+void describe('calls made without awaiting, and messages()', () => {
+  void it('queues publish and subscribe made before the connection, in order', async () => {
+    const topic = uniqueId('early');
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311);
+    // Nothing is awaited: subscribe and publish are queued behind the CONNECT.
+    void r.client.connect(broker.host, broker.port, 60);
+    r.client.subscribe(topic, 1);
+    const qos0 = r.client.publish(topic, 'zero', 0);
+    const qos1 = r.client.publish(topic, 'one', 1);
+    assert.equal(qos0.rc, 0);
+    r.client.loopStart();
+    await Promise.all([qos0.waitForPublish(5000), qos1.waitForPublish(5000)]);
+    await waitUntil(() => r.messages.length === 2, 5000, 'both messages');
+    assert.deepEqual(r.messages.map(text), ['zero', 'one']);
+    await shutdown(r);
+  });
+
+  void it('yields messages from messages() and ends on disconnect()', async () => {
+    const topic = uniqueId('iter');
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5);
+    await connected(r, broker.host, broker.port);
+    await subscribed(r, `${topic}/#`, 1);
+    const iterator = r.client.messages({ filter: `${topic}/wanted` });
+    r.client.publish(`${topic}/other`, 'skip', 1);
+    r.client.publish(`${topic}/wanted`, 'first', 1);
+    r.client.publish(`${topic}/wanted`, 'second', 1);
+    const seen: string[] = [];
+    for await (const message of iterator) {
+      seen.push(text(message));
+      if (seen.length === 2) break;
+    }
+    assert.deepEqual(seen, ['first', 'second']);
+    const open = r.client.messages();
+    r.client.disconnect();
+    assert.deepEqual(await open.next(), { value: undefined, done: true });
+    r.client.loopStop();
+  });
+});
