@@ -67,6 +67,8 @@ export class EngineDriver {
   #outbox: Uint8Array[] = [];
   #pendingOps: StoreOp[] = [];
   #pendingData: Uint8Array[] = [];
+  /** Events of commands given in callbacks during pump(), handed over after the current ones. */
+  #deferredEvents: SessionEvent[] = [];
   #commitScheduled = false;
   #closeRequested = false;
   #heldInput: Uint8Array[] = [];
@@ -186,8 +188,26 @@ export class EngineDriver {
 
   /** Runs a user command on the engine, then processes its output. */
   run<T>(command: (session: SessionEngine, now: number) => T): T {
-    const result = command(this.#requireSession(), this.now());
-    this.pump();
+    const session = this.#requireSession();
+    const result = command(session, this.now());
+    if (this.#pumping) {
+      // A command given in a callback while pump() hands over events (an auto-ack, a publish in onMessage):
+      // take its output now, so that it is committed before the command returns; its events follow the ones
+      // being handed over, as they did when the outer pump() took them.
+      const output = session.takeOutput();
+      for (const op of output.storeOps) this.#pendingOps.push(op);
+      for (const chunk of output.data) this.#pendingData.push(chunk);
+      for (const event of output.events) this.#deferredEvents.push(event);
+      if (output.storeOps.length > 0 || output.data.length > 0) this.#scheduleCommit();
+    } else {
+      this.pump();
+    }
+    // What a command implies is in the store when it returns (its bytes still go out with the burst): a message
+    // accepted by publish() survives a crash from then on (design.md, promise 1), and an incoming QoS 2 id is
+    // recorded when ack() (or the auto-ack after onMessage) returns, before the next message is handed over
+    // (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or deliver
+    // a whole burst of QoS 2 messages twice.
+    this.#commit();
     return result;
   }
 
@@ -280,8 +300,8 @@ export class EngineDriver {
   /**
    * Processes the engine's output until there is none. Events are handed over at once; store operations and
    * bytes are collected and committed once per burst of calls (`#commit`, from a microtask): the store gets
-   * one `apply()` per batch, then the transport one write. Re-entrant calls (a callback publishing) return:
-   * the outer call takes their output.
+   * one `apply()` per batch, then the transport one write. A command given in a callback meanwhile is taken
+   * and committed by `run()`; its events are handed over here, after the current ones.
    */
   pump(): void {
     const session = this.#session;
@@ -289,8 +309,16 @@ export class EngineDriver {
     this.#pumping = true;
     try {
       for (;;) {
+        const deferred = this.#deferredEvents;
+        if (deferred.length > 0) {
+          this.#deferredEvents = [];
+          this.#handOver(deferred);
+        }
         const output = session.takeOutput();
-        if (output.storeOps.length === 0 && output.data.length === 0 && output.events.length === 0) break;
+        if (output.storeOps.length === 0 && output.data.length === 0 && output.events.length === 0) {
+          if (this.#deferredEvents.length === 0) break;
+          continue;
+        }
         this.#collect(output);
       }
     } finally {
@@ -303,7 +331,11 @@ export class EngineDriver {
     for (const op of output.storeOps) this.#pendingOps.push(op);
     for (const chunk of output.data) this.#pendingData.push(chunk);
     if (output.storeOps.length > 0 || output.data.length > 0) this.#scheduleCommit();
-    for (const event of output.events) {
+    this.#handOver(output.events);
+  }
+
+  #handOver(events: readonly SessionEvent[]): void {
+    for (const event of events) {
       if (event.type === 'close') {
         this.#closeReason = {
           reasonCode: event.reasonCode,
