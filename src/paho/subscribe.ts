@@ -7,12 +7,12 @@
  * const msg = await subscribe.simple('paho/test/topic', { hostname: 'localhost' });
  * ```
  */
-import type { OnMessage } from '../client/callbacks.js';
+import type { Client } from '../client/client.js';
 import type { MQTTMessage } from '../client/mqtt-message.js';
 import * as camel from '../simple/subscribe.js';
 import { toFacade, toOptions, toTarget } from './adapter.js';
 import { CALLBACK_OPTIONS, SIMPLE_OPTIONS } from './table.js';
-import type { PahoCallbackOptions, PahoMQTTMessage, PahoSimpleOptions, ToPaho } from './types.js';
+import type { PahoCallbackOptions, PahoClient, PahoMQTTMessage, PahoSimpleOptions } from './types.js';
 
 /**
  * `subscribe.simple(topics, **kwargs)`: resolves with one message, or a list when `msg_count > 1`.
@@ -28,10 +28,12 @@ export async function simple<U = unknown>(
 
 /** `subscribe.callback(callback, topics, **kwargs)`: resolves when the callback calls `client.disconnect()`. */
 export async function callback<U = unknown>(
-  callback: ToPaho<OnMessage<U>>,
+  // The client is typed without its userdata type, so `(client: mqtt.Client, userdata: T, ...)` fits.
+  callback: (client: PahoClient, userdata: U, message: PahoMQTTMessage) => unknown,
   topics: string | readonly string[],
   kwargs: PahoCallbackOptions<U> = {},
 ): Promise<void> {
   const options = toOptions(kwargs, CALLBACK_OPTIONS) as camel.CallbackOptions<U>;
-  await camel.callback<U>(toTarget(callback) as OnMessage<U>, topics, options);
+  const target = toTarget(callback) as (client: Client, userdata: U, message: MQTTMessage) => void;
+  await camel.callback<U>(target, topics, options);
 }

@@ -10,6 +10,7 @@
  * ```
  */
 import type { OnMessage } from '../client/callbacks.js';
+import type { Client } from '../client/client.js';
 import type { MQTTMessage } from '../client/mqtt-message.js';
 import type { SubscribeOptions, SubscribeOptionsInit } from '../client/subscribe-options.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -130,7 +131,8 @@ export async function simple<U = unknown>(
  * callback calls `client.disconnect()`. Rejects as `simple()`.
  */
 export async function callback<U = unknown>(
-  callback: OnMessage<U>,
+  // The client is typed without its userdata type, so `(client: Client, userdata: T, ...)` fits.
+  callback: (client: Client, userdata: U, message: MQTTMessage) => void | Promise<void>,
   topics: string | readonly string[],
   options: CallbackOptions<U> = {},
 ): Promise<void> {
@@ -145,7 +147,7 @@ export async function callback<U = unknown>(
     onNormalClose: () => undefined,
     setup: (run) => {
       subscribeOnConnect(run, list, options);
-      run.client.onMessage = callback;
+      run.client.onMessage = callback as unknown as OnMessage<U>;
     },
   });
 }
