@@ -150,6 +150,8 @@ export class Client<U = unknown> {
           events.invoke('onSocketUnregisterWrite', () =>
             this.onSocketUnregisterWrite?.(this, this.#userdata, events.socket),
           ),
+        internalError: (error) =>
+          events.log(LogLevel.MQTT_LOG_ERR, `Internal error, connection closed: ${describeError(error)}`),
         storeFailed: (error) =>
           events.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(error)}`),
       },

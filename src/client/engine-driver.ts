@@ -41,6 +41,8 @@ export interface DriverSink {
   writesFlushed(): void;
   /** A store operation failed: the connection is closed so nothing unrecorded reaches the broker. */
   storeFailed(error: unknown): void;
+  /** An unexpected exception escaped the engine or the client while handling a socket or timer event. */
+  internalError(error: unknown): void;
 }
 
 /** Incoming bytes buffered in held mode before the transport is paused. */
@@ -146,11 +148,11 @@ export class EngineDriver {
     const transport: Transport = await openTransport({
       ...options,
       handlers: {
-        onData: (chunk) => this.#onData(chunk),
+        onData: (chunk) => this.#guard(() => this.#onData(chunk)),
         onClose: (error) => {
-          if (transport === this.#transport) this.#onClose(error);
+          if (transport === this.#transport) this.#guard(() => this.#onClose(error));
         },
-        onDrain: () => this.#onDrain(),
+        onDrain: () => this.#guard(() => this.#onDrain()),
       },
     });
     this.#transport = transport;
@@ -500,8 +502,10 @@ export class EngineDriver {
         // (setImmediate is Node's; a browser gets the next macrotask instead.)
         (typeof setImmediate === 'function' ? setImmediate : (fn: () => void) => setTimeout(fn, 0))(() => {
           if (!this.#live) return;
-          this.tickIfDue();
-          this.#rearm();
+          this.#guard(() => {
+            this.tickIfDue();
+            this.#rearm();
+          });
         });
       },
       Math.max(0, deadline - this.now()),
@@ -514,6 +518,22 @@ export class EngineDriver {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDeadline = undefined;
+  }
+
+  /**
+   * Socket and timer events run here: an exception must not escape into Node's event loop (it would crash
+   * the host process). It is reported, and the connection is dropped, as its state can no longer be trusted.
+   */
+  #guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      try {
+        this.#sink.internalError(error);
+      } finally {
+        this.destroyTransport(new ConnectionError('internal error; connection closed', { cause: error }));
+      }
+    }
   }
 
   #requireSession(): SessionEngine {
