@@ -313,13 +313,15 @@ export interface PublishStream {
 
 /**
  * Publishes the stream (QoS 1 and 2 alternating) from a timer loop, keeping at most `maxOutstanding` messages
- * accepted but not acknowledged, so the stream lasts long enough for faults to land in its middle.
+ * accepted but not acknowledged (and at most `ratePerSecond` on average), so the stream lasts long enough for
+ * faults to land in its middle.
  */
 export function publishStream(
   client: Client<unknown>,
   prefix: string,
   perQos: number,
   maxOutstanding: number,
+  ratePerSecond = Infinity,
 ): PublishStream {
   const total = perQos * 2;
   const qosOfMid = new Map<number, 1 | 2>();
@@ -343,10 +345,12 @@ export function publishStream(
     }
     previous?.(c, u, mid, rc, props);
   };
+  const startedAt = Date.now();
   stream.done = (async () => {
     while (i < total && !stopped) {
       const outstanding = stream.accepted[1] + stream.accepted[2] - stream.acked[1] - stream.acked[2];
-      let budget = Math.min(maxOutstanding - outstanding, 50);
+      const allowed = ((Date.now() - startedAt) / 1000) * ratePerSecond + 50;
+      let budget = Math.min(maxOutstanding - outstanding, 50, allowed - i);
       while (budget > 0 && i < total) {
         const { qos, n } = nthMessage(i);
         const info = client.publish(`${prefix}/q${qos}`, payloadOf(qos, n), qos);
