@@ -4,6 +4,8 @@
 // The build fails if any Node module is still reachable.
 // Usage: node scripts/build-browser.mjs [--outfile path] [--metafile path]
 import { build } from 'esbuild';
+import console from 'node:console';
+import process from 'node:process';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
