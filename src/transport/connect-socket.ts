@@ -145,10 +145,3 @@ export function withConnectTimeout<T>(
     );
   });
 }
-
-/** Rejects with an abort error when `signal` fires (for steps that do their own I/O on a socket). */
-export function abortable(signal: AbortSignal | undefined, onAborted: () => void): () => void {
-  return onAbort(signal, onAborted);
-}
-
-export { AbortedError };

@@ -166,6 +166,9 @@ void describe('proxy configuration', () => {
     assert.equal(isNoProxy('anything', 1, '*'), true);
     assert.equal(isNoProxy('10.1.2.3', 1, '10.1.2.3'), true);
     assert.equal(isNoProxy('x', 1, undefined), false);
+    assert.equal(isNoProxy('::1', 1883, '[::1]:1883'), true);
+    assert.equal(isNoProxy('[::1]', 1883, '::1'), true);
+    assert.equal(isNoProxy('::1', 8883, '[::1]:1883'), false);
   });
 
   void test('selection: explicit wins, env per kind, loopback and unix never from env', () => {

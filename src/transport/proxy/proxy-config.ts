@@ -108,16 +108,17 @@ export function isNoProxy(host: string, port: number, noProxy: string | undefine
   if (noProxy === undefined) return false;
   const target = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   for (const raw of noProxy.split(/[\s,]+/)) {
-    let entry = raw.trim().toLowerCase();
+    const entry = raw.trim().toLowerCase();
     if (entry === '') continue;
     if (entry === '*') return true;
-    const portMatch = /^(.*?):(\d+)$/.exec(entry);
-    if (portMatch !== null && !entry.startsWith('[') && portMatch[1].includes(':') === false) {
-      if (Number(portMatch[2]) !== port) continue;
-      entry = portMatch[1];
-    }
-    entry = entry.replace(/^\[(.*)\]$/, '$1').replace(/^\*?\./, '');
-    if (target === entry || target.endsWith(`.${entry}`)) return true;
+    // "[v6]" or "[v6]:port", "name:port" / "v4:port", else a bare name or address (a bare v6 has several ':').
+    const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(entry);
+    const withPort = bracketed === null ? /^([^:]+):(\d+)$/.exec(entry) : null;
+    const entryHost = bracketed?.[1] ?? withPort?.[1] ?? entry;
+    const entryPort = bracketed?.[2] ?? withPort?.[2];
+    if (entryPort !== undefined && Number(entryPort) !== port) continue;
+    const name = entryHost.replace(/^\*?\./, '');
+    if (target === name || target.endsWith(`.${name}`)) return true;
   }
   return false;
 }
