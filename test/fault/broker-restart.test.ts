@@ -71,7 +71,8 @@ void test(
       await waitUntil(
         () => stream.acked[1] + stream.acked[2] === total,
         90_000,
-        () => `acks: accepted ${stream.accepted[1]}+${stream.accepted[2]}, acked ${stream.acked[1]}+${stream.acked[2]}`,
+        () =>
+          `acks: accepted ${stream.accepted[1]}+${stream.accepted[2]}, acked ${stream.acked[1]}+${stream.acked[2]}`,
         50,
       );
     } finally {

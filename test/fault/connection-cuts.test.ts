@@ -40,9 +40,17 @@ async function runCutScenario(
 ): Promise<void> {
   // max_inflight_messages above the publisher's window (20): see reference/mosquitto-for-tests.md. The
   // subscriber's queue must hold the whole stream while its connection is down.
-  const broker: Broker = await startBroker({ maxInflightMessages: 100, maxQueuedMessages: 100_000, quietLog: true });
+  const broker: Broker = await startBroker({
+    maxInflightMessages: 100,
+    maxQueuedMessages: 100_000,
+    quietLog: true,
+  });
   t.after(() => broker.stop());
-  const proxy: FaultProxy = await startFaultProxy({ targetHost: broker.host, targetPort: broker.port, seed: SEED });
+  const proxy: FaultProxy = await startFaultProxy({
+    targetHost: broker.host,
+    targetPort: broker.port,
+    seed: SEED,
+  });
   t.after(() => proxy.close());
 
   const prefix = uniqueId(`cut-${cut}`);
@@ -70,9 +78,12 @@ async function runCutScenario(
     );
     // Keep cutting while the subscriber's backlog drains (scenario 2), then let it finish.
     if (cut === 'subscriber') {
-      await waitUntil(() => sub.tally.complete(), DELIVERY_TIMEOUT_MS, () => 'delivery under cuts', 50).catch(
-        () => undefined,
-      );
+      await waitUntil(
+        () => sub.tally.complete(),
+        DELIVERY_TIMEOUT_MS,
+        () => 'delivery under cuts',
+        50,
+      ).catch(() => undefined);
     }
   } finally {
     stream.stop();

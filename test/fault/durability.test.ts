@@ -97,18 +97,30 @@ void describe('session present = 0 while messages are unacknowledged', { skip },
     // The publisher's bytes stop in the proxy: its messages are on the wire, unacknowledged.
     proxy.pause();
     const infos: MQTTMessageInfo[] = [];
-    for (let n = 1; n <= 10; n++) infos.push(pub.client.publish(`${prefix}/m`, `${(n % 2) + 1}:${n}`, (n % 2) + 1));
+    for (let n = 1; n <= 10; n++)
+      infos.push(pub.client.publish(`${prefix}/m`, `${(n % 2) + 1}:${n}`, (n % 2) + 1));
     assert.ok(infos.every((info) => info.rc === MQTTErrorCode.MQTT_ERR_SUCCESS));
     await sleep(100);
-    assert.ok(infos.every((info) => !info.isPublished()), 'nothing acknowledged yet');
+    assert.ok(
+      infos.every((info) => !info.isPublished()),
+      'nothing acknowledged yet',
+    );
 
     // The broker loses every session; the publisher may only come back once the subscriber re-subscribed.
     proxy.refuse(true);
     proxy.cutAll();
     proxy.resume();
     await broker.restart();
-    await waitUntil(() => sub.events.connacks.length >= 2, 10_000, () => 'the subscriber to reconnect');
-    await waitUntil(() => plain.events.connacks.length >= 2, 10_000, () => 'the plain subscriber to reconnect');
+    await waitUntil(
+      () => sub.events.connacks.length >= 2,
+      10_000,
+      () => 'the subscriber to reconnect',
+    );
+    await waitUntil(
+      () => plain.events.connacks.length >= 2,
+      10_000,
+      () => 'the plain subscriber to reconnect',
+    );
     // The re-subscription is internal (no onSubscribe, as the user made no request): probe until it is in place.
     const prober = makeClient(uniqueId('x'), { cleanSession: true });
     t.after(() => closeClient(prober.client));
@@ -124,12 +136,24 @@ void describe('session present = 0 while messages are unacknowledged', { skip },
     );
     proxy.refuse(false);
     await Promise.all(infos.map((info) => info.waitForPublish(10_000)));
-    await waitUntil(() => received.length >= 10, 10_000, () => `10 messages, got ${received.length}`);
+    await waitUntil(
+      () => received.length >= 10,
+      10_000,
+      () => `10 messages, got ${received.length}`,
+    );
     await sleep(300);
 
-    assert.deepEqual(sub.events.connacks.at(-1), { rc: 0, sessionPresent: false }, 'subscriber: session lost');
+    assert.deepEqual(
+      sub.events.connacks.at(-1),
+      { rc: 0, sessionPresent: false },
+      'subscriber: session lost',
+    );
     const pubConnacks = pub.events.connacks;
-    assert.deepEqual(pubConnacks.at(-1), { rc: 0, sessionPresent: false }, 'onConnect shows session present 0');
+    assert.deepEqual(
+      pubConnacks.at(-1),
+      { rc: 0, sessionPresent: false },
+      'onConnect shows session present 0',
+    );
     assert.deepEqual(
       texts(received).sort(),
       Array.from({ length: 10 }, (_, i) => `${((i + 1) % 2) + 1}:${i + 1}`).sort(),
@@ -165,7 +189,11 @@ void describe('offline queue', { skip }, () => {
       await connectClient(pub.client, pub.events, broker.host, proxy.port);
       proxy.refuse(true);
       proxy.cutAll();
-      await waitUntil(() => pub.events.disconnects > 0, 5_000, () => 'the publisher to see the cut');
+      await waitUntil(
+        () => pub.events.disconnects > 0,
+        5_000,
+        () => 'the publisher to see the cut',
+      );
 
       const infos: MQTTMessageInfo[] = [];
       const rcs: MQTTErrorCode[] = [];
@@ -194,7 +222,11 @@ void describe('offline queue', { skip }, () => {
       proxy.refuse(false);
       const kept = policy === 'reject' ? infos.slice(0, 50) : infos.slice(10);
       await Promise.all(kept.map((info) => info.waitForPublish(10_000)));
-      await waitUntil(() => received.length >= 50, 10_000, () => `50 messages, got ${received.length}`);
+      await waitUntil(
+        () => received.length >= 50,
+        10_000,
+        () => `50 messages, got ${received.length}`,
+      );
       await sleep(200);
       // Mosquitto forwards a QoS 2 message only once its flow completed, so the two QoS levels interleave
       // differently at the subscriber; within each QoS level, the order is the publish order.
@@ -237,7 +269,11 @@ void describe('offline queue', { skip }, () => {
       assert.equal(connection.pending().length, 0, `no PUBLISH beyond the window in round ${round}`);
       for (const packetId of batch) connection.send({ type: PacketType.PUBACK, packetId, reasonCode: 0 });
     }
-    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => String(i + 1)), 'in publish order');
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 12 }, (_, i) => String(i + 1)),
+      'in publish order',
+    );
   });
 });
 
@@ -265,9 +301,14 @@ void describe('manual ack with a SqliteStore', { skip }, () => {
     t.after(() => closeClient(pub.client));
     await connectClient(pub.client, pub.events, broker.host, broker.port);
     const infos: MQTTMessageInfo[] = [];
-    for (let n = 1; n <= 8; n++) infos.push(pub.client.publish(`${prefix}/m`, `${(n % 2) + 1}:${n}`, (n % 2) + 1));
+    for (let n = 1; n <= 8; n++)
+      infos.push(pub.client.publish(`${prefix}/m`, `${(n % 2) + 1}:${n}`, (n % 2) + 1));
     await Promise.all(infos.map((info) => info.waitForPublish(5_000)));
-    await waitUntil(() => gotA.length >= 8, 5_000, () => `8 messages at A, got ${gotA.length}`);
+    await waitUntil(
+      () => gotA.length >= 8,
+      5_000,
+      () => `8 messages at A, got ${gotA.length}`,
+    );
     await sleep(300); // the acks of the even ones reach the broker and the store
     crash(a.client);
     storeA.close();
@@ -282,7 +323,11 @@ void describe('manual ack with a SqliteStore', { skip }, () => {
     };
     t.after(() => closeClient(b.client));
     await connectClient(b.client, b.events, broker.host, broker.port);
-    await waitUntil(() => gotB.length >= 4, 5_000, () => `the 4 unacked messages again, got ${texts(gotB).join(',')}`);
+    await waitUntil(
+      () => gotB.length >= 4,
+      5_000,
+      () => `the 4 unacked messages again, got ${texts(gotB).join(',')}`,
+    );
     await sleep(500);
     assert.deepEqual(b.events.connacks.at(-1), { rc: 0, sessionPresent: true });
     // Every message not acked comes again, once. QoS 1 messages acked after an earlier unacked one (4 behind 2,
@@ -293,8 +338,13 @@ void describe('manual ack with a SqliteStore', { skip }, () => {
     const qos2 = redelivered.filter((p) => p.startsWith('2:'));
     const qos1 = redelivered.filter((p) => p.startsWith('1:'));
     assert.deepEqual(qos2, ['2:3', '2:7'], 'QoS 2: exactly the messages not acked, once each');
-    assert.ok(['1:2', '1:6'].every((p) => qos1.includes(p)), `QoS 1: the messages not acked again: ${qos1.join(',')}`);
-    assert.ok(qos1.every((p) => ['1:2', '1:4', '1:6', '1:8'].includes(p)) && new Set(qos1).size === qos1.length);
+    assert.ok(
+      ['1:2', '1:6'].every((p) => qos1.includes(p)),
+      `QoS 1: the messages not acked again: ${qos1.join(',')}`,
+    );
+    assert.ok(
+      qos1.every((p) => ['1:2', '1:4', '1:6', '1:8'].includes(p)) && new Set(qos1).size === qos1.length,
+    );
     // Nothing was taken twice; the acked QoS 2 messages did not come back.
     await sleep(300);
     assert.equal(storeB.load(subId).incomingQos2.length, 0, 'every incoming QoS 2 released');
@@ -310,7 +360,10 @@ class FailingStore implements Store {
     return this.inner.load(key);
   }
   apply(key: string, ops: readonly StoreOp[]): void | Promise<void> {
-    if (this.failing) throw new StoreError('disk full (simulated)', { cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }) });
+    if (this.failing)
+      throw new StoreError('disk full (simulated)', {
+        cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }),
+      });
     this.applied++;
     return this.inner.apply(key, ops);
   }
@@ -354,10 +407,17 @@ async function expectStoreFailureHandled(
     thrown = error;
   }
   const outcome =
-    thrown ?? (await info?.waitForPublish(3_000).then(() => 'published', (error: unknown) => error));
+    thrown ??
+    (await info?.waitForPublish(3_000).then(
+      () => 'published',
+      (error: unknown) => error,
+    ));
   const isStoreError = (e: unknown): boolean =>
     e instanceof StoreError || (e instanceof Error && e.cause instanceof StoreError);
-  assert.ok(logs.some((line) => /store/i.test(line)), 'the failure is logged');
+  assert.ok(
+    logs.some((line) => /store/i.test(line)),
+    'the failure is logged',
+  );
   assert.ok(isStoreError(outcome), `the user gets the typed StoreError, got ${String(outcome)}`);
   // New QoS 1/2 messages are refused while the store fails (QoS 0 needs no store).
   let later: unknown;
@@ -370,20 +430,28 @@ async function expectStoreFailureHandled(
 }
 
 void describe('a failing store', { skip }, () => {
-  void test('a Store that throws StoreError: typed error to the user, new QoS 1/2 refused, no fallback to memory', { todo: STORE_FAILURE_TODO }, async (t) => {
-    const store = new FailingStore();
-    await expectStoreFailureHandled(t, store, () => {
-      store.failing = true;
-    });
-  });
+  void test(
+    'a Store that throws StoreError: typed error to the user, new QoS 1/2 refused, no fallback to memory',
+    { todo: STORE_FAILURE_TODO },
+    async (t) => {
+      const store = new FailingStore();
+      await expectStoreFailureHandled(t, store, () => {
+        store.failing = true;
+      });
+    },
+  );
 
-  void test('a SqliteStore that can no longer write (closed under the client): the same', { todo: STORE_FAILURE_TODO }, async (t) => {
-    const dir = tempDir(t, 'unwritable');
-    const store = new SqliteStore(join(dir, 's.db'));
-    // Every call on a closed SqliteStore throws StoreError (as a file that cannot be written does; chmod does
-    // not stop root, which runs CI here).
-    await expectStoreFailureHandled(t, store, () => store.close());
-  });
+  void test(
+    'a SqliteStore that can no longer write (closed under the client): the same',
+    { todo: STORE_FAILURE_TODO },
+    async (t) => {
+      const dir = tempDir(t, 'unwritable');
+      const store = new SqliteStore(join(dir, 's.db'));
+      // Every call on a closed SqliteStore throws StoreError (as a file that cannot be written does; chmod does
+      // not stop root, which runs CI here).
+      await expectStoreFailureHandled(t, store, () => store.close());
+    },
+  );
 });
 
 void describe('clean start', { skip }, () => {

@@ -263,7 +263,11 @@ export async function connectClient(
 }
 
 /** Subscribes and waits (bounded) until the subscription is acknowledged. */
-export async function subscribeAndWait(client: Client<unknown>, filter: string, qos: 0 | 1 | 2): Promise<void> {
+export async function subscribeAndWait(
+  client: Client<unknown>,
+  filter: string,
+  qos: 0 | 1 | 2,
+): Promise<void> {
   let acked = false;
   const previous = client.onSubscribe;
   const [rc, mid] = client.subscribe(filter, qos);
@@ -272,7 +276,11 @@ export async function subscribeAndWait(client: Client<unknown>, filter: string, 
     if (m === mid) acked = true;
     previous?.(c, u, m, codes, props);
   };
-  await waitUntil(() => acked, 10_000, () => `SUBACK of ${filter}`);
+  await waitUntil(
+    () => acked,
+    10_000,
+    () => `SUBACK of ${filter}`,
+  );
   client.onSubscribe = previous;
 }
 

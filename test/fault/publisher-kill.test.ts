@@ -45,7 +45,13 @@ interface JournalSummary {
 }
 
 function readJournal(path: string): JournalSummary {
-  const summary: JournalSummary = { accepted: new Set(), recovered: [], starts: 0, done: false, restored: [] };
+  const summary: JournalSummary = {
+    accepted: new Set(),
+    recovered: [],
+    starts: 0,
+    done: false,
+    restored: [],
+  };
   let text = '';
   try {
     text = readFileSync(path, 'utf8');
@@ -74,7 +80,11 @@ void test(
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'publisher.db');
     const journalPath = join(dir, 'publisher.journal');
-    const broker = await startBroker({ maxInflightMessages: 100, maxQueuedMessages: 100_000, quietLog: true });
+    const broker = await startBroker({
+      maxInflightMessages: 100,
+      maxQueuedMessages: 100_000,
+      quietLog: true,
+    });
     t.after(() => broker.stop());
     const children: Child[] = [];
     t.after(() => killAll(children));
@@ -152,6 +162,9 @@ void test(
     assert.deepEqual(lost1, [], `QoS 1 lost: ${sample(lost1)}`);
     assert.deepEqual(lost2, [], `QoS 2 lost: ${sample(lost2)}`);
     assert.deepEqual(sub.tally.duplicated(2), [], `QoS 2 duplicated: ${sample(sub.tally.duplicated(2))}`);
-    assert.ok(journal.recovered.length <= KILLS, 'at most one message per kill in the publish-to-journal window');
+    assert.ok(
+      journal.recovered.length <= KILLS,
+      'at most one message per kill in the publish-to-journal window',
+    );
   },
 );
