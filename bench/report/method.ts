@@ -11,7 +11,7 @@ npm run bench -- --quick               # reduced counts, 1 run, under a minute o
 npm run bench -- --scenario qos1       # one scenario (repeatable): qos0 qos1 qos2 latency-qos0 latency-qos1
                                        #   large many fanin persistent
 npm run bench -- --sweep               # the in-flight window sweep (QoS 1 and 2), instead of the scenarios
-npm run bench -- --json                # machine-readable results on stdout (progress and table on stderr)
+npm run -s bench -- --json             # machine-readable results on stdout (progress and table on stderr)
 npm run bench -- --profile --scenario qos0   # steady-mqtt's processes under node --cpu-prof (.tmp/bench-profiles/)
 \`\`\`
 
@@ -30,8 +30,11 @@ npm run bench -- --profile --scenario qos0   # steady-mqtt's processes under nod
   interface; \`bench/peers/steady.ts\` and \`bench/peers/mqttjs.ts\` adapt it to each library the way its users
   write it (steady-mqtt: \`loopStart()\`, \`onMessage\`, \`onPublish\`; MQTT.js: \`connectAsync()\`, the \`message\`
   event, a callback per QoS 1/2 publish). Payloads are one \`Buffer\` reused for every publish.
-- **QoS 0 publishing**: 1,000 publishes per event-loop turn (\`setImmediate\` between chunks), then a graceful
-  disconnect. No library-specific flow control.
+- **QoS 0 publishing**: 1,000 publishes per event-loop turn (\`setImmediate\` between chunks). No
+  library-specific flow control.
+- **Disconnect**: a Node publisher stays connected after its last publish (QoS 1/2: last acknowledgement) until
+  the subscriber has reported, then disconnects gracefully; its disconnect is never part of a measurement.
+  (\`mosquitto_pub\` exits by itself at the end of its input.)
 - **QoS 1/2 publishing, "awaiting every acknowledgement"**: pipelined within a window of 100. At most 100
   publishes await their PUBACK (QoS 1) or PUBCOMP (QoS 2); each acknowledgement lets the next publish go. The
   application enforces the window the same way for every Node peer, and the client's own in-flight limit is set
@@ -40,7 +43,8 @@ npm run bench -- --profile --scenario qos0   # steady-mqtt's processes under nod
 - **Throughput**: messages received / (last receipt at the subscriber − first publish at the publisher), both
   read from the machine's epoch clock (\`performance.timeOrigin + performance.now()\`). "received" shows loss.
 - **CPU per message**: \`process.cpuUsage()\` (user + system) of each process over its measured window only
-  (publisher: first publish to disconnected; subscriber: subscribed to last receipt), divided by the messages.
+  (publisher: first publish to disconnected, idle wait for the subscriber included; subscriber: subscribed to
+  last receipt), divided by the messages.
   Broker CPU comes from \`/proc/<pid>/stat\` over the same trial.
 - **Peak RSS**: \`process.resourceUsage().maxRSS\` of each client process over its whole life (Node's own baseline,
   about 40-60 MB, included).
@@ -49,7 +53,11 @@ npm run bench -- --profile --scenario qos0   # steady-mqtt's processes under nod
   \`/usr/bin/time\` for CPU and peak RSS of the whole process (10 ms resolution). They take part where a
   scenario fits a command-line client (scenarios 1-3).
 - **Round trips**: sequential: the requester publishes 64 B, the responder republishes it on the reply topic,
-  the requester waits for it before the next; after a warm-up; nearest-rank percentiles in microseconds.
+  the requester waits for it before the next; after a warm-up; nearest-rank percentiles in microseconds. A
+  trial stops after 30 s of measured round trips ("round trips done" says how many fitted).
+- **Many clients**: one process opens 1,000 connections, at most 100 being opened at once (Mosquitto's listen
+  backlog), each subscribing to its own topic; timed from the first connect to the last SUBACK. "RSS per idle
+  connection" is the RSS after the last SUBACK minus the RSS before the first connect, over 1,000.
 - **Runs and ratios**: each scenario runs every peer 3 times, the order alternating (A B C, C B A, A B C); a
   cell is the median of the runs; a ratio is the median of the per-run ratios subject / peer, which is what
   counts on a noisy machine. Every trial has a timeout; a failed or timed-out trial is reported and its processes
