@@ -215,4 +215,14 @@ void describe('resilience', () => {
     await shutdown(again);
     await shutdown(sender);
   });
+  void it('connect() on a connected client replaces the connection', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311);
+    await connected(r, broker.host, broker.port);
+    await r.client.connect(broker.host, broker.port, 30);
+    await waitUntil(() => r.connacks.length === 2, 5000, 'second CONNACK');
+    assert.equal(r.disconnects.length, 1);
+    assert.equal(r.client.keepalive, 30);
+    assert.equal(r.client.isConnected(), true);
+    await shutdown(r);
+  });
 });

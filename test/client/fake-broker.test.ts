@@ -1,0 +1,104 @@
+/**
+ * What a real broker will not do on demand, through the scripted fake broker: a server DISCONNECT, a negative
+ * PUBACK, a CONNACK that never comes, and a slow callback around a keepalive deadline.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MQTTProtocolVersion, PublishError } from '../../src/index.js';
+import { PacketType } from '../../src/packet/types.js';
+import { FakeBroker } from '../support/fake-broker.js';
+import { recordingClient, sleep, waitUntil, within } from './helpers.js';
+
+let broker: FakeBroker;
+void before(async () => {
+  broker = await FakeBroker.start();
+});
+void after(async () => {
+  await broker.close();
+});
+
+void describe('against a scripted broker (MQTT 5)', () => {
+  void it('a server DISCONNECT reaches onDisconnect with its reason code and properties', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5, { reconnectOnFailure: false });
+    let reasonString: string | undefined;
+    r.client.onDisconnect = (_c, _u, flags, rc, properties) => {
+      r.disconnects.push({ rc: rc.value, fromServer: flags.isDisconnectPacketFromServer });
+      reasonString = properties.reasonString;
+    };
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port);
+    const connection = await broker.nextConnection();
+    await connection.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+    connection.send({
+      type: PacketType.DISCONNECT,
+      reasonCode: 0x8b,
+      properties: { reasonString: 'maintenance' },
+    });
+    await waitUntil(() => r.disconnects.length === 1, 5000, 'onDisconnect');
+    assert.deepEqual(r.disconnects[0], { rc: 0x8b, fromServer: true });
+    assert.equal(reasonString, 'maintenance');
+    assert.equal(r.client.loopMode, 'none');
+  });
+
+  void it('a negative PUBACK rejects waitForPublish() with the broker reason code', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5);
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port);
+    const connection = await broker.nextConnection();
+    await connection.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+    const info = r.client.publish('secret/topic', 'x', 1);
+    const publish = await connection.expect(PacketType.PUBLISH);
+    assert.equal(publish.packetId, info.mid);
+    connection.send({ type: PacketType.PUBACK, packetId: info.mid, reasonCode: 0x87 });
+    await assert.rejects(info.waitForPublish(5000), (error: unknown) => {
+      assert.ok(error instanceof PublishError);
+      assert.equal(error.reasonCode?.getName(), 'Not authorized');
+      return true;
+    });
+    assert.deepEqual(r.published, [{ mid: info.mid, rc: 0x87 }]);
+    r.client.disconnect();
+    await connection.expect(PacketType.DISCONNECT);
+    r.client.loopStop();
+  });
+
+  void it('gives up on a CONNACK that never comes (connackTimeoutMs), then retries', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5, { connackTimeoutMs: 200 });
+    r.client.reconnectDelaySet(0.05, 0.05);
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port);
+    const silent = await broker.nextConnection();
+    await silent.expect(PacketType.CONNECT);
+    await waitUntil(() => r.disconnects.length === 1, 5000, 'CONNACK timeout');
+    const retry = await broker.nextConnection();
+    await retry.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK on the retry');
+    r.client.disconnect();
+    r.client.loopStop();
+  });
+
+  void it('a blocked event loop past the ping deadline is not a false keepalive timeout', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5, { pingTimeoutMs: 300 });
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port, 1);
+    const connection = await broker.nextConnection();
+    await connection.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+    await connection.expect(PacketType.PINGREQ, 3000);
+    // The PINGRESP reaches the client's socket, then the process is stuck (as in a slow callback) past the
+    // ping deadline: when it wakes up, the bytes already received are read before the deadline is judged.
+    connection.send({ type: PacketType.PINGRESP });
+    const until = Date.now() + 600;
+    while (Date.now() < until) {
+      // busy: the event loop is blocked
+    }
+    await sleep(400);
+    assert.equal(r.disconnects.length, 0, 'still connected');
+    r.client.disconnect();
+    let packet = await within(connection.next(), 5000, 'DISCONNECT');
+    while (packet.type === PacketType.PINGREQ) packet = await within(connection.next(), 5000, 'DISCONNECT');
+    assert.equal(packet.type, PacketType.DISCONNECT);
+    r.client.loopStop();
+  });
+});
