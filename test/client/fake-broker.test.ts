@@ -78,6 +78,38 @@ void describe('against a scripted broker (MQTT 5)', () => {
     r.client.loopStop();
   });
 
+  void it('manual ack of QoS 2: PUBREC waits for ack(), the message is handed over once', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5, { manualAck: true });
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port);
+    const connection = await broker.nextConnection();
+    await connection.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+    const publish = {
+      type: PacketType.PUBLISH,
+      topic: 'q2',
+      payload: new TextEncoder().encode('once'),
+      qos: 2,
+      retain: false,
+      dup: false,
+      packetId: 7,
+    } as const;
+    connection.send(publish);
+    await waitUntil(() => r.messages.length === 1, 5000, 'the message');
+    await sleep(100);
+    assert.equal(connection.pending().length, 0, 'no PUBREC before ack()');
+    connection.send({ ...publish, dup: true }); // a resend before the ack: not handed over again
+    await sleep(100);
+    assert.equal(r.client.ack(7, 2), 0);
+    const pubrec = await connection.expect(PacketType.PUBREC);
+    assert.equal(pubrec.packetId, 7);
+    connection.send({ type: PacketType.PUBREL, packetId: 7, reasonCode: 0 });
+    await connection.expect(PacketType.PUBCOMP);
+    assert.equal(r.messages.length, 1);
+    r.client.disconnect();
+    r.client.loopStop();
+  });
+
   void it('a blocked event loop past the ping deadline is not a false keepalive timeout', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5, { pingTimeoutMs: 300 });
     r.client.loopStart();
