@@ -67,6 +67,10 @@ void describe('steady-mqtt commands in-process', () => {
     const c = capture();
     assert.equal(await main(['sub', ...at, '-t', 'e/x', '-U', 'old/#', '-E'], c.io), 0, c.stderr());
     subscribes++;
+    const deadline = Date.now() + 5_000;
+    while (!/Received UNSUBSCRIBE/.test(broker.log()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.match(broker.log(), /Received UNSUBSCRIBE/);
   });
 
