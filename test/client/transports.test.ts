@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { MQTTProtocolVersion, type ClientOptions } from '../../src/index.js';
+import {
+  CallbackAPIVersion,
+  Client,
+  ClientStateError,
+  InvalidArgumentError,
+  MQTTProtocolVersion,
+  type ClientOptions,
+} from '../../src/index.js';
 import { TlsError } from '../../src/transport/errors.js';
 import { hasOpenssl, testCerts } from '../support/certs.js';
 import { startHttpProxy, type HttpProxy } from '../support/http-proxy.js';
@@ -244,6 +251,43 @@ void describe('Client transports', { skip }, () => {
       await shutdown(recorder);
       await first.stop();
       await second.stop();
+    }
+  });
+});
+
+void describe('Client transport settings', () => {
+  void it('checks its arguments', async () => {
+    assert.throws(
+      () => new Client(CallbackAPIVersion.VERSION2, { transport: 'quic' as 'tcp' }),
+      (err: unknown) =>
+        err instanceof InvalidArgumentError && /"tcp", "websockets" or "unix"/.test(err.message),
+    );
+    const c = new Client(CallbackAPIVersion.VERSION2, { transport: 'websockets' });
+    assert.equal(c.transport, 'websockets');
+    assert.equal(c.currentBroker, undefined);
+    assert.throws(() => c.tlsSet({ keyfile: 'k.pem' }), InvalidArgumentError);
+    assert.throws(() => c.tlsSet({ certReqs: 'optional' as 'none' }), InvalidArgumentError);
+    assert.throws(() => c.tlsInsecureSet('yes' as unknown as boolean), InvalidArgumentError);
+    assert.throws(() => c.proxySet('ftp://proxy'), InvalidArgumentError);
+    assert.throws(() => c.proxySet({ type: 'socks5', host: 'p', port: 0 }), InvalidArgumentError);
+    assert.throws(() => c.connectAsync('gopher://broker'), InvalidArgumentError);
+    assert.throws(() => c.connectAsync([]), InvalidArgumentError);
+    await assert.rejects(c.connectSrv(''), InvalidArgumentError);
+    c.proxySet('none');
+    c.wsSetOptions('/ws', () => ({}));
+    c.tlsSet();
+  });
+
+  void it('refuses transport changes while connecting', async () => {
+    const port = await import('../support/ports.js').then((m) => m.getFreePort());
+    const c = new Client(CallbackAPIVersion.VERSION2, { reconnectOnFailure: true });
+    c.connectAsync(`mqtt://127.0.0.1:${port}`);
+    c.loopStart();
+    try {
+      assert.throws(() => c.tlsSet('ca.crt'), ClientStateError);
+    } finally {
+      c.disconnect();
+      c.loopStop();
     }
   });
 });
