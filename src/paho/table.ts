@@ -77,6 +77,7 @@ export const CLIENT = {
   client_id: 'clientId',
   clean_session: 'cleanSession',
   loop_mode: 'loopMode',
+  current_broker: 'currentBroker',
   // Callbacks.
   on_connect: 'onConnect',
   on_connect_fail: 'onConnectFail',

@@ -55,6 +55,18 @@ void describe('the mapping table', () => {
       );
   });
 
+  void it('gives every public Client member a snake_case name', () => {
+    const client = new camel.Client(camel.CallbackAPIVersion.VERSION2);
+    const members = [...Object.getOwnPropertyNames(camel.Client.prototype), ...Object.keys(client)];
+    const mapped = new Set(
+      Object.values(CLIENT).map((entry) => (typeof entry === 'string' ? entry : entry.name)),
+    );
+    assert.deepEqual(
+      members.filter((name) => name !== 'constructor' && !mapped.has(name)),
+      [],
+    );
+  });
+
   void it("exports Paho's module names", () => {
     const exported = mqtt as unknown as Record<string, unknown>;
     for (const name of PAHO_MODULE_NAMES) assert.notEqual(exported[name], undefined, `missing ${name}`);
