@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
 import { buildBundles, removeBundles, REPO_ROOT } from './lib/bundle.js';
-import { describeMachine } from './lib/machine.js';
+import { describeCommit, describeMachine } from './lib/machine.js';
 import { killAll } from './lib/processes.js';
 import { runScenario, type ScenarioOutcome, type TrialOutcome } from './lib/runner.js';
 import { writeDocs } from './report/docs.js';
@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
   ].join(' ');
   const started = new Date();
+  const commit = describeCommit(REPO_ROOT);
   progress(
     `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}`,
   );
@@ -77,7 +78,14 @@ async function main(): Promise<number> {
       }),
     );
   }
-  const report: RunInfo = { machine, date: started.toISOString(), command, size: args.size, runs: args.runs };
+  const report: RunInfo = {
+    machine,
+    date: started.toISOString(),
+    command,
+    size: args.size,
+    runs: args.runs,
+    commit,
+  };
   const text = args.sweep ? renderSweep(outcomes) : renderTable(outcomes, args.runs);
   if (args.json) {
     process.stderr.write(text + '\n');

@@ -28,6 +28,22 @@ function mosquittoVersion(): string {
   }
 }
 
+/** The commit under test: `git rev-parse --short HEAD`, noting uncommitted changes under src/. */
+export function describeCommit(cwd: string): string {
+  try {
+    const opts = {
+      cwd,
+      encoding: 'utf8' as const,
+      stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'],
+    };
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], opts).trim() !== '';
+    return dirty ? `${head} + modified src/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function describeMachine(): Machine {
   const list = cpus();
   return {

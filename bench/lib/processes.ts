@@ -21,6 +21,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Waits up to `timeoutMs` for every child to exit by itself (e.g. writing its --cpu-prof profile). */
+export async function awaitExits(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (live.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export function killAll(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
   live.clear();

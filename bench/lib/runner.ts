@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Metrics, PeerName, Scenario, Size, TrialEnv } from '../scenarios/types.js';
 import { startBenchBroker } from './broker.js';
 import type { Bundles } from './bundle.js';
-import { killAll } from './processes.js';
+import { awaitExits, killAll } from './processes.js';
 import { median, ratio } from './stats.js';
 
 export interface TrialOutcome {
@@ -67,6 +67,7 @@ async function runTrial(
   trial.catch(() => undefined);
   try {
     const metrics = await Promise.race([trial, timeout]);
+    await awaitExits(5000);
     return { peer, round, ok: true, metrics, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -9,7 +9,8 @@ function provenance(info: RunInfo): string[] {
   const m = info.machine;
   return [
     `Measured ${info.date.slice(0, 16).replace('T', ' ')} UTC with \`${info.command}\`` +
-      ` (${info.runs} run${info.runs === 1 ? '' : 's'} per peer, peers alternating).`,
+      ` (${info.runs} run${info.runs === 1 ? '' : 's'} per peer, peers alternating)` +
+      (info.commit === undefined ? '.' : ` at commit ${info.commit}.`),
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB, ${m.os}; Node.js ${m.node}; Mosquitto ${m.mosquitto}` +
       ` on loopback; load average ${m.loadAverage} at the start.`,

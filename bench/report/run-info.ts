@@ -10,4 +10,6 @@ export interface RunInfo {
   command: string;
   size: Size;
   runs: number;
+  /** The git commit measured, with "+ modified src/" when the working tree's src/ differed from it. */
+  commit?: string;
 }

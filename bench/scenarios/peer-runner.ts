@@ -32,7 +32,7 @@ export function startSubscriber(peer: PeerName, env: TrialEnv, task: SubTask): S
   const child = startPeerChild(peer, env, task);
   return {
     ready: child.ready,
-    result: child.result.then((r) => expectRole(r, 'sub')),
+    result: handled(child.result.then((r) => expectRole(r, 'sub'))),
     finish: () => child.finish(),
   };
 }
@@ -47,15 +47,24 @@ export interface Publisher {
 export function startPublisher(peer: PeerName, env: TrialEnv, task: PubTask): Publisher {
   if (peer === 'c') {
     // mosquitto_pub exits by itself at the end of its input, once everything is sent (and acknowledged).
-    const result = runCPub(task, env.broker, env.timeoutMs);
-    return { published: result.then(() => undefined), result, finish: () => undefined };
+    const result = handled(runCPub(task, env.broker, env.timeoutMs));
+    return { published: handled(result.then(() => undefined)), result, finish: () => undefined };
   }
   const child = startPeerChild(peer, env, task);
   return {
     published: child.published,
-    result: child.result.then((r) => expectRole(r, 'pub')),
+    result: handled(child.result.then((r) => expectRole(r, 'pub'))),
     finish: () => child.finish(),
   };
+}
+
+/**
+ * Marks a promise as handled: after a trial timed out, the runner kills its processes and nobody awaits their
+ * promises any more; their rejections must not crash the harness. Whoever awaits it still sees the rejection.
+ */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 export function expectRole<R extends { role: string }, K extends R['role']>(

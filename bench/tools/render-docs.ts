@@ -36,5 +36,6 @@ const info: RunInfo = {
   command: saved.command,
   size: saved.size,
   runs: saved.runs,
+  commit: saved.commit,
 };
 console.log(`wrote ${writeDocs(info, outcomes, isSweep ? 'sweep' : 'results')}`);
