@@ -108,14 +108,22 @@ export class MemoryStore implements Store {
     if (ops.length === 0) return;
     // Validate everything first (shape, and that a state change names a record that will exist), then apply.
     const existing = this.sessions.get(key);
-    const known = new Set(existing?.outgoing.keys());
+    // Which packet ids this batch put (true) or deleted (false) so far; others are as stored (none after a
+    // clear). Only the batch's own ids are tracked: copying the stored ids made every apply() cost O(stored
+    // messages), quadratic over a long queue.
+    const changed = new Map<number, boolean>();
+    let cleared = false;
+    const known = (packetId: number): boolean =>
+      changed.get(packetId) ?? (!cleared && existing?.outgoing.has(packetId) === true);
     for (const op of ops) {
       const problem = validate(op);
       if (problem !== undefined) throw new StoreError(`store op refused, nothing applied: ${problem}`);
-      if (op.kind === 'putOutgoing') known.add(op.record.packetId);
-      else if (op.kind === 'deleteOutgoing') known.delete(op.packetId);
-      else if (op.kind === 'clear') known.clear();
-      else if (op.kind === 'setOutgoingState' && !known.has(op.packetId)) {
+      if (op.kind === 'putOutgoing') changed.set(op.record.packetId, true);
+      else if (op.kind === 'deleteOutgoing') changed.set(op.packetId, false);
+      else if (op.kind === 'clear') {
+        cleared = true;
+        changed.clear();
+      } else if (op.kind === 'setOutgoingState' && !known(op.packetId)) {
         throw new StoreError(
           `store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`,
         );
