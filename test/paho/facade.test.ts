@@ -58,7 +58,7 @@ void describe('the mapping table', () => {
   void it('gives every public Client member a snake_case name', () => {
     const client = new camel.Client(camel.CallbackAPIVersion.VERSION2);
     const members = [...Object.getOwnPropertyNames(camel.Client.prototype), ...Object.keys(client)];
-    const mapped = new Set(
+    const mapped = new Set<string>(
       Object.values(CLIENT).map((entry) => (typeof entry === 'string' ? entry : entry.name)),
     );
     assert.deepEqual(
