@@ -3,7 +3,7 @@
  * binary frame per write batch, and back-pressure taken from the underlying socket. Directly or through a
  * proxy tunnel (SOCKS5 or HTTP CONNECT), TLS settings as for `tls`.
  */
-import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { withConnectTimeout } from './connect-socket.js';
@@ -138,13 +138,25 @@ export function openNodeWebSocketTransport(options: TransportOptions): Promise<T
             : new ConnectionError(`WebSocket connection to ${url} failed: ${error.message}`, {
                 cause: error,
               });
-      const createConnection = (connectOptions: NetConnectOpts & ConnectionOptions): Socket => {
+      // ws calls this with its HTTP request's options; only the address and local binding matter here (a
+      // `path` there would be the URL path, not a Unix socket).
+      const bindAddress =
+        options.bindAddress !== undefined && options.bindAddress !== '' ? options.bindAddress : undefined;
+      const createConnection = (requestOptions: {
+        host?: string | null;
+        port?: number | string | null;
+      }): Socket => {
+        const address = {
+          host: requestOptions.host ?? host,
+          port: Number(requestOptions.port ?? port),
+          ...(bindAddress === undefined ? {} : { localAddress: bindAddress }),
+        };
         if (secure) {
-          const tlsSocketOptions: ConnectionOptions = { ...connectOptions, ...tlsOptions };
+          const tlsSocketOptions: ConnectionOptions = { ...address, ...tlsOptions };
           if (tunnel !== undefined) tlsSocketOptions.socket = tunnel;
           socket = tlsConnect(tlsSocketOptions);
         } else {
-          socket = tunnel ?? netConnect({ ...connectOptions, noDelay: true });
+          socket = tunnel ?? netConnect({ ...address, noDelay: true });
           if (tunnel !== undefined) queueMicrotask(() => tunnel.resume());
         }
         socket.setNoDelay?.(true);
@@ -154,8 +166,7 @@ export function openNodeWebSocketTransport(options: TransportOptions): Promise<T
         headers: { ...headers },
         perMessageDeflate: false,
         createConnection: createConnection as unknown as WebSocket.ClientOptions['createConnection'],
-        localAddress:
-          options.bindAddress !== undefined && options.bindAddress !== '' ? options.bindAddress : undefined,
+        localAddress: bindAddress,
       });
       ws.binaryType = 'nodebuffer';
       return await new Promise<Transport>((resolve, reject) => {
