@@ -28,8 +28,8 @@ export interface TransportMethods {
   tlsInsecureSet(value: boolean): void;
   /**
    * Paho's `ws_set_options(path, headers)`: the request path (default `/mqtt`) and extra headers, an object or a
-   * function of the default headers (`Host`) called on every connection attempt. Browsers ignore neither:
-   * they refuse headers (a page cannot set them).
+   * function of the default headers (`Host`) called on every connection attempt. In a browser, headers are
+   * refused (a page cannot set WebSocket headers); the path applies everywhere.
    */
   wsSetOptions(path?: string, headers?: WebSocketHeadersOption): void;
   /**
