@@ -46,6 +46,11 @@ export type { Logger } from './client/logging.js';
 export { MQTTErrorCode, errorString } from './session/error-code.js';
 export { PacketType, type QoS, type ProtocolVersion, type UserProperty } from './packet/types.js';
 export { topicMatchesSub } from './topic/match.js';
+
+// The simplified helpers, as Paho's modules: `publish.single()`, `publish.multiple()`, `subscribe.simple()`,
+// `subscribe.callback()`.
+export * as publish from './simple/publish.js';
+export * as subscribe from './simple/subscribe.js';
 export { MemoryStore } from './store/memory-store.js';
 export type {
   Store,
@@ -59,7 +64,14 @@ export type {
 // Errors: every one extends MqttError and has a stable `code`.
 export { MqttError, InvalidArgumentError } from './errors.js';
 export { InvalidTopicError } from './topic/errors.js';
-export { ConnectionError, ConnectTimeoutError } from './transport/errors.js';
+export {
+  ConnectionError,
+  ConnectTimeoutError,
+  ProxyError,
+  TlsError,
+  WebSocketError,
+} from './transport/errors.js';
+export { ConnectionLostError, SubscribeRefusedError } from './simple/errors.js';
 export {
   ClientStateError,
   ConnectionRefusedError,
