@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { PacketType } from '../../src/index.js';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../src/cli/run.js';
 import type { CommandIO } from '../../src/cli/pub.js';
 import * as publish from '../../src/simple/publish.js';
 import { FakeBroker } from '../support/fake-broker.js';
