@@ -561,6 +561,9 @@ export class Client<U = unknown> {
    * disconnected, messages are queued (bounded by `maxQueuedMessages` / `maxQueuedBytes`) and sent on connect.
    * @throws InvalidTopicError / InvalidArgumentError before anything is sent: wildcard or empty topic, QoS not
    *   0..2, payload of another type or over 268,435,455 bytes, properties on MQTT 3.x.
+   * @throws StoreError for QoS 1/2 once the session store has failed (this message could not be stored, or an
+   *   earlier operation failed): the client then opens no connection and sends nothing more; create it again on
+   *   a working store, and it resumes from what the store holds.
    */
   publish(
     topic: string,
@@ -579,7 +582,8 @@ export class Client<U = unknown> {
     checkBooleanOption('retain', retain);
     const bytes = toPayloadBytes(payload);
     this.#connection.requireSession();
-    return this.#driver.run((session, now) => {
+    if (checkedQos > 0) this.#throwIfStoreFailed();
+    const info = this.#driver.run((session, now) => {
       const message = { topic, payload: bytes, qos: checkedQos, retain, properties: packetProperties };
       const ticket = session.publish(message, now);
       const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
@@ -587,6 +591,15 @@ export class Client<U = unknown> {
       else this.#events.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${topic}" not accepted: rc=${ticket.rc}`);
       return info;
     });
+    // The store failed on this very message: it was not stored, so it is not accepted (nothing of it was sent).
+    if (checkedQos > 0) this.#throwIfStoreFailed();
+    return info;
+  }
+
+  /** Once the session store failed, QoS 1/2 messages are refused with its `StoreError` (never kept in memory). */
+  #throwIfStoreFailed(): void {
+    const failure = this.#driver.storeError;
+    if (failure !== undefined) throw failure;
   }
 
   /**

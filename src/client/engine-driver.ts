@@ -14,6 +14,7 @@
  */
 import type { Properties as PacketProperties } from '../packet/types.js';
 import type { SessionEngine, SessionEvent, SessionOutput } from '../session/types.js';
+import { StoreError } from '../store/errors.js';
 import type { Store, StoreOp } from '../store/types.js';
 import { ConnectionError } from '../transport/errors.js';
 import { openTransport, type Transport, type TransportOptions } from '../transport/transport.js';
@@ -71,6 +72,7 @@ export class EngineDriver {
   #pendingData: Uint8Array[] = [];
   /** Events of commands given in callbacks during pump(), handed over after the current ones. */
   #deferredEvents: SessionEvent[] = [];
+  #storeError: StoreError | undefined;
   #commitScheduled = false;
   #closeRequested = false;
   #heldInput: Uint8Array[] = [];
@@ -82,6 +84,14 @@ export class EngineDriver {
   #inputWaiter: (() => void) | undefined;
   #readPaused = false;
   #closedWaiters: (() => void)[] = [];
+
+  /**
+   * The store's first failure. From then on the driver writes nothing and opens no connection, and the client
+   * refuses new QoS 1/2 messages with this error: the engine's state is no longer what the store holds.
+   */
+  get storeError(): StoreError | undefined {
+    return this.#storeError;
+  }
 
   constructor(sink: DriverSink, store: Store) {
     this.#sink = sink;
@@ -145,6 +155,13 @@ export class EngineDriver {
     onOpen: (transport: Transport) => void,
   ): Promise<void> {
     const session = this.#requireSession();
+    if (this.#storeError !== undefined) {
+      // Never fall back to memory: a session whose store failed is not resumed from what the engine remembers.
+      throw new ConnectionError(
+        'the session store failed: no connection is opened; create the client again on a working store',
+        { cause: this.#storeError },
+      );
+    }
     const transport: Transport = await openTransport({
       ...options,
       handlers: {
@@ -367,6 +384,12 @@ export class EngineDriver {
    * With an asynchronous store, later batches wait for the earlier one, so the order of bytes is kept.
    */
   #commit(): void {
+    if (this.#storeError !== undefined) {
+      // The store failed: what the engine holds is no longer what the store holds. Nothing more is written.
+      this.#pendingOps = [];
+      this.#pendingData = [];
+      return;
+    }
     if (this.#storeBusy) return;
     const ops = this.#pendingOps;
     const data = this.#pendingData;
@@ -403,6 +426,15 @@ export class EngineDriver {
   }
 
   #storeFailure(error: unknown): void {
+    this.#storeError ??=
+      error instanceof StoreError
+        ? error
+        : new StoreError(
+            `the session store failed: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              cause: error,
+            },
+          );
     this.#pendingOps = [];
     this.#pendingData = [];
     this.#sink.storeFailed(error);
