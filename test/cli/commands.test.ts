@@ -3,7 +3,7 @@
  * and the fake broker: -E, --retained-only, -R, -T, -U, -D with --json, a refused connection, --persist.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -151,6 +151,30 @@ void describe('steady-mqtt commands in-process', () => {
       retain: false,
       properties: { contentType: 'application/json', userProperties: [['k', 'v']] },
     });
+  });
+
+  void it('pub -m, -f, --repeat and --help', async () => {
+    const file = join(dir, 'payload.txt');
+    writeFileSync(file, 'from a file');
+    const c = capture();
+    const done = main(['sub', ...at, '-t', 'm/#', '-v', '-C', '4'], c.io);
+    await waitForSubscribes(broker, ++subscribes);
+    const p1 = capture();
+    assert.equal(await main(['pub', ...at, '-t', 'm/m', '-m', 'hello', '-q', '2'], p1.io), 0, p1.stderr());
+    const p2 = capture();
+    assert.equal(await main(['pub', ...at, '-t', 'm/f', '-f', file, '--repeat', '2'], p2.io), 0, p2.stderr());
+    const p3 = capture();
+    assert.equal(
+      await main(['pub', ...at, '-t', 'm/s', '-s'], { ...p3.io, stdin: Readable.from(['all ', 'of stdin']) }),
+      0,
+    );
+    assert.equal(await done, 0, c.stderr());
+    assert.equal(c.stdout(), 'm/m hello\nm/f from a file\nm/f from a file\nm/s all of stdin\n');
+    const missing = capture();
+    assert.equal(await main(['pub', ...at, '-t', 'm/x', '-f', join(dir, 'nope')], missing.io), 6);
+    const help = capture();
+    assert.equal(await main(['pub', '--help'], help.io), 0);
+    assert.match(help.stdout(), /^Usage: steady-mqtt pub/);
   });
 
   void it('--persist keeps the session in an SQLite file', async () => {
