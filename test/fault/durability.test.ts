@@ -377,17 +377,10 @@ class FailingStore implements Store {
 }
 
 /**
- * Known gap (issue 4): the client does not do this yet. Today a failing apply() is only logged ("Session store
- * failed: ...", MQTT_LOG_ERR) and the connection is closed; the engine keeps the message in memory, resends it
- * from memory on the next connection (a resend writes nothing to the store), and reports it published when the
- * broker acknowledges it: a silent fallback to memory, and no typed error reaches the application. What is
- * missing is in the Client (a store-failed state: refuse new QoS 1/2 publishes with the StoreError, reject the
- * pending MQTTMessageInfo handles with it, send nothing the store does not hold), so these tests are marked todo:
- * they run, report, and say what is expected.
+ * A failing store (issue 4): the application gets the typed StoreError (thrown by publish() for the message that
+ * could not be stored and for every later QoS 1/2 message), the failure is logged, and the client sends nothing
+ * more from memory: the engine's state is no longer what the store holds.
  */
-const STORE_FAILURE_TODO =
-  'the Client only logs a store failure and keeps sending from memory: no typed StoreError for the user, new QoS 1/2 messages still accepted';
-
 async function expectStoreFailureHandled(
   t: { after(fn: () => Promise<void> | void): void },
   store: Store,
@@ -395,18 +388,25 @@ async function expectStoreFailureHandled(
 ): Promise<void> {
   const broker = await startBroker({ quietLog: true });
   t.after(() => broker.stop());
+  const prefix = uniqueId('f');
+  const watcher = makeClient(uniqueId('w'));
+  const watched: string[] = [];
+  watcher.client.onMessage = (_c, _u, m) => watched.push(m.payloadString());
+  t.after(() => closeClient(watcher.client));
+  await connectClient(watcher.client, watcher.events, broker.host, broker.port);
+  await subscribeAndWait(watcher.client, `${prefix}/#`, 2);
   const pub = makeClient(uniqueId('f'), { store });
   const logs: string[] = [];
   pub.client.onLog = (_c, _u, _level, message) => logs.push(message);
   t.after(() => closeClient(pub.client));
   await connectClient(pub.client, pub.events, broker.host, broker.port);
-  await pub.client.publish('f/ok', 'before', 1).waitForPublish(5_000);
+  await pub.client.publish(`${prefix}/ok`, 'before', 1).waitForPublish(5_000);
 
   makeFail();
   let thrown: unknown;
   let info: MQTTMessageInfo | undefined;
   try {
-    info = pub.client.publish('f/x', 'during', 1);
+    info = pub.client.publish(`${prefix}/x`, 'during', 1);
   } catch (error) {
     thrown = error;
   }
@@ -426,36 +426,34 @@ async function expectStoreFailureHandled(
   // New QoS 1/2 messages are refused while the store fails (QoS 0 needs no store).
   let later: unknown;
   try {
-    later = pub.client.publish('f/x', 'after', 2).rc;
+    later = pub.client.publish(`${prefix}/x`, 'after', 2).rc;
   } catch (error) {
     later = error;
   }
   assert.ok(later !== MQTTErrorCode.MQTT_ERR_SUCCESS, 'a new QoS 2 message is not accepted');
+  assert.ok(isStoreError(later), `refused with the StoreError, got ${String(later)}`);
+  // Nothing falls back to memory: the client does not come back and nothing unstored reaches the broker.
+  const connacks = pub.events.connacks.length;
+  await sleep(1_500);
+  assert.equal(pub.events.connacks.length, connacks, 'no new session on a failed store');
+  assert.deepEqual(watched, ['before'], 'only the message stored before the failure was published');
 }
 
 void describe('a failing store', { skip }, () => {
-  void test(
-    'a Store that throws StoreError: typed error to the user, new QoS 1/2 refused, no fallback to memory',
-    { todo: STORE_FAILURE_TODO },
-    async (t) => {
-      const store = new FailingStore();
-      await expectStoreFailureHandled(t, store, () => {
-        store.failing = true;
-      });
-    },
-  );
+  void test('a Store that throws StoreError: typed error to the user, new QoS 1/2 refused, no fallback to memory', async (t) => {
+    const store = new FailingStore();
+    await expectStoreFailureHandled(t, store, () => {
+      store.failing = true;
+    });
+  });
 
-  void test(
-    'a SqliteStore that can no longer write (closed under the client): the same',
-    { todo: STORE_FAILURE_TODO },
-    async (t) => {
-      const dir = tempDir(t, 'unwritable');
-      const store = new SqliteStore(join(dir, 's.db'));
-      // Every call on a closed SqliteStore throws StoreError (as a file that cannot be written does; chmod does
-      // not stop root, which runs CI here).
-      await expectStoreFailureHandled(t, store, () => store.close());
-    },
-  );
+  void test('a SqliteStore that can no longer write (closed under the client): the same', async (t) => {
+    const dir = tempDir(t, 'unwritable');
+    const store = new SqliteStore(join(dir, 's.db'));
+    // Every call on a closed SqliteStore throws StoreError (as a file that cannot be written does; chmod does
+    // not stop root, which runs CI here).
+    await expectStoreFailureHandled(t, store, () => store.close());
+  });
 });
 
 void describe('clean start', { skip }, () => {
