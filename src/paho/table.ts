@@ -55,6 +55,7 @@ export const CLIENT_OPTIONS = {
   ping_timeout_ms: 'pingTimeoutMs',
   reconnect_jitter: 'reconnectJitter',
   logger: 'logger',
+  authenticator: 'authenticator',
 } as const;
 
 /** `paho.mqtt.client.Client`. */
@@ -92,6 +93,7 @@ export const CLIENT = {
   on_socket_close: 'onSocketClose',
   on_socket_register_write: 'onSocketRegisterWrite',
   on_socket_unregister_write: 'onSocketUnregisterWrite',
+  on_auth: 'onAuth',
   // Connection lifecycle.
   connect: 'connect',
   connect_async: 'connectAsync',
@@ -125,6 +127,7 @@ export const CLIENT = {
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
   ack: 'ack',
+  auth: 'auth',
   message_callback_add: 'messageCallbackAdd',
   message_callback_remove: 'messageCallbackRemove',
   messages: { name: 'messages', args: messagesArgs },
