@@ -54,7 +54,7 @@ void describe('steady-mqtt commands in-process', () => {
   const send = (messages: publish.MessageTuple[]) =>
     publish.multiple(messages, { hostname: broker.host, port: broker.port, timeoutMs: 10_000 });
   before(async () => {
-    broker = await startBroker();
+    broker = await startBroker({ websockets: true });
     at = ['-h', broker.host, '-p', String(broker.port), '-W', '10'];
     dir = mkdtempSync(join(tmpdir(), 'steady-cli-'));
   });
@@ -175,6 +175,17 @@ void describe('steady-mqtt commands in-process', () => {
     const help = capture();
     assert.equal(await main(['pub', '--help'], help.io), 0);
     assert.match(help.stdout(), /^Usage: steady-mqtt pub/);
+  });
+
+  void it('-L ws:// URLs: sub and pub over a WebSocket', async () => {
+    const url = `ws://${broker.host}:${String(broker.wsPort)}/ws/topic`;
+    const c = capture();
+    const done = main(['sub', '-L', url, '-v', '-C', '1', '-W', '10'], c.io);
+    await waitForSubscribes(broker, ++subscribes);
+    const p = capture();
+    assert.equal(await main(['pub', '-L', url, '-m', 'over ws', '-q', '1', '-W', '10'], p.io), 0, p.stderr());
+    assert.equal(await done, 0, c.stderr());
+    assert.equal(c.stdout(), 'ws/topic over ws\n');
   });
 
   void it('--persist keeps the session in an SQLite file', async () => {
