@@ -146,7 +146,7 @@ export async function runHelper<T, U>(options: ConnectionOptions<U>, spec: Helpe
     if (settled) return;
     settled = true;
     if (timer !== undefined) clearTimeout(timer);
-    void closeClient(client).finally(action);
+    void closeClient(client).then(action, action); // settles even if closing failed
   };
   const run: HelperRun<T, U> = {
     client,
