@@ -50,6 +50,39 @@ export interface DriverSink {
 const HELD_INPUT_LIMIT = 4 * 1024 * 1024;
 /** Reason code for a connection lost without a DISCONNECT (Paho's mapping of non-server causes). */
 const UNSPECIFIED_ERROR = 0x80;
+/** Chunks up to this size are copied together into one buffer per write; larger ones are written as they are. */
+const COALESCE_MAX_CHUNK = 4096;
+
+/**
+ * Copies each run of small chunks into one buffer, so a burst of small packets is one transport write (one
+ * `write()` into the socket stream, not one per packet with its bookkeeping, and one `writev` iovec). Large
+ * payloads are never copied.
+ */
+function coalesce(chunks: Uint8Array[]): Uint8Array[] {
+  const n = chunks.length;
+  if (n < 2) return chunks;
+  const out: Uint8Array[] = [];
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    let total = 0;
+    while (j < n && chunks[j].length <= COALESCE_MAX_CHUNK) total += chunks[j++].length;
+    if (j - i > 1) {
+      const joined = new Uint8Array(total);
+      let offset = 0;
+      for (let k = i; k < j; k++) {
+        joined.set(chunks[k], offset);
+        offset += chunks[k].length;
+      }
+      out.push(joined);
+    } else if (j > i) {
+      out.push(chunks[i]);
+    }
+    if (j < n) out.push(chunks[j++]);
+    i = j;
+  }
+  return out;
+}
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return (
@@ -300,7 +333,7 @@ export class EngineDriver {
     this.#outbox = [];
     const transport = this.#transport;
     if (transport !== undefined && transport.isOpen) {
-      const writable = transport.write(chunks);
+      const writable = transport.write(coalesce(chunks));
       if (!writable && !this.#readPaused) {
         // Back-pressure: stop reading (and so acknowledging) until the socket drains.
         this.#readPaused = true;
