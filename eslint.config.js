@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeModules = ['node:*', 'fs', 'net', 'tls', 'os', 'path', 'crypto', 'events', 'stream', 'buffer', 'timers'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -41,5 +41,8 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'scripts/**', 'eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
   },
 );
