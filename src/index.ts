@@ -14,6 +14,9 @@
 export { Client, type ConnectResult, type LoopMode } from './client/client.js';
 export type { ClientOptions } from './client/options.js';
 export type {
+  AuthChallenge,
+  Authenticator,
+  OnAuth,
   OnConnect,
   OnConnectFail,
   OnDisconnect,

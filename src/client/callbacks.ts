@@ -68,3 +68,31 @@ export type OnPreConnect<U> = (client: Client<U>, userdata: U) => Result;
 
 /** External-loop hooks: the socket opened/closed, outgoing bytes wait (register) or were written (unregister). */
 export type OnSocket<U> = (client: Client<U>, userdata: U, socket: unknown) => Result;
+
+/**
+ * MQTT 5 enhanced authentication: the broker sent AUTH, `reasonCode` 0x18 "Continue authentication" (answer
+ * with `client.auth(0x18, { authenticationData })`, or let the `authenticator` option answer) or 0x00 "Success"
+ * (a re-authentication succeeded). `properties` hold `authenticationMethod` and `authenticationData`.
+ */
+export type OnAuth<U> = (
+  client: Client<U>,
+  userdata: U,
+  reasonCode: ReasonCode,
+  properties: Properties,
+) => Result;
+
+/** What the `authenticator` option is given: one challenge of the broker (an AUTH with reason 0x18). */
+export interface AuthChallenge {
+  /** The Authentication Method of the CONNECT (and of every AUTH) [MQTT-4.12.0-5]. */
+  method: string;
+  /** The broker's Authentication Data, if it sent any. */
+  data: Uint8Array | undefined;
+  /** 0x18 "Continue authentication". */
+  reasonCode: number;
+}
+
+/**
+ * Answers the broker's challenges: returns (or resolves with) the Authentication Data of the client's next AUTH
+ * (reason 0x18). A throw or rejection closes the connection with DISCONNECT 0x80 and is logged.
+ */
+export type Authenticator = (challenge: AuthChallenge) => Promise<Uint8Array> | Uint8Array;

@@ -16,6 +16,8 @@ import { MQTTErrorCode } from '../session/error-code.js';
 import { validateTopicName } from '../topic/validate.js';
 import { ReconnectBackoff } from './backoff.js';
 import type {
+  Authenticator,
+  OnAuth,
   OnConnect,
   OnConnectFail,
   OnDisconnect,
@@ -88,8 +90,11 @@ export class Client<U = unknown> {
   onSocketClose: OnSocket<U> | undefined;
   onSocketRegisterWrite: OnSocket<U> | undefined;
   onSocketUnregisterWrite: OnSocket<U> | undefined;
+  /** MQTT 5 enhanced authentication: the broker sent AUTH (0x18 continue, or 0x00 re-authentication success). */
+  onAuth: OnAuth<U> | undefined;
 
   readonly #callbackApiVersion: CallbackAPIVersion;
+  readonly #authenticator: Authenticator | undefined;
   #config: ClientConfig;
   #userdata: U;
   #logger: Logger | undefined;
@@ -124,6 +129,7 @@ export class Client<U = unknown> {
     this.#config = new ClientConfig(options);
     this.#userdata = options.userdata as U;
     this.#logger = options.logger;
+    this.#authenticator = options.authenticator;
     const store = options.store ?? createDefaultStore();
     this.#backoff = new ReconnectBackoff(options.reconnectJitter ?? 0.5);
     this.#events = new EventDispatcher<U>(this, {
@@ -137,6 +143,7 @@ export class Client<U = unknown> {
       },
       connected: () => this.#connection.connected(),
       closed: (reason) => this.#connection.closed(reason),
+      challenge: (properties) => this.#answerChallenge(properties),
     });
     const events = this.#events;
     this.#driver = new EngineDriver(
@@ -450,6 +457,80 @@ export class Client<U = unknown> {
     await this.#driver.whenClosed();
   }
 
+  /**
+   * MQTT 5 enhanced authentication (section 4.12): sends AUTH. Reason `0x18` "Continue authentication" answers
+   * the broker's challenge (see `onAuth`) [MQTT-4.12.0-3]; `0x19` "Re-authenticate" starts a re-authentication
+   * once connected [MQTT-4.12.1-1]. The Authentication Method is the CONNECT's; it is filled in when
+   * `properties` leave it out [MQTT-4.12.0-5]. Returns `MQTT_ERR_NO_CONN` without a connection (nothing sent).
+   * @throws InvalidArgumentError on MQTT 3.x, for another reason code, without an `authenticationMethod` in
+   *   the CONNECT properties [MQTT-4.12.0-7], for another method, or for 0x19 before the CONNACK.
+   */
+  auth(reasonCode: number | ReasonCode = 0x18, properties?: Properties | PacketProperties): MQTTErrorCode {
+    if (this.#config.protocol !== MQTTProtocolVersion.MQTTv5) {
+      throw new InvalidArgumentError('auth() needs MQTT 5: there is no AUTH packet in MQTT 3.x');
+    }
+    const code =
+      typeof reasonCode === 'number'
+        ? checkIntegerOption('reasonCode', reasonCode, 0, 255)
+        : reasonCode.value;
+    const packetProperties = toPacketProperties(properties, PacketType.AUTH, this.#config.protocol) ?? {};
+    const session = this.#driver.session;
+    if (session === undefined) {
+      // No engine yet: check what the engine would, then report that nothing was sent.
+      const method = this.#config.connectProperties?.authenticationMethod;
+      if (method === undefined) {
+        throw new InvalidArgumentError('AUTH needs an Authentication Method in the CONNECT properties');
+      }
+      if (code !== 0x18 && code !== 0x19) {
+        throw new InvalidArgumentError(`a client AUTH reason code is 0x18 or 0x19, got ${code}`);
+      }
+      const given = packetProperties.authenticationMethod;
+      if (given !== undefined && given !== method) {
+        throw new InvalidArgumentError(`the AUTH method '${given}' differs from the CONNECT's '${method}'`);
+      }
+      return MQTTErrorCode.MQTT_ERR_NO_CONN;
+    }
+    const open =
+      this.#driver.transport !== undefined &&
+      (session.state === 'connecting' || session.state === 'connected');
+    // The engine checks the arguments in every state, and sends only on an open connection.
+    this.#driver.run((engine, now) => engine.auth(code, packetProperties, now));
+    return open ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
+  }
+
+  /** The `authenticator` option answers a broker's AUTH 0x18 on the connection it came on. */
+  #answerChallenge(properties: PacketProperties): void {
+    const authenticator = this.#authenticator;
+    if (authenticator === undefined) return;
+    const transport = this.#driver.transport;
+    const method = properties.authenticationMethod ?? '';
+    const failed = (error: unknown): void => {
+      this.#events.log(LogLevel.MQTT_LOG_ERR, `The authenticator failed: ${describeError(error)}`);
+      if (this.#driver.transport === transport && transport !== undefined) {
+        this.#driver.run((session, now) => session.disconnect(0x80, undefined, now));
+      }
+    };
+    const answer = (data: Uint8Array): void => {
+      if (this.#driver.transport !== transport || transport === undefined) return; // that connection is gone
+      if (!(data instanceof Uint8Array)) {
+        failed(new InvalidArgumentError('the authenticator must return a Uint8Array'));
+        return;
+      }
+      try {
+        this.#driver.run((session, now) => session.auth(0x18, { authenticationData: data }, now));
+      } catch (error) {
+        failed(error);
+      }
+    };
+    try {
+      const result = authenticator({ method, data: properties.authenticationData, reasonCode: 0x18 });
+      if (result instanceof Uint8Array) answer(result);
+      else Promise.resolve(result).then(answer, failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   /** Paho's `reconnect_delay_set`: back-off from `minDelay` to `maxDelay` seconds (fractions allowed). */
   reconnectDelaySet(minDelay = 1, maxDelay = 120): void {
     this.#backoff.set(minDelay, maxDelay);
@@ -480,6 +561,7 @@ export class Client<U = unknown> {
       this.onSocketClose =
       this.onSocketRegisterWrite =
       this.onSocketUnregisterWrite =
+      this.onAuth =
         undefined;
   }
 

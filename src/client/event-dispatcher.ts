@@ -42,9 +42,12 @@ export interface DispatcherContext<U> {
   connected(): void;
   /** `onDisconnect` was dispatched for a closed transport. */
   closed(reason: CloseReason): void;
+  /** The broker sent AUTH 0x18: the `authenticator` option answers, if there is one. */
+  challenge(properties: PacketProperties): void;
 }
 
 const noop = (): void => undefined;
+const CONTINUE_AUTHENTICATION = 0x18;
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return (
@@ -170,12 +173,14 @@ export class EventDispatcher<U> {
         );
         break;
       }
-      case 'auth':
-        this.log(
-          LogLevel.MQTT_LOG_WARNING,
-          `AUTH received (reason ${event.reasonCode}); not handled by the client`,
-        );
+      case 'auth': {
+        const reasonCode = new ReasonCode(PacketType.AUTH, event.reasonCode);
+        const properties = Properties.fromPacket(PacketType.AUTH, event.properties);
+        this.log(LogLevel.MQTT_LOG_DEBUG, `Received AUTH (${reasonCode.getName()})`);
+        this.invoke('onAuth', () => client.onAuth?.(client, this.#userdata, reasonCode, properties));
+        if (event.reasonCode === CONTINUE_AUTHENTICATION) this.#context.challenge(event.properties);
         break;
+      }
       case 'log':
         this.log(logLevelOf(event.level), event.message);
         break;

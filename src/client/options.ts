@@ -7,6 +7,7 @@ import type { Store } from '../store/types.js';
 import { CLIENT_TRANSPORTS, type ClientTransport } from './transport-config.js';
 import { MQTTProtocolVersion } from './enums.js';
 import { isLogger, type Logger } from './logging.js';
+import type { Authenticator } from './callbacks.js';
 
 export interface ClientOptions<U = unknown> {
   /** The client id; empty (the default) lets the broker assign one (3.1.1 and 5.0; a random one on 3.1). */
@@ -48,6 +49,12 @@ export interface ClientOptions<U = unknown> {
   reconnectJitter?: number;
   /** A logger to mirror log lines to (as `enableLogger(logger)`). */
   logger?: Logger;
+  /**
+   * MQTT 5 enhanced authentication: answers each AUTH 0x18 of the broker with the data it returns (see
+   * `Authenticator`). The method and the first data go in the CONNECT properties (`authenticationMethod`,
+   * `authenticationData`). Without it, answer from `onAuth` with `client.auth()`.
+   */
+  authenticator?: Authenticator;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -69,6 +76,7 @@ const KNOWN_OPTIONS = new Set([
   'pingTimeoutMs',
   'reconnectJitter',
   'logger',
+  'authenticator',
 ]);
 
 /** Defaults of the extras. */
@@ -174,6 +182,14 @@ export function validateClientOptions<U>(options: ClientOptions<U>): void {
     (typeof o.reconnectJitter !== 'number' || !(o.reconnectJitter >= 0 && o.reconnectJitter <= 1))
   ) {
     fail('reconnectJitter', 'a number from 0 to 1', o.reconnectJitter);
+  }
+  if (o.authenticator !== undefined) {
+    if (typeof o.authenticator !== 'function') fail('authenticator', 'a function', o.authenticator);
+    if (protocol !== MQTTProtocolVersion.MQTTv5) {
+      throw new InvalidArgumentError(
+        'authenticator needs MQTT 5 (enhanced authentication uses AUTH packets)',
+      );
+    }
   }
   if (o.logger !== undefined && !isLogger(o.logger))
     fail('logger', 'an object with debug, info, warn and error methods', o.logger);

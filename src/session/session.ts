@@ -578,9 +578,22 @@ export class Session implements SessionEngine {
   }
 
   private onAuth(p: AuthPacket): void {
-    if (this.opts.connectProperties?.authenticationMethod === undefined) {
-      // 4.12: a server MUST NOT send AUTH to a client that did not ask for enhanced authentication.
+    const method = this.opts.connectProperties?.authenticationMethod;
+    if (method === undefined) {
+      // [MQTT-4.12.0-6]: a server MUST NOT send AUTH to a client that did not ask for enhanced authentication.
       return this.protocolError('AUTH without an Authentication Method in CONNECT');
+    }
+    // [MQTT-4.12.0-2]: during CONNECT the server's AUTH is 0x18 (success comes as CONNACK); once connected it
+    // is 0x18 (re-authentication goes on) or 0x00 (re-authentication succeeded). 0x19 is the client's.
+    const allowed = this._state === 'connecting' ? [CONTINUE_AUTHENTICATION] : [0, CONTINUE_AUTHENTICATION];
+    if (!allowed.includes(p.reasonCode)) {
+      return this.protocolError(`AUTH with reason code 0x${p.reasonCode.toString(16)} from the broker`);
+    }
+    // [MQTT-4.12.0-5]: every AUTH carries the CONNECT's Authentication Method.
+    if (p.properties?.authenticationMethod !== method) {
+      return this.protocolError(
+        `AUTH with Authentication Method '${p.properties?.authenticationMethod ?? ''}', not '${method}'`,
+      );
     }
     this.out.event({ type: 'auth', reasonCode: p.reasonCode, properties: p.properties ?? NO_PROPERTIES });
   }

@@ -339,6 +339,27 @@ void describe('AUTH', () => {
     assert.deepEqual(eventTypes(s), ['close']);
   });
 
+  void test('a broker AUTH with a reason or method the spec forbids is a protocol error [MQTT-4.12.0-2/5]', () => {
+    const scram = options({ connectProperties: { authenticationMethod: 'SCRAM' } });
+    // 0x00 during CONNECT: success is a CONNACK.
+    let h = new Harness(scram);
+    h.open();
+    let s = h.feed({ type: 15, reasonCode: 0, properties: { authenticationMethod: 'SCRAM' } });
+    assert.deepEqual(eventTypes(s), ['close']);
+    // 0x19 is the client's reason code, even when connected.
+    h = new Harness(scram);
+    h.connect();
+    s = h.feed({ type: 15, reasonCode: 0x19, properties: { authenticationMethod: 'SCRAM' } });
+    assert.deepEqual(eventTypes(s), ['close']);
+    // Another method than the CONNECT's.
+    h = new Harness(scram);
+    h.open();
+    s = h.feed({ type: 15, reasonCode: 0x18, properties: { authenticationMethod: 'PLAIN' } });
+    assert.deepEqual(eventTypes(s), ['close']);
+    const close = s.events[0];
+    assert.ok(close.type === 'close' && close.reasonCode === 0x82);
+  });
+
   void test('auth() without a CONNECT method, or with another method, throws', () => {
     const h = new Harness();
     h.connect();
