@@ -42,6 +42,7 @@ export default tseslint.config(
     files: ['**/*.mjs', 'scripts/**', 'eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
     },
   },
