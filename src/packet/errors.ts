@@ -3,7 +3,8 @@
  *
  * `reasonCode` is the MQTT 5 reason code a receiver sends in its DISCONNECT (or CONNACK) before it closes
  * the connection: 0x81 Malformed Packet, 0x82 Protocol Error, 0x95 Packet too large; 0x84 Unsupported
- * Protocol Version for a CONNECT with an unknown protocol name or level.
+ * Protocol Version for a CONNECT with an unknown protocol name or level; 0x94 Topic Alias invalid for a PUBLISH
+ * with Topic Alias 0.
  */
 import { MqttError } from '../errors.js';
 
@@ -11,11 +12,12 @@ import { MqttError } from '../errors.js';
 export const MALFORMED_PACKET = 0x81;
 export const PROTOCOL_ERROR = 0x82;
 export const UNSUPPORTED_PROTOCOL_VERSION = 0x84;
+export const TOPIC_ALIAS_INVALID = 0x94;
 export const PACKET_TOO_LARGE = 0x95;
 
 /** Thrown by `PacketDecoder.push` for bytes that are not a valid MQTT packet. Code `ERR_MQTT_MALFORMED_PACKET`. */
 export class MalformedPacketError extends MqttError {
-  /** The MQTT 5 reason code for the DISCONNECT this error calls for (0x81, 0x82, 0x84 or 0x95). */
+  /** The MQTT 5 reason code for the DISCONNECT this error calls for (0x81, 0x82, 0x84, 0x94 or 0x95). */
   readonly reasonCode: number;
 
   constructor(reasonCode: number, message: string, options?: { cause?: unknown }) {

@@ -8,7 +8,7 @@
  * Error (0x82), as each property's section in §3 says.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { malformed, protocolError } from './errors.js';
+import { MalformedPacketError, malformed, protocolError, TOPIC_ALIAS_INVALID } from './errors.js';
 import type { Reader } from './reader.js';
 import { PacketType, type Properties, type UserProperty } from './types.js';
 import {
@@ -204,6 +204,11 @@ export function readProperties(r: Reader, context: number): Properties | undefin
       throw protocolError(`${info.name} must be 0 or 1, got ${String(value)}`);
     }
     if (info.rule === NON_ZERO && value === 0) {
+      if (info.id === 0x23) {
+        // [MQTT-3.3.2-8]: a sender MUST NOT send Topic Alias 0. The receiver closes with 0x94 Topic Alias
+        // invalid, as for an alias above the maximum it sent (3.3.2.3.4), not with a generic Protocol Error.
+        throw new MalformedPacketError(TOPIC_ALIAS_INVALID, 'topicAlias must not be 0 [MQTT-3.3.2-8]');
+      }
       throw protocolError(`${info.name} must not be 0`);
     }
     const existing = props[info.name];

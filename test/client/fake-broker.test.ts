@@ -110,6 +110,28 @@ void describe('against a scripted broker (MQTT 5)', () => {
     r.client.loopStop();
   });
 
+  for (const alias of [0, 6]) {
+    void it(`an incoming Topic Alias ${alias} closes with DISCONNECT 0x94 Topic Alias invalid`, async () => {
+      const r = recordingClient(MQTTProtocolVersion.MQTTv5, {
+        reconnectOnFailure: false,
+        topicAliasMaximum: 5,
+      });
+      r.client.loopStart();
+      void r.client.connect(broker.host, broker.port);
+      const connection = await broker.nextConnection();
+      await connection.accept();
+      await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+      // PUBLISH QoS 0 'a' with Topic Alias `alias` (raw: our encoder refuses alias 0) [MQTT-3.3.2-8].
+      connection.sendRaw([0x30, 0x08, 0x00, 0x01, 0x61, 0x03, 0x23, 0x00, alias, 0x31]);
+      const disconnect = await connection.expect(PacketType.DISCONNECT);
+      assert.equal(disconnect.reasonCode, 0x94);
+      await waitUntil(() => r.disconnects.length === 1, 5000, 'onDisconnect');
+      assert.deepEqual(r.disconnects[0], { rc: 0x94, fromServer: false });
+      assert.equal(r.messages.length, 0);
+      r.client.loopStop();
+    });
+  }
+
   void it('a blocked event loop past the ping deadline is not a false keepalive timeout', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5, { pingTimeoutMs: 300 });
     r.client.loopStart();

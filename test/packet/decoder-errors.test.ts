@@ -148,7 +148,7 @@ const CASES: [string, ProtocolVersion, string, number][] = [
   ['a single-valued property twice (Topic Alias)', 5, '30 0c 00 03 61 2f 62 06 23 00 01 23 00 02', PROTOCOL],
   ['Receive Maximum 0', 5, '20 06 00 00 03 21 00 00', PROTOCOL],
   ['Maximum Packet Size 0', 5, '20 08 00 00 05 27 00 00 00 00', PROTOCOL],
-  ['Topic Alias 0', 5, '30 09 00 03 61 2f 62 03 23 00 00', PROTOCOL],
+  ['Topic Alias 0 [MQTT-3.3.2-8]: 0x94 Topic Alias invalid', 5, '30 09 00 03 61 2f 62 03 23 00 00', 0x94],
   ['Subscription Identifier 0', 5, '30 08 00 03 61 2f 62 02 0b 00', PROTOCOL],
   ['a 0/1 flag with the value 2 (Payload Format Indicator)', 5, '30 08 00 03 61 2f 62 02 01 02', PROTOCOL],
   ['Maximum QoS 2', 5, '20 05 00 00 02 24 02', PROTOCOL],

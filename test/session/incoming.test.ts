@@ -279,13 +279,22 @@ void describe('incoming topic aliases', () => {
     assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x94);
   });
 
-  void test('alias 0: DISCONNECT with a failure code', () => {
-    const h = new Harness(options({ topicAliasMaximum: 5 }));
-    h.connect();
-    // PUBLISH QoS 0, topic 'a', properties [Topic Alias = 0], payload '1' (the codec refuses to encode it).
-    const s = h.feedBytes(new Uint8Array([0x30, 0x08, 0x00, 0x01, 0x61, 0x03, 0x23, 0x00, 0x00, 0x31]));
-    assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode >= 0x80);
-    assert.ok(s.events[0].type === 'close');
+  void test('alias 0: DISCONNECT 0x94 Topic Alias invalid, like an alias above our maximum [MQTT-3.3.2-8]', () => {
+    for (const topic of [
+      [0x00, 0x01, 0x61],
+      [0x00, 0x00],
+    ]) {
+      const h = new Harness(options({ topicAliasMaximum: 5 }));
+      h.connect();
+      // PUBLISH QoS 0, topic 'a' (or empty), properties [Topic Alias = 0], payload '1' (the codec refuses to
+      // encode it).
+      const body = [...topic, 0x03, 0x23, 0x00, 0x00, 0x31];
+      const s = h.feedBytes(new Uint8Array([0x30, body.length, ...body]));
+      assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x94);
+      const close = s.events.find((e) => e.type === 'close');
+      assert.ok(close?.type === 'close' && close.reasonCode === 0x94 && !close.fromServer);
+      assert.equal(s.events.filter((e) => e.type === 'message').length, 0);
+    }
   });
 
   void test('an alias when we accept none: 0x94', () => {
