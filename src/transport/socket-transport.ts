@@ -4,10 +4,8 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionError } from './errors.js';
+import { endGracefully } from './graceful-close.js';
 import type { Transport, TransportHandlers } from './transport.js';
-
-/** How long a graceful close may wait for the peer before the socket is destroyed. */
-const GRACEFUL_CLOSE_MS = 2000;
 
 /** A `Transport` over a connected socket; `mapError` turns socket errors into the transport's error type. */
 export class SocketTransport implements Transport {
@@ -16,7 +14,7 @@ export class SocketTransport implements Transport {
   readonly #handlers: TransportHandlers;
   #open = true;
   #closeError: ConnectionError | undefined;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #cancelClose: (() => void) | undefined;
 
   constructor(
     kind: string,
@@ -72,9 +70,7 @@ export class SocketTransport implements Transport {
 
   close(): void {
     if (!this.#open || this.#socket.writableEnded) return;
-    this.#socket.end();
-    this.#closeTimer = setTimeout(() => this.#socket.destroy(), GRACEFUL_CLOSE_MS);
-    this.#closeTimer.unref();
+    this.#cancelClose = endGracefully(this.#socket);
   }
 
   destroy(error?: ConnectionError): void {
@@ -85,7 +81,7 @@ export class SocketTransport implements Transport {
   #finish(): void {
     if (!this.#open) return;
     this.#open = false;
-    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    this.#cancelClose?.();
     this.#handlers.onClose(this.#closeError);
   }
 }

@@ -3,10 +3,8 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { ConnectionError, ConnectTimeoutError } from './errors.js';
+import { endGracefully } from './graceful-close.js';
 import type { Transport, TransportHandlers, TransportOptions } from './transport.js';
-
-/** How long a graceful close may wait for the peer before the socket is destroyed. */
-const GRACEFUL_CLOSE_MS = 2000;
 
 class TcpTransport implements Transport {
   readonly kind = 'tcp';
@@ -14,7 +12,7 @@ class TcpTransport implements Transport {
   readonly #handlers: TransportHandlers;
   #open = true;
   #closeError: ConnectionError | undefined;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #cancelClose: (() => void) | undefined;
 
   constructor(socket: Socket, handlers: TransportHandlers, label: string) {
     this.#socket = socket;
@@ -64,24 +62,7 @@ class TcpTransport implements Transport {
 
   close(): void {
     if (!this.#open || this.#socket.writableEnded) return;
-    // Once our bytes are handed to the kernel the socket is closed: waiting for the peer's FIN would let a
-    // dead peer (the usual reason to close) hold the connection open.
-    this.#socket.end(() => this.#socket.destroy());
-    // A peer that stops reading would hold the flush forever: give up when no byte left the buffer for
-    // GRACEFUL_CLOSE_MS, but never cut a slow flush that still makes progress.
-    let remaining = this.#socket.writableLength;
-    const check = (): void => {
-      const now = this.#socket.writableLength;
-      if (now > 0 && now >= remaining) {
-        this.#socket.destroy();
-        return;
-      }
-      remaining = now;
-      this.#closeTimer = setTimeout(check, GRACEFUL_CLOSE_MS);
-      this.#closeTimer.unref();
-    };
-    this.#closeTimer = setTimeout(check, GRACEFUL_CLOSE_MS);
-    this.#closeTimer.unref();
+    this.#cancelClose = endGracefully(this.#socket);
   }
 
   destroy(error?: ConnectionError): void {
@@ -92,7 +73,7 @@ class TcpTransport implements Transport {
   #finish(): void {
     if (!this.#open) return;
     this.#open = false;
-    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    this.#cancelClose?.();
     this.#handlers.onClose(this.#closeError);
   }
 }
