@@ -555,7 +555,12 @@ export class EngineDriver {
       return;
     }
     const deadline = this.#session.nextDeadline();
+    // The keepalive deadline moves later with every write: a timer armed for an earlier deadline is kept (when it
+    // fires, `tickIfDue()` does nothing before the deadline and this re-arms it), so a burst of writes does not
+    // cost a clearTimeout/setTimeout pair each.
     if (deadline === this.#timerDeadline) return;
+    const armed = this.#timerDeadline;
+    if (deadline !== undefined && armed !== undefined && armed <= deadline) return;
     this.#clearTimer();
     if (deadline === undefined) return;
     this.#timerDeadline = deadline;
