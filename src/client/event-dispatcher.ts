@@ -47,6 +47,12 @@ export interface DispatcherContext<U> {
 }
 
 const noop = (): void => undefined;
+
+/** A publish handle waiting for its message to complete. */
+interface TrackedPublish {
+  info: MQTTMessageInfo;
+  qos: QoS;
+}
 const CONTINUE_AUTHENTICATION = 0x18;
 
 function isPromise(value: unknown): value is Promise<unknown> {
@@ -58,7 +64,8 @@ function isPromise(value: unknown): value is Promise<unknown> {
 export class EventDispatcher<U> {
   readonly #client: Client<U>;
   readonly #context: DispatcherContext<U>;
-  readonly #infos = new Map<number, { info: MQTTMessageInfo; qos: QoS }[]>();
+  /** Pending publish handles by mid: one entry, or (a mid reused while its handle is pending) several in order. */
+  readonly #infos = new Map<number, TrackedPublish | TrackedPublish[]>();
   #messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
@@ -81,9 +88,11 @@ export class EventDispatcher<U> {
 
   /** Tracks `info` until its message completes or is dropped. */
   trackPublish(info: MQTTMessageInfo, qos: QoS): void {
+    const entry: TrackedPublish = { info, qos };
     const pending = this.#infos.get(info.mid);
-    if (pending === undefined) this.#infos.set(info.mid, [{ info, qos }]);
-    else pending.push({ info, qos });
+    if (pending === undefined) this.#infos.set(info.mid, entry);
+    else if (Array.isArray(pending)) pending.push(entry);
+    else this.#infos.set(info.mid, [pending, entry]);
   }
 
   addMessageCallback(filter: string, callback: OnMessage<U>): void {
@@ -302,10 +311,15 @@ export class EventDispatcher<U> {
     );
   }
 
-  #takeInfo(mid: number): { info: MQTTMessageInfo; qos: QoS } | undefined {
+  #takeInfo(mid: number): TrackedPublish | undefined {
     const pending = this.#infos.get(mid);
-    const entry = pending?.shift();
-    if (pending !== undefined && pending.length === 0) this.#infos.delete(mid);
+    if (pending === undefined) return undefined;
+    if (!Array.isArray(pending)) {
+      this.#infos.delete(mid);
+      return pending;
+    }
+    const entry = pending.shift();
+    if (pending.length === 0) this.#infos.delete(mid);
     return entry;
   }
 
@@ -329,7 +343,10 @@ export class EventDispatcher<U> {
 
   /** Fails the pending publish handles of QoS 0 messages lost with a connection (none are tracked by id). */
   dropAll(rc: MQTTErrorCode): void {
-    for (const [, entries] of this.#infos) for (const entry of entries) entry.info.settleDropped(rc);
+    for (const [, pending] of this.#infos) {
+      if (Array.isArray(pending)) for (const entry of pending) entry.info.settleDropped(rc);
+      else pending.info.settleDropped(rc);
+    }
     this.#infos.clear();
   }
 }

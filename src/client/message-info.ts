@@ -19,8 +19,7 @@ export class MQTTMessageInfo {
   rc: MQTTErrorCode;
   /** The broker's reason code once acknowledged (a made-up Success for QoS 0, as Paho). */
   reasonCode: ReasonCode | undefined;
-  /** The acknowledgement's properties (MQTT 5), once acknowledged. */
-  properties: Properties = new Properties(PacketTypes.PUBACK);
+  #properties: Properties | undefined;
   #published = false;
   #failure: PublishError | undefined;
   #waiters: Waiter[] = [];
@@ -29,6 +28,15 @@ export class MQTTMessageInfo {
     this.mid = mid;
     this.rc = rc;
     if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#rcError(rc);
+  }
+
+  /** The acknowledgement's properties (MQTT 5), once acknowledged (empty until then: made on first read). */
+  get properties(): Properties {
+    return (this.#properties ??= new Properties(PacketTypes.PUBACK));
+  }
+
+  set properties(properties: Properties) {
+    this.#properties = properties;
   }
 
   /**

@@ -173,7 +173,13 @@ export class Properties {
    */
   static fromPacket(packetType: PropertiesPacketType, values: PacketProperties | undefined): Properties {
     const properties = new Properties(packetType);
-    if (values !== undefined) properties.#values = { ...values };
+    // Acknowledgements and messages without properties (the usual case) keep the instance's own empty object.
+    if (values !== undefined) {
+      for (const _name in values) {
+        properties.#values = { ...values };
+        break;
+      }
+    }
     return properties;
   }
 
