@@ -11,6 +11,7 @@
  * It also builds the session engine (from the store) before connecting.
  */
 import { MQTTErrorCode } from '../session/error-code.js';
+import { SessionReconfigureError } from '../session/errors.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store, StoredSession } from '../store/types.js';
 import type { Transport } from '../transport/transport.js';
@@ -233,8 +234,11 @@ export class ConnectionManager<U> {
   // ---- the session engine ----
 
   /**
-   * Makes sure an engine exists. With `rebuild`, a disconnected engine whose settings changed is replaced by a
-   * new one restored from the store. Returns a Promise only when the store loads asynchronously.
+   * Makes sure an engine exists. With `rebuild`, a disconnected engine whose settings changed takes the new
+   * settings (`SessionEngine.reconfigure`: queued messages, QoS 0 included, and unsent SUBSCRIBE/UNSUBSCRIBE
+   * are kept); only a change the engine refuses (the protocol version, the client id while a session is held)
+   * replaces it by a new engine restored from the store. Returns a Promise only when the store loads
+   * asynchronously.
    */
   prepareSession(rebuild: boolean): Promise<void> | undefined {
     if (this.#sessionLoading !== undefined) return this.#sessionLoading;
@@ -243,13 +247,26 @@ export class ConnectionManager<U> {
     if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
     const config = this.#ctx.config();
     const fingerprint = config.sessionFingerprint();
+    const options = config.toSessionOptions();
+    const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
     if (current !== undefined) {
       if (fingerprint === this.#fingerprint) return undefined;
       if (driver.transport !== undefined) return undefined;
-      this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: restarting the session engine from the store');
+      try {
+        current.reconfigure(options);
+        driver.setSession(current, storeKey); // the same engine; the store key follows a new client id
+        this.#fingerprint = fingerprint;
+        this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: the session engine took them');
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof SessionReconfigureError)) throw error;
+        this.#log(
+          LogLevel.MQTT_LOG_WARNING,
+          `Settings changed (${error.message}): restarting the session engine from the store; queued QoS 0 ` +
+            'messages and unsent SUBSCRIBE/UNSUBSCRIBE requests are dropped',
+        );
+      }
     }
-    const options = config.toSessionOptions();
-    const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
     const install = (restored: StoredSession): void => {
       driver.setSession(createSessionEngine(options, restored), storeKey);
       this.#fingerprint = fingerprint;

@@ -15,6 +15,17 @@ export class ProtocolViolationError extends MqttError {
   }
 }
 
+/**
+ * `Session.reconfigure()` refused a change: the engine is not disconnected, or the setting cannot change on a
+ * live engine (the protocol version, automatic topic aliases, the client id while a session is held). Thrown
+ * before anything changed. Build a new engine for such a change.
+ */
+export class SessionReconfigureError extends MqttError {
+  constructor(message: string) {
+    super('ERR_MQTT_RECONFIGURE', message);
+  }
+}
+
 /** A timer ran out: no CONNACK within `connackTimeoutMs`, or no byte within the ping timeout after PINGREQ. */
 export class SessionTimeoutError extends MqttError {
   constructor(message: string) {

@@ -65,8 +65,8 @@ export class Incoming {
 
   constructor(
     private readonly out: Output,
-    /** The Receive Maximum we advertised (MQTT 5; 65535 when absent). */
-    private readonly receiveMaximum: number,
+    /** The Receive Maximum we advertised (MQTT 5; 65535 when absent); `Session.reconfigure()` changes it. */
+    public receiveMaximum: number,
   ) {}
 
   restore(ids: readonly number[]): void {

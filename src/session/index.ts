@@ -1,5 +1,5 @@
 /** The session engine's public surface. */
 export { Session } from './session.js';
-export { ProtocolViolationError, SessionTimeoutError } from './errors.js';
+export { ProtocolViolationError, SessionReconfigureError, SessionTimeoutError } from './errors.js';
 export { MQTTErrorCode, errorString } from './error-code.js';
 export type * from './types.js';

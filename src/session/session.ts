@@ -37,7 +37,7 @@ import {
   validateOptions,
 } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
-import { ProtocolViolationError, SessionTimeoutError } from './errors.js';
+import { ProtocolViolationError, SessionReconfigureError, SessionTimeoutError } from './errors.js';
 import { DELIVER, Incoming, SUPPRESS } from './incoming.js';
 import { Keepalive } from './keepalive.js';
 import { Outgoing } from './outgoing.js';
@@ -56,6 +56,8 @@ import type {
 
 const PINGREQ_PACKET: Packet = { type: 12 };
 const MAX_PAYLOAD = 268_435_455;
+/** The decoder's limit when no Maximum Packet Size is set: the largest remaining length plus the header. */
+const MAX_PACKET_SIZE = 268_435_455 + 5;
 const PROTOCOL_ERROR = 0x82;
 const KEEP_ALIVE_TIMEOUT = 0x8d;
 const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
@@ -81,6 +83,7 @@ const PACKET_NAMES = [
 ];
 
 export class Session implements SessionEngine {
+  /** The engine's own copy of the options (`reconfigure()` updates it in place: `Outgoing` reads it too). */
   private readonly opts: SessionOptions;
   private readonly version: SessionOptions['protocolVersion'];
   private readonly out: Output;
@@ -89,7 +92,7 @@ export class Session implements SessionEngine {
   private readonly incoming: Incoming;
   private readonly subs: Subscriptions;
   private readonly keepaliveTimer = new Keepalive();
-  private readonly inAliases: IncomingAliases;
+  private inAliases: IncomingAliases;
   private readonly outAliases = new OutgoingAliases();
   private readonly decoder: PacketDecoder;
 
@@ -108,14 +111,14 @@ export class Session implements SessionEngine {
 
   constructor(options: SessionOptions, restored?: StoredSession) {
     validateOptions(options);
-    this.opts = options;
+    this.opts = { ...options };
     this.version = options.protocolVersion;
     this.out = new Output(this.version);
     // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
     this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
     this._keepalive = options.keepalive;
     this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(options) : 0);
-    this.outgoing = new Outgoing(options, this.ids, this.out, this.outAliases);
+    this.outgoing = new Outgoing(this.opts, this.ids, this.out, this.outAliases);
     this.incoming = new Incoming(this.out, this.version === 5 ? incomingReceiveMaximum(options) : Infinity);
     this.subs = new Subscriptions(this.out, this.ids);
     this.decoder = new PacketDecoder({
@@ -325,6 +328,57 @@ export class Session implements SessionEngine {
         : properties;
     const packet: AuthPacket = { type: 15, reasonCode, properties: props };
     this.out.write(this.out.encode(packet));
+  }
+
+  reconfigure(options: SessionOptions): void {
+    if (this._state !== 'disconnected') {
+      throw new SessionReconfigureError(
+        `the engine is ${this._state}: reconfigure it only while disconnected`,
+      );
+    }
+    validateOptions(options);
+    const current = this.opts;
+    if (options.protocolVersion !== current.protocolVersion) {
+      throw new SessionReconfigureError(
+        `the protocol version cannot change on a session (${current.protocolVersion} -> ${options.protocolVersion})`,
+      );
+    }
+    if (options.autoTopicAlias !== current.autoTopicAlias) {
+      throw new SessionReconfigureError('autoTopicAlias cannot change on a session');
+    }
+    const newId = options.clientId !== current.clientId;
+    if (newId && this.holdsSession()) {
+      // The session belongs to its client id: another id is another session (and another store key).
+      throw new SessionReconfigureError(
+        `the client id cannot change while a session is held ('${current.clientId}' -> '${options.clientId}')`,
+      );
+    }
+    for (const key of Object.keys(current) as (keyof SessionOptions)[]) {
+      if (!(key in options)) delete current[key];
+    }
+    Object.assign(current, options);
+    if (newId) {
+      this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
+      this.hadConnected = false; // 'first-only' starts clean again for the new id
+      this.identityClientId = undefined;
+    }
+    this._keepalive = current.keepalive;
+    this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(current) : 0);
+    this.incoming.receiveMaximum = this.version === 5 ? incomingReceiveMaximum(current) : Infinity;
+    this.decoder.maximumPacketSize = incomingMaximumPacketSize(current) ?? MAX_PACKET_SIZE;
+  }
+
+  /**
+   * The engine holds session state tied to the client id: unacknowledged or queued QoS 1/2 messages, incoming
+   * QoS 2 ids, held subscriptions, or a session the broker may keep (a non-clean connection was accepted).
+   */
+  private holdsSession(): boolean {
+    return (
+      this.outgoing.records.size > 0 ||
+      this.incoming.unacknowledged > 0 ||
+      this.subs.held.size > 0 ||
+      (this.hadConnected && this.opts.cleanStart !== true)
+    );
   }
 
   takeOutput(): SessionOutput {

@@ -154,6 +154,14 @@ export interface SessionEngine {
   disconnect(reasonCode: number, properties: Properties | undefined, now: number): void;
   /** Sends AUTH (MQTT 5 enhanced authentication, or re-authentication when connected). */
   auth(reasonCode: number, properties: Properties, now: number): void;
+  /**
+   * New options for the next connections, keeping everything the engine holds (unacknowledged and queued
+   * messages, QoS 0 included, pending SUBSCRIBE/UNSUBSCRIBE, incoming QoS 2 ids, packet ids). Only while
+   * disconnected. Throws `InvalidArgumentError` for invalid options and `SessionReconfigureError` for what
+   * cannot change (the protocol version, `autoTopicAlias`, the client id while a session is held), before
+   * anything changed.
+   */
+  reconfigure(options: SessionOptions): void;
 
   takeOutput(): SessionOutput;
   /** The time at which `tick()` must next be called, or undefined when nothing is pending. */
