@@ -17,6 +17,7 @@ export type {
   AuthChallenge,
   Authenticator,
   OnAuth,
+  OnCallbackError,
   OnConnect,
   OnConnectFail,
   OnDisconnect,

@@ -2,8 +2,9 @@
  * The callback signatures, as Paho 2.x with `CallbackAPIVersion.VERSION2`, on every protocol version: reason
  * codes are `ReasonCode` objects and properties are `Properties` (empty on MQTT 3.x).
  *
- * A callback may return a Promise; a rejection is logged like a thrown exception. An exception never reaches
- * the client's loop: it is caught and logged at `MQTT_LOG_ERR` (see `Client.onLog` and `enableLogger`).
+ * A callback may return a Promise; a rejection is handled like a thrown exception: it is caught, logged at
+ * `MQTT_LOG_ERR` (see `Client.onLog` and `enableLogger`) and passed to `onCallbackError`. With
+ * `client.suppressExceptions = false`, the manual `loop()` (and `loopRead()`) also rethrows it.
  */
 import type { Client } from './client.js';
 import type { LogLevel } from './enums.js';
@@ -96,3 +97,14 @@ export interface AuthChallenge {
  * (reason 0x18). A throw or rejection closes the connection with DISCONNECT 0x80 and is logged.
  */
 export type Authenticator = (challenge: AuthChallenge) => Promise<Uint8Array> | Uint8Array;
+
+/**
+ * A user callback threw (or its Promise rejected). `callbackName` is the callback (`'onMessage'`, or the
+ * message callback of a filter). Called whatever `suppressExceptions` says; its own exceptions are swallowed.
+ */
+export type OnCallbackError<U> = (
+  client: Client<U>,
+  userdata: U,
+  error: unknown,
+  callbackName: string,
+) => Result;

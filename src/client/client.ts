@@ -18,6 +18,7 @@ import { ReconnectBackoff } from './backoff.js';
 import type {
   Authenticator,
   OnAuth,
+  OnCallbackError,
   OnConnect,
   OnConnectFail,
   OnDisconnect,
@@ -92,6 +93,15 @@ export class Client<U = unknown> {
   onSocketUnregisterWrite: OnSocket<U> | undefined;
   /** MQTT 5 enhanced authentication: the broker sent AUTH (0x18 continue, or 0x00 re-authentication success). */
   onAuth: OnAuth<U> | undefined;
+  /** A user callback threw or its Promise rejected (whatever `suppressExceptions` says). */
+  onCallbackError: OnCallbackError<U> | undefined;
+  /**
+   * Paho's `suppress_exceptions`. `true` (the default, a deliberate choice: a throwing callback never kills the
+   * loop): an exception from a callback is caught, logged at `MQTT_LOG_ERR` and passed to `onCallbackError`.
+   * `false`: the same, and the manual `loop()` (and `loopRead()`) then rethrows it, after the batch it was
+   * processing; the background loops (`loopStart`, `loopForever`) never throw: they report it the same way.
+   */
+  suppressExceptions = true;
 
   readonly #callbackApiVersion: CallbackAPIVersion;
   readonly #authenticator: Authenticator | undefined;
@@ -144,6 +154,9 @@ export class Client<U = unknown> {
       connected: () => this.#connection.connected(),
       closed: (reason) => this.#connection.closed(reason),
       challenge: (properties) => this.#answerChallenge(properties),
+      rethrowCallbackErrors: () =>
+        !this.suppressExceptions &&
+        (this.#connection.mode === 'manual' || this.#connection.mode === 'external'),
     });
     const events = this.#events;
     this.#driver = new EngineDriver(
@@ -562,6 +575,7 @@ export class Client<U = unknown> {
       this.onSocketRegisterWrite =
       this.onSocketUnregisterWrite =
       this.onAuth =
+      this.onCallbackError =
         undefined;
   }
 

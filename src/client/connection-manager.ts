@@ -204,6 +204,7 @@ export class ConnectionManager<U> {
     this.#lostConnection = false;
     const hadWork = driver.hasHeldWork;
     driver.processHeld(false);
+    this.#rethrowCallbackError();
     if (this.#lostConnection) return MQTTErrorCode.MQTT_ERR_CONN_LOST;
     return driver.transport !== undefined || hadWork
       ? MQTTErrorCode.MQTT_ERR_SUCCESS
@@ -426,10 +427,17 @@ export class ConnectionManager<U> {
     await driver.waitForInput(timeoutMs);
     if (this.#mode !== 'manual') return MQTTErrorCode.MQTT_ERR_SUCCESS;
     driver.processHeld();
+    this.#rethrowCallbackError();
     if (this.#lostConnection) return MQTTErrorCode.MQTT_ERR_CONN_LOST;
     return driver.transport !== undefined || this.#opening !== undefined
       ? MQTTErrorCode.MQTT_ERR_SUCCESS
       : MQTTErrorCode.MQTT_ERR_NO_CONN;
+  }
+
+  /** `suppressExceptions` false: a callback's exception caught while processing leaves `loop()`/`loopRead()`. */
+  #rethrowCallbackError(): void {
+    const pending = this.#ctx.events.takeCallbackError();
+    if (pending !== undefined) throw pending.error;
   }
 
   /** The connection is over for good (disconnect(), or lost without reconnecting): loops end. */

@@ -44,6 +44,8 @@ export interface DispatcherContext<U> {
   closed(reason: CloseReason): void;
   /** The broker sent AUTH 0x18: the `authenticator` option answers, if there is one. */
   challenge(properties: PacketProperties): void;
+  /** A callback's exception is to be rethrown by the loop (`suppressExceptions` false, manual/external loop). */
+  rethrowCallbackErrors(): boolean;
 }
 
 const noop = (): void => undefined;
@@ -70,6 +72,8 @@ export class EventDispatcher<U> {
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
   #lastSocket: unknown;
+  /** The first callback exception the manual loop has to rethrow (`suppressExceptions` false). */
+  #callbackError: { error: unknown } | undefined;
   #holdMessages = false;
 
   constructor(client: Client<U>, context: DispatcherContext<U>) {
@@ -239,6 +243,27 @@ export class EventDispatcher<U> {
 
   #callbackFailed(label: string, error: unknown): void {
     this.log(LogLevel.MQTT_LOG_ERR, `Caught exception in ${label}: ${describeError(error)}`);
+    const client = this.#client;
+    const hook = client.onCallbackError;
+    if (hook !== undefined) {
+      try {
+        const result = hook(client, this.#userdata, error, label);
+        if (isPromise(result)) result.then(noop, noop);
+      } catch {
+        // Reporting it through the hook again would recurse.
+      }
+    }
+    if (this.#context.rethrowCallbackErrors()) this.#callbackError ??= { error };
+  }
+
+  /**
+   * Takes the callback exception the manual loop must rethrow, if any (`suppressExceptions` false): returns a
+   * holder so that a thrown `undefined` is told apart from none.
+   */
+  takeCallbackError(): { error: unknown } | undefined {
+    const pending = this.#callbackError;
+    this.#callbackError = undefined;
+    return pending;
   }
 
   #onConnack(code: number, sessionPresent: boolean, properties: PacketProperties): void {

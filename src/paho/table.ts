@@ -94,6 +94,8 @@ export const CLIENT = {
   on_socket_register_write: 'onSocketRegisterWrite',
   on_socket_unregister_write: 'onSocketUnregisterWrite',
   on_auth: 'onAuth',
+  on_callback_error: 'onCallbackError',
+  suppress_exceptions: 'suppressExceptions',
   // Connection lifecycle.
   connect: 'connect',
   connect_async: 'connectAsync',
