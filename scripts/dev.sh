@@ -36,7 +36,14 @@ install_system_packages() {
 
 install_node_modules() {
   if [ ! -d node_modules ] || [ -n "${CI:-}" ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    # The registry sometimes stalls a download (EIDLETIMEOUT): try again a few times before giving up.
+    local attempt
+    for attempt in 1 2 3; do
+      if npm ci --no-audit --no-fund --fetch-retries=5 --fetch-timeout=120000; then return 0; fi
+      echo "steady-mqtt: npm ci failed (attempt $attempt of 3)" >&2
+      sleep $((attempt * 10))
+    done
+    return 1
   fi
 }
 
