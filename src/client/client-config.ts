@@ -3,7 +3,9 @@
  * credentials and the will), their checks, and the `SessionOptions` they give the engine.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Properties as PacketProperties, QoS, Will } from '../packet/types.js';
+import { PacketType, type Properties as PacketProperties, type QoS, type Will } from '../packet/types.js';
+import type { Properties } from './properties.js';
+import { toPacketProperties } from './subscribe-args.js';
 import type { SessionOptions } from '../session/types.js';
 import { MQTT_CLEAN_START_FIRST_ONLY, MQTTProtocolVersion } from './enums.js';
 import {
@@ -14,7 +16,7 @@ import {
   describeValue,
   type ClientOptions,
 } from './options.js';
-import { TransportConfig, type ClientTransport } from './transport-config.js';
+import { TransportConfig, type ClientTransport, type ConnectHost } from './transport-config.js';
 
 /** `connect()`'s `cleanStart`: true, false, or Paho's `MQTT_CLEAN_START_FIRST_ONLY` (3) / `'first-only'`. */
 export type CleanStartOption = boolean | 'first-only' | typeof MQTT_CLEAN_START_FIRST_ONLY;
@@ -82,6 +84,36 @@ export class ClientConfig {
   }
 
   /** Checks and records `connect()`'s arguments. */
+  /**
+   * `connect()`'s arguments: a host (name, URL or broker list) and port, keepalive, local bind, clean start and
+   * CONNECT properties; credentials given in a URL replace the stored ones.
+   */
+  configureConnect(
+    host: unknown,
+    port: unknown,
+    keepalive: unknown,
+    bindAddress: unknown,
+    bindPort: unknown,
+    cleanStart: unknown,
+    properties: Properties | PacketProperties | undefined,
+  ): void {
+    const connectProperties = toPacketProperties(properties, PacketType.CONNECT, this.protocol);
+    const broker: { host: unknown; port: unknown; username?: string; password?: string } =
+      typeof host === 'string' || Array.isArray(host)
+        ? this.net.setHost(host as ConnectHost, typeof port === 'number' ? port : 1883)
+        : { host, port };
+    this.setConnectArguments(
+      broker.host,
+      broker.port,
+      keepalive,
+      bindAddress,
+      bindPort,
+      cleanStart,
+      connectProperties,
+    );
+    if (broker.username !== undefined) this.setCredentials(broker.username, broker.password);
+  }
+
   setConnectArguments(
     host: unknown,
     port: unknown,

@@ -30,11 +30,13 @@ import type {
   OnSubscribe,
   OnUnsubscribe,
 } from './callbacks.js';
-import { ClientConfig, makeWill, toPasswordBytes, type CleanStartOption } from './client-config.js';
+import { ClientConfig, toPasswordBytes, type CleanStartOption } from './client-config.js';
+import { checkCallbackApiVersion, checkedWill } from './client-checks.js';
 import { ConnectionManager, type LoopMode } from './connection-manager.js';
 import { EngineDriver } from './engine-driver.js';
+import { answerAuthChallenge, checkAuthWithoutSession } from './enhanced-auth.js';
 import { CallbackAPIVersion, LogLevel, MQTTProtocolVersion } from './enums.js';
-import { ClientStateError, NotSupportedError } from './errors.js';
+import { ClientStateError } from './errors.js';
 import { EventDispatcher, type ConnectResult } from './event-dispatcher.js';
 import { describeError, isLogger, type Logger } from './logging.js';
 import { MQTTMessageInfo } from './message-info.js';
@@ -46,7 +48,7 @@ import {
   type ClientOptions,
 } from './options.js';
 import { toPayloadBytes, type PayloadType } from './payload.js';
-import { PacketTypes, type Properties } from './properties.js';
+import type { Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
 import { createDefaultStore } from './session-factory.js';
 import {
@@ -119,21 +121,7 @@ export class Client<U = unknown> {
    * @throws NotSupportedError for `VERSION1`; InvalidArgumentError for an invalid option.
    */
   constructor(callbackApiVersion: CallbackAPIVersion, options: ClientOptions<U> = {}) {
-    if (typeof callbackApiVersion === 'string') {
-      throw new InvalidArgumentError(
-        'the first argument of new Client() is the callback API version (CallbackAPIVersion.VERSION2); pass the client id as options.clientId',
-      );
-    }
-    if (callbackApiVersion === CallbackAPIVersion.VERSION1) {
-      throw new NotSupportedError(
-        'CallbackAPIVersion.VERSION1 is not supported: use CallbackAPIVersion.VERSION2 (reason codes and properties on every protocol version)',
-      );
-    }
-    if (callbackApiVersion !== CallbackAPIVersion.VERSION2) {
-      throw new InvalidArgumentError(
-        `unknown callback API version ${String(callbackApiVersion)}; use VERSION2`,
-      );
-    }
+    checkCallbackApiVersion(callbackApiVersion);
     validateClientOptions(options);
     this.#callbackApiVersion = callbackApiVersion;
     this.#config = new ClientConfig(options);
@@ -381,7 +369,7 @@ export class Client<U = unknown> {
     cleanStart?: CleanStartOption,
     properties?: Properties | PacketProperties,
   ): Promise<MQTTErrorCode> {
-    this.#configure(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    this.#config.configureConnect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
     return this.reconnect();
   }
 
@@ -398,7 +386,7 @@ export class Client<U = unknown> {
     cleanStart?: CleanStartOption,
     properties?: Properties | PacketProperties,
   ): void {
-    this.#configure(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+    this.#config.configureConnect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
     this.#events.holdMessages = false;
     this.#connection.want();
   }
@@ -490,17 +478,7 @@ export class Client<U = unknown> {
     const session = this.#driver.session;
     if (session === undefined) {
       // No engine yet: check what the engine would, then report that nothing was sent.
-      const method = this.#config.connectProperties?.authenticationMethod;
-      if (method === undefined) {
-        throw new InvalidArgumentError('AUTH needs an Authentication Method in the CONNECT properties');
-      }
-      if (code !== 0x18 && code !== 0x19) {
-        throw new InvalidArgumentError(`a client AUTH reason code is 0x18 or 0x19, got ${code}`);
-      }
-      const given = packetProperties.authenticationMethod;
-      if (given !== undefined && given !== method) {
-        throw new InvalidArgumentError(`the AUTH method '${given}' differs from the CONNECT's '${method}'`);
-      }
+      checkAuthWithoutSession(this.#config.connectProperties?.authenticationMethod, code, packetProperties);
       return MQTTErrorCode.MQTT_ERR_NO_CONN;
     }
     const open =
@@ -513,35 +491,13 @@ export class Client<U = unknown> {
 
   /** The `authenticator` option answers a broker's AUTH 0x18 on the connection it came on. */
   #answerChallenge(properties: PacketProperties): void {
-    const authenticator = this.#authenticator;
-    if (authenticator === undefined) return;
-    const transport = this.#driver.transport;
-    const method = properties.authenticationMethod ?? '';
-    const failed = (error: unknown): void => {
-      this.#events.log(LogLevel.MQTT_LOG_ERR, `The authenticator failed: ${describeError(error)}`);
-      if (this.#driver.transport === transport && transport !== undefined) {
-        this.#driver.run((session, now) => session.disconnect(0x80, undefined, now));
-      }
-    };
-    const answer = (data: Uint8Array): void => {
-      if (this.#driver.transport !== transport || transport === undefined) return; // that connection is gone
-      if (!(data instanceof Uint8Array)) {
-        failed(new InvalidArgumentError('the authenticator must return a Uint8Array'));
-        return;
-      }
-      try {
-        this.#driver.run((session, now) => session.auth(0x18, { authenticationData: data }, now));
-      } catch (error) {
-        failed(error);
-      }
-    };
-    try {
-      const result = authenticator({ method, data: properties.authenticationData, reasonCode: 0x18 });
-      if (result instanceof Uint8Array) answer(result);
-      else Promise.resolve(result).then(answer, failed);
-    } catch (error) {
-      failed(error);
-    }
+    if (this.#authenticator === undefined) return;
+    answerAuthChallenge(
+      this.#driver,
+      this.#authenticator,
+      (message) => this.#events.log(LogLevel.MQTT_LOG_ERR, message),
+      properties,
+    );
   }
 
   /** Paho's `reconnect_delay_set`: back-off from `minDelay` to `maxDelay` seconds (fractions allowed). */
@@ -596,13 +552,7 @@ export class Client<U = unknown> {
     properties?: Properties | PacketProperties,
   ): void {
     this.#assertIdle('the will');
-    if (typeof topic !== 'string' || topic === '')
-      throw new InvalidArgumentError('the will topic must be a non-empty string');
-    validateTopicName(topic);
-    const checkedQos = checkQos(qos, 'will qos');
-    checkBooleanOption('retain', retain);
-    const willProperties = toPacketProperties(properties, PacketTypes.WILLMESSAGE, this.#config.protocol);
-    this.#config.will = makeWill(topic, toPayloadBytes(payload), checkedQos, retain, willProperties);
+    this.#config.will = checkedWill(topic, payload, qos, retain, properties, this.#config.protocol);
   }
 
   /** Removes the will. */
@@ -843,32 +793,6 @@ export class Client<U = unknown> {
   }
 
   // ---- Internals ---------------------------------------------------------------------------------------------
-
-  #configure(
-    host: unknown,
-    port: unknown,
-    keepalive: unknown,
-    bindAddress: unknown,
-    bindPort: unknown,
-    cleanStart: unknown,
-    properties: Properties | PacketProperties | undefined,
-  ): void {
-    const connectProperties = toPacketProperties(properties, PacketType.CONNECT, this.#config.protocol);
-    const broker: { host: unknown; port: unknown; username?: string; password?: string } =
-      typeof host === 'string' || Array.isArray(host)
-        ? this.#config.net.setHost(host as ConnectHost, typeof port === 'number' ? port : 1883)
-        : { host, port };
-    this.#config.setConnectArguments(
-      broker.host,
-      broker.port,
-      keepalive,
-      bindAddress,
-      bindPort,
-      cleanStart,
-      connectProperties,
-    );
-    if (broker.username !== undefined) this.#config.setCredentials(broker.username, broker.password);
-  }
 
   #net(what: string): ClientConfig['net'] {
     this.#assertIdle(what);
