@@ -1,6 +1,6 @@
 /**
- * A `Transport` over an already connected `net.Socket` or `tls.TLSSocket`: TLS, Unix domain sockets and
- * proxied TCP use it (plain TCP has its own, `tcp.ts`, with the same behaviour).
+ * A `Transport` over an already connected `net.Socket` or `tls.TLSSocket`: TCP, TLS, Unix domain sockets and
+ * proxied streams all use it.
  */
 import type { Socket } from 'node:net';
 import type { ConnectionError } from './errors.js';
