@@ -5,8 +5,9 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Properties as PacketProperties, Will } from '../packet/types.js';
 import { validateTopicName } from '../topic/validate.js';
 import { makeWill } from './client-config.js';
-import { CallbackAPIVersion, type MQTTProtocolVersion } from './enums.js';
+import { CallbackAPIVersion, MQTTProtocolVersion } from './enums.js';
 import { NotSupportedError } from './errors.js';
+import { isLogger, type Logger } from './logging.js';
 import { checkBooleanOption } from './options.js';
 import { toPayloadBytes, type PayloadType } from './payload.js';
 import { PacketTypes, type Properties } from './properties.js';
@@ -48,4 +49,40 @@ export function checkedWill(
   checkBooleanOption('retain', retain);
   const willProperties = toPacketProperties(properties, PacketTypes.WILLMESSAGE, protocol);
   return makeWill(topic, toPayloadBytes(payload), checkedQos, retain, willProperties);
+}
+
+/** Paho's `connect_timeout`: a positive number of seconds. */
+export function checkConnectTimeout(value: number): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(
+      `connectTimeout must be a positive number of seconds, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The MQTT 3.x clean session flag; MQTT 5 has clean start (a `connect()` argument) instead. */
+export function checkCleanSession(value: boolean, protocol: MQTTProtocolVersion): boolean {
+  checkBooleanOption('cleanSession', value);
+  if (protocol === MQTTProtocolVersion.MQTTv5) {
+    throw new InvalidArgumentError(
+      'cleanSession is not used on MQTT 5.0: pass cleanStart to connect() instead',
+    );
+  }
+  return value;
+}
+
+/** A logger has debug, info, warn and error methods (console, pino...). */
+export function checkLogger(value: Logger | undefined): Logger | undefined {
+  if (value !== undefined && !isLogger(value)) {
+    throw new InvalidArgumentError('logger must have debug, info, warn and error methods');
+  }
+  return value;
+}
+
+/** A broker host name or address: a non-empty string. */
+export function checkHost(value: string): string {
+  if (typeof value !== 'string' || value === '')
+    throw new InvalidArgumentError('host must be a non-empty string');
+  return value;
 }

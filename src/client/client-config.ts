@@ -156,6 +156,14 @@ export class ClientConfig {
   }
 
   /** Paho's `username_pw_set`: a string password is UTF-8; bytes pass through; no username clears both. */
+  /** The password alone; it needs a username (Paho's rule, and MQTT 3.1.1's [MQTT-3.1.2-22]). */
+  setPassword(value: string | Uint8Array | undefined): void {
+    if (this.username === undefined && value !== undefined) {
+      throw new InvalidArgumentError('set a username before a password (or use usernamePwSet)');
+    }
+    this.password = toPasswordBytes(value);
+  }
+
   setCredentials(username: unknown, password: unknown): void {
     if (username === undefined || username === null) {
       this.username = undefined;

@@ -30,15 +30,22 @@ import type {
   OnSubscribe,
   OnUnsubscribe,
 } from './callbacks.js';
-import { ClientConfig, toPasswordBytes, type CleanStartOption } from './client-config.js';
-import { checkCallbackApiVersion, checkedWill } from './client-checks.js';
+import { ClientConfig, type CleanStartOption } from './client-config.js';
+import {
+  checkCallbackApiVersion,
+  checkCleanSession,
+  checkConnectTimeout,
+  checkHost,
+  checkedWill,
+  checkLogger,
+} from './client-checks.js';
 import { ConnectionManager, type LoopMode } from './connection-manager.js';
 import { EngineDriver } from './engine-driver.js';
 import { answerAuthChallenge, checkAuthWithoutSession } from './enhanced-auth.js';
 import { CallbackAPIVersion, LogLevel, MQTTProtocolVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
 import { EventDispatcher, type ConnectResult } from './event-dispatcher.js';
-import { describeError, isLogger, type Logger } from './logging.js';
+import { describeError, type Logger } from './logging.js';
 import { MQTTMessageInfo } from './message-info.js';
 import type { MQTTMessage } from './mqtt-message.js';
 import {
@@ -68,6 +75,7 @@ export type { ConnectResult } from './event-dispatcher.js';
 export type { LoopMode } from './connection-manager.js';
 
 const noop = (): void => undefined;
+const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 
 export class Client<U = unknown> {
   /** On CONNACK (success or refusal). */
@@ -186,9 +194,7 @@ export class Client<U = unknown> {
   }
   set host(value: string) {
     this.#assertIdle('host');
-    if (typeof value !== 'string' || value === '')
-      throw new InvalidArgumentError('host must be a non-empty string');
-    this.#config.host = value;
+    this.#config.host = checkHost(value);
   }
   get port(): number {
     return this.#config.port;
@@ -213,12 +219,7 @@ export class Client<U = unknown> {
   }
   set connectTimeout(value: number) {
     this.#assertIdle('connectTimeout');
-    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-      throw new InvalidArgumentError(
-        `connectTimeout must be a positive number of seconds, got ${String(value)}`,
-      );
-    }
-    this.#config.connectTimeout = value;
+    this.#config.connectTimeout = checkConnectTimeout(value);
   }
   get username(): string | undefined {
     return this.#config.username;
@@ -232,10 +233,7 @@ export class Client<U = unknown> {
   }
   set password(value: string | Uint8Array | undefined) {
     this.#assertIdle('password');
-    if (this.#config.username === undefined && value !== undefined) {
-      throw new InvalidArgumentError('set a username before a password (or use usernamePwSet)');
-    }
-    this.#config.password = toPasswordBytes(value);
+    this.#config.setPassword(value);
   }
   get maxInflightMessages(): number {
     return this.#config.maxInflightMessages;
@@ -249,12 +247,7 @@ export class Client<U = unknown> {
   }
   set maxQueuedMessages(value: number) {
     this.#assertIdle('maxQueuedMessages');
-    this.#config.maxQueuedMessages = checkIntegerOption(
-      'maxQueuedMessages',
-      value,
-      0,
-      Number.MAX_SAFE_INTEGER,
-    );
+    this.#config.maxQueuedMessages = checkIntegerOption('maxQueuedMessages', value, 0, MAX_COUNT);
   }
   get protocol(): MQTTProtocolVersion {
     return this.#config.protocol;
@@ -281,22 +274,13 @@ export class Client<U = unknown> {
   }
   set cleanSession(value: boolean) {
     this.#assertIdle('cleanSession');
-    checkBooleanOption('cleanSession', value);
-    if (this.#config.protocol === MQTTProtocolVersion.MQTTv5) {
-      throw new InvalidArgumentError(
-        'cleanSession is not used on MQTT 5.0: pass cleanStart to connect() instead',
-      );
-    }
-    this.#config.cleanSession = value;
+    this.#config.cleanSession = checkCleanSession(value, this.#config.protocol);
   }
   get logger(): Logger | undefined {
     return this.#logger;
   }
   set logger(value: Logger | undefined) {
-    if (value !== undefined && !isLogger(value)) {
-      throw new InvalidArgumentError('logger must have debug, info, warn and error methods');
-    }
-    this.#logger = value;
+    this.#logger = checkLogger(value);
   }
   get willTopic(): string | undefined {
     return this.#config.will?.topic;
