@@ -241,6 +241,7 @@ export class Client<U = unknown> {
   set maxInflightMessages(value: number) {
     this.#assertIdle('maxInflightMessages');
     this.#config.maxInflightMessages = checkIntegerOption('maxInflightMessages', value, 0, 65535);
+    this.#config.maxInflightSet = true;
   }
   get maxQueuedMessages(): number {
     return this.#config.maxQueuedMessages;

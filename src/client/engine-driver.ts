@@ -424,6 +424,8 @@ export class EngineDriver {
       return;
     }
     if (this.#storeBusy) return;
+    // Every command commits, and most find nothing new: no fresh arrays then.
+    if (this.#pendingOps.length === 0 && this.#pendingData.length === 0) return;
     const ops = this.#pendingOps;
     const data = this.#pendingData;
     this.#pendingOps = [];

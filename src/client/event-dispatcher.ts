@@ -68,6 +68,14 @@ export class EventDispatcher<U> {
   readonly #context: DispatcherContext<U>;
   /** Pending publish handles by mid: one entry, or (a mid reused while its handle is pending) several in order. */
   readonly #infos = new Map<number, TrackedPublish | TrackedPublish[]>();
+  /**
+   * The usual case without the map: one handle pending (a QoS 0 publish is settled within its own `publish()`
+   * call). Used only while the map is empty, so a handle in the map is always newer than this one.
+   */
+  #soleInfo: MQTTMessageInfo | undefined;
+  #soleQos: QoS = 0;
+  /** The QoS of the handle `#takeInfo()` returned last. */
+  #takenQos: QoS = 0;
   #messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
@@ -92,6 +100,11 @@ export class EventDispatcher<U> {
 
   /** Tracks `info` until its message completes or is dropped. */
   trackPublish(info: MQTTMessageInfo, qos: QoS): void {
+    if (this.#soleInfo === undefined && this.#infos.size === 0) {
+      this.#soleInfo = info;
+      this.#soleQos = qos;
+      return;
+    }
     const entry: TrackedPublish = { info, qos };
     const pending = this.#infos.get(info.mid);
     if (pending === undefined) this.#infos.set(info.mid, entry);
@@ -150,6 +163,7 @@ export class EventDispatcher<U> {
   /** Forgets per-filter callbacks and pending publishes (`reinitialise()`). */
   reset(): void {
     this.#infos.clear();
+    this.#soleInfo = undefined;
     this.#messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
   }
 
@@ -167,7 +181,7 @@ export class EventDispatcher<U> {
         this.#onPublished(event.mid, event.reasonCode, event.properties);
         break;
       case 'dropped':
-        this.#takeInfo(event.mid)?.info.settleDropped(event.rc);
+        this.#takeInfo(event.mid)?.settleDropped(event.rc);
         this.log(LogLevel.MQTT_LOG_WARNING, `Message ${event.mid} dropped from the queue (rc=${event.rc})`);
         break;
       case 'subscribed': {
@@ -322,12 +336,16 @@ export class EventDispatcher<U> {
 
   #onPublished(mid: number, code: number, properties: PacketProperties): void {
     const client = this.#client;
-    const entry = this.#takeInfo(mid);
+    const info = this.#takeInfo(mid);
     const packetType =
-      entry?.qos === 2 ? (code >= 0x80 ? PacketType.PUBREC : PacketType.PUBCOMP) : PacketType.PUBACK;
-    const reasonCode = new ReasonCode(packetType, code);
+      info !== undefined && this.#takenQos === 2
+        ? code >= 0x80
+          ? PacketType.PUBREC
+          : PacketType.PUBCOMP
+        : PacketType.PUBACK;
+    const reasonCode = ReasonCode.of(packetType, code);
     const ackProperties = Properties.fromPacket(packetType, properties);
-    entry?.info.settleAcknowledged(reasonCode, ackProperties);
+    info?.settleAcknowledged(reasonCode, ackProperties);
     if (reasonCode.isFailure) {
       this.log(LogLevel.MQTT_LOG_WARNING, `The broker refused message ${mid}: ${reasonCode.getName()}`);
     }
@@ -336,16 +354,27 @@ export class EventDispatcher<U> {
     );
   }
 
-  #takeInfo(mid: number): TrackedPublish | undefined {
+  /** Takes the oldest pending handle of `mid` (its QoS in `#takenQos`). */
+  #takeInfo(mid: number): MQTTMessageInfo | undefined {
+    const sole = this.#soleInfo;
+    if (sole !== undefined && sole.mid === mid) {
+      this.#soleInfo = undefined;
+      this.#takenQos = this.#soleQos;
+      return sole;
+    }
     const pending = this.#infos.get(mid);
     if (pending === undefined) return undefined;
+    let entry: TrackedPublish | undefined;
     if (!Array.isArray(pending)) {
       this.#infos.delete(mid);
-      return pending;
+      entry = pending;
+    } else {
+      entry = pending.shift();
+      if (pending.length === 0) this.#infos.delete(mid);
     }
-    const entry = pending.shift();
-    if (pending.length === 0) this.#infos.delete(mid);
-    return entry;
+    if (entry === undefined) return undefined;
+    this.#takenQos = entry.qos;
+    return entry.info;
   }
 
   #onTransportClosed(reason: CloseReason): void {
@@ -368,6 +397,9 @@ export class EventDispatcher<U> {
 
   /** Fails the pending publish handles of QoS 0 messages lost with a connection (none are tracked by id). */
   dropAll(rc: MQTTErrorCode): void {
+    const sole = this.#soleInfo;
+    this.#soleInfo = undefined;
+    sole?.settleDropped(rc);
     for (const [, pending] of this.#infos) {
       if (Array.isArray(pending)) for (const entry of pending) entry.info.settleDropped(rc);
       else pending.info.settleDropped(rc);

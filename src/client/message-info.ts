@@ -22,7 +22,8 @@ export class MQTTMessageInfo {
   #properties: Properties | undefined;
   #published = false;
   #failure: PublishError | undefined;
-  #waiters: Waiter[] = [];
+  /** Made on the first `waitForPublish()`: most handles are never waited on. */
+  #waiters: Waiter[] | undefined;
 
   constructor(mid: number, rc: MQTTErrorCode) {
     this.mid = mid;
@@ -70,10 +71,10 @@ export class MQTTMessageInfo {
           reject(error);
         },
       };
-      this.#waiters.push(waiter);
+      (this.#waiters ??= []).push(waiter);
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          this.#waiters = this.#waiters?.filter((w) => w !== waiter);
           reject(new TimeoutError(`message ${this.mid} was not published within ${timeoutMs} ms`));
         }, timeoutMs);
       }
@@ -96,21 +97,23 @@ export class MQTTMessageInfo {
         mid: this.mid,
         reasonCode,
       });
-      for (const waiter of this.#waiters) waiter.reject(this.#failure);
+      const failure = this.#failure;
+      this.#waiters?.forEach((waiter) => waiter.reject(failure));
     } else {
       this.#published = true;
-      for (const waiter of this.#waiters) waiter.resolve();
+      this.#waiters?.forEach((waiter) => waiter.resolve());
     }
-    this.#waiters = [];
+    this.#waiters = undefined;
   }
 
   /** @internal The client records that the message was dropped without being published. */
   settleDropped(rc: MQTTErrorCode): void {
     if (this.#published || this.#failure !== undefined) return;
     this.rc = rc;
-    this.#failure = this.#rcError(rc);
-    for (const waiter of this.#waiters) waiter.reject(this.#failure);
-    this.#waiters = [];
+    const failure = this.#rcError(rc);
+    this.#failure = failure;
+    this.#waiters?.forEach((waiter) => waiter.reject(failure));
+    this.#waiters = undefined;
   }
 
   #rcError(rc: MQTTErrorCode): PublishError {

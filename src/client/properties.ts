@@ -146,10 +146,13 @@ function checkValue(name: PropertyName, kind: ValueKind, value: unknown): void {
   }
 }
 
+/** The values of a `Properties` with none set: shared until the first assignment (copy on write). */
+const NO_VALUES: PacketProperties = Object.freeze({});
+
 export class Properties {
   /** The packet type these properties are for (`PacketTypes.WILLMESSAGE` for a will). */
   readonly packetType: PropertiesPacketType;
-  #values: PacketProperties = {};
+  #values: PacketProperties = NO_VALUES;
 
   /**
    * @param packetType the packet the properties go in (`PacketTypes.PUBLISH`, `PacketTypes.CONNECT`...).
@@ -202,7 +205,7 @@ export class Properties {
 
   /** Removes every property. */
   clear(): void {
-    this.#values = {};
+    this.#values = NO_VALUES;
   }
 
   /** A plain copy, as the codec takes it. */
@@ -240,10 +243,11 @@ export class Properties {
       );
     }
     if (value === undefined) {
-      delete this.#values[name];
+      if (this.#values !== NO_VALUES) delete this.#values[name];
       return;
     }
     checkValue(name, spec.kind, value);
+    if (this.#values === NO_VALUES) this.#values = {};
     Object.assign(this.#values, { [name]: value });
   }
 

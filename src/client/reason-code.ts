@@ -10,6 +10,9 @@ import { PacketType } from '../packet/types.js';
 /** MQTT 3.x CONNACK return code → MQTT 5 reason code (Paho's `convert_connack_rc_to_reason_code`). */
 const CONNACK_V3_TO_V5: readonly number[] = [0x00, 0x84, 0x85, 0x88, 0x86, 0x87];
 
+/** `ReasonCode.of()`'s instances, by packet type × 256 + value (at most 16 × 256). */
+const SHARED = new Map<number, ReasonCode>();
+
 export class ReasonCode {
   /** The numeric reason code (0..255). */
   readonly value: number;
@@ -37,6 +40,21 @@ export class ReasonCode {
       }
       this.value = value;
     }
+  }
+
+  /**
+   * The shared instance for `value` in packets of `packetType`: acknowledgements reuse one object per code
+   * instead of allocating one per message (instances are immutable).
+   * @throws InvalidArgumentError if the value is out of 0..255.
+   */
+  static of(packetType: PacketType, value: number): ReasonCode {
+    const key = packetType * 256 + value;
+    let code = SHARED.get(key);
+    if (code === undefined) {
+      code = Object.freeze(new ReasonCode(packetType, value));
+      SHARED.set(key, code);
+    }
+    return code;
   }
 
   /** The value of the reason code called `name` in packets of `packetType` (case-insensitive), if any. */

@@ -21,7 +21,8 @@
  * and, after a reconnect, unacknowledged ones to resend. An entry is in `queue` exactly when it is neither finished
  * (`done`) nor on the wire (`onWire`); stale references are skipped lazily, so nothing is spliced out of the middle.
  * The window (entries on the wire) is min(maxInflightMessages, the broker's Receive Maximum) [MQTT-3.3.4-7], on the
- * first send and on every resend alike (Paho #492).
+ * first send and on every resend alike (Paho #492). QoS 2 entries (PUBLISH or PUBREL on the wire) may also have a
+ * smaller window of their own (`maxInflightQos2`); a QoS 2 message held by it holds the ones published after it.
  */
 import type { Properties } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
@@ -43,6 +44,7 @@ const QOS_NOT_SUPPORTED = 0x9b;
 
 export interface OutgoingConfig {
   maxInflightMessages: number;
+  maxInflightQos2?: number;
   maxQueuedMessages: number;
   maxQueuedBytes: number;
   queueFullPolicy: 'reject' | 'drop-oldest';
@@ -70,6 +72,9 @@ export class Outgoing {
   private inflight = 0;
   private nextSeq = 1;
   private window = 0;
+  /** QoS 2 entries on the wire, and their own limit (never above `window`). */
+  private inflightQos2 = 0;
+  private windowQos2 = 0;
   private limits: BrokerLimits = DEFAULT_LIMITS;
   /** A CONNACK was accepted on the current connection and it is not closing. */
   connected = false;
@@ -129,7 +134,7 @@ export class Outgoing {
       if (msg.retain && !this.limits.retainAvailable)
         return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
     }
-    const sendNow = connected && this.queue.waiting === 0 && (qos === 0 || this.inflight < this.window);
+    const sendNow = connected && this.queue.waiting === 0 && this.fitsWindow(qos);
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
@@ -174,8 +179,7 @@ export class Outgoing {
       this.ids.commit(mid, true);
       this.nextSeq++;
       e.state = 'sent';
-      e.onWire = true;
-      this.inflight++;
+      this.enterWindow(e);
       this.records.set(mid, e);
       this.out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
       this.out.write(bytes);
@@ -197,6 +201,8 @@ export class Outgoing {
     this.out.maxPacketSize = limits.maximumPacketSize;
     const local = this.cfg.maxInflightMessages > 0 ? this.cfg.maxInflightMessages : 65535;
     this.window = Math.min(local, limits.receiveMaximum);
+    const qos2 = this.cfg.maxInflightQos2 ?? 0;
+    this.windowQos2 = qos2 > 0 ? Math.min(qos2, this.window) : this.window;
     this.aliases.reset(version === 5 ? limits.topicAliasMaximum : 0);
     this.connected = true;
   }
@@ -236,6 +242,7 @@ export class Outgoing {
     for (const e of this.records.values()) e.onWire = false;
     this.queue.rebuild(this.records.values());
     this.inflight = 0;
+    this.inflightQos2 = 0;
   }
 
   /** Stops sending (the connection is closing) without forgetting what is on the wire. */
@@ -250,7 +257,7 @@ export class Outgoing {
   drain(): void {
     if (!this.connected) return;
     for (let e = this.queue.peek(); e !== undefined; e = this.queue.peek()) {
-      if (e.qos !== 0 && this.inflight >= this.window) break;
+      if (!this.fitsWindow(e.qos)) break;
       this.queue.shift(e);
       this.sendEntry(e);
     }
@@ -289,8 +296,7 @@ export class Outgoing {
     if (!e.onWire) {
       // Acknowledged before we resent it (after a reconnect): it is on the wire now.
       this.queue.leave(e);
-      e.onWire = true;
-      this.inflight++;
+      this.enterWindow(e);
     }
     // Write-ahead: the store knows the PUBREC before the PUBREL leaves, so a restart sends PUBREL, never PUBLISH.
     this.out.op({ kind: 'setOutgoingState', packetId, state: 'pubrec' });
@@ -330,6 +336,7 @@ export class Outgoing {
     if (e.onWire) {
       e.onWire = false;
       this.inflight--;
+      if (e.qos === 2) this.inflightQos2--;
     } else {
       this.queue.leave(e);
     }
@@ -359,8 +366,7 @@ export class Outgoing {
   private sendEntry(e: OutEntry): void {
     if (e.state === 'pubrec') {
       // [MQTT-4.4.0-1]: resend PUBREL, never the PUBLISH after its PUBREC.
-      e.onWire = true;
-      this.inflight++;
+      this.enterWindow(e);
       this.out.send({ type: PUBREL, packetId: e.mid, reasonCode: 0 });
       return;
     }
@@ -398,9 +404,21 @@ export class Outgoing {
       e.state = 'sent';
       this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'sent' });
     }
+    this.enterWindow(e);
+    this.out.write(bytes);
+  }
+
+  /** True when a message of `qos` may go on the wire now (QoS 0 always may). */
+  private fitsWindow(qos: number): boolean {
+    if (qos === 0) return true;
+    if (this.inflight >= this.window) return false;
+    return qos !== 2 || this.inflightQos2 < this.windowQos2;
+  }
+
+  private enterWindow(e: OutEntry): void {
     e.onWire = true;
     this.inflight++;
-    this.out.write(bytes);
+    if (e.qos === 2) this.inflightQos2++;
   }
 
   private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | undefined {

@@ -20,6 +20,8 @@ const NO_EVENTS: SessionEvent[] = [];
 Object.freeze(NO_OPS);
 Object.freeze(NO_DATA);
 Object.freeze(NO_EVENTS);
+/** What `take()` returns when nothing accumulated (the driver asks after every burst; most asks find nothing). */
+const NOTHING: SessionOutput = Object.freeze({ storeOps: NO_OPS, data: NO_DATA, events: NO_EVENTS });
 
 export class Output {
   private ops: StoreOp[] = [];
@@ -70,6 +72,7 @@ export class Output {
 
   /** Returns what accumulated and starts empty buffers (no allocation when a part is empty). */
   take(): SessionOutput {
+    if (this.ops.length === 0 && this.data.length === 0 && this.events.length === 0) return NOTHING;
     const out: SessionOutput = {
       storeOps: this.ops.length === 0 ? NO_OPS : this.ops,
       data: this.data.length === 0 ? NO_DATA : this.data,

@@ -37,6 +37,12 @@ export interface SessionOptions {
   bridgeMode?: boolean;
   /** Outgoing QoS 1/2 messages in flight at once; 0 = no local limit. The broker's Receive Maximum also caps it. */
   maxInflightMessages: number;
+  /**
+   * QoS 2 messages in flight at once, within `maxInflightMessages`; 0 or absent = no separate limit. An MQTT 3.x
+   * broker has no Receive Maximum to announce, and Mosquitto drops QoS 2 PUBLISHes beyond its own in-flight
+   * limit (20 by default) from a 3.x client: the client sets 20 there by default (docs/benchmarks.md, sweep).
+   */
+  maxInflightQos2?: number;
   /** Messages held while offline or behind the window (QoS 0 queued offline included); 0 = unlimited. */
   maxQueuedMessages: number;
   /** Payload bytes held in the queue; 0 = unlimited. */

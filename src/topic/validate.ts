@@ -120,12 +120,19 @@ function topicNameProblem(topic: unknown, allowEmpty: boolean): string | undefin
  * Throws `InvalidTopicError` unless `topic` is a valid MQTT topic name: non-empty (unless `allowEmpty`, for an
  * MQTT 5 topic alias), no `+` or `#`, no U+0000, well-formed Unicode, at most 65 535 UTF-8 bytes.
  */
+/** The last non-empty name `validateTopicName()` accepted (an empty name depends on `allowEmpty`). */
+let lastValidName: string | undefined;
+
 export function validateTopicName(topic: string, options?: { allowEmpty?: boolean }): void {
+  // Publishers mostly repeat one topic: the last valid one is not checked again (same string: one compare).
+  if (topic === lastValidName) return;
   const problem = topicNameProblem(topic, options?.allowEmpty === true);
   if (problem !== undefined) {
     throw new InvalidTopicError(`Invalid topic name ${describe(topic)}: ${problem}.`, topic, 'name');
   }
+  if (topic.length > 0) lastValidName = topic;
 }
+
 
 /** `validateTopicName` as a boolean. */
 export function isValidTopicName(topic: string, options?: { allowEmpty?: boolean }): boolean {

@@ -38,7 +38,7 @@ async function runCutScenario(
   cut: Side,
   scenario: string,
 ): Promise<void> {
-  // max_inflight_messages above the publisher's window (20): see reference/mosquitto-for-tests.md. The
+  // max_inflight_messages not below the publisher's window (100; 20 for QoS 2 on 3.1.1): see reference/mosquitto-for-tests.md. The
   // subscriber's queue must hold the whole stream while its connection is down.
   const broker: Broker = await startBroker({
     maxInflightMessages: 100,

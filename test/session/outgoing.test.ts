@@ -366,6 +366,63 @@ void describe('in-flight window', () => {
   });
 });
 
+void describe('QoS 2 window (maxInflightQos2)', () => {
+  void test('caps QoS 2 on the wire within the window; a held QoS 2 holds later messages (order kept)', () => {
+    const h = new Harness(options({ maxInflightMessages: 10, maxInflightQos2: 2 }));
+    h.connect();
+    for (const [payload, qos] of [['a', 2], ['b', 1], ['c', 2], ['d', 2], ['e', 1]] as const) {
+      h.publish('t', payload, qos);
+    }
+    let s = h.take();
+    // a and c fill the QoS 2 window; d waits, and e (published after d) waits behind it.
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['a', 'b', 'c'],
+    );
+    s = h.feed({ type: 5, packetId: 1, reasonCode: 0 }); // PUBREC: a still holds its QoS 2 slot
+    assert.deepEqual(types(s), [6]);
+    s = h.feed({ type: 7, packetId: 1, reasonCode: 0 }); // PUBCOMP frees it
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['d', 'e'],
+    );
+  });
+
+  void test('PUBREL resends after a reconnect count in the QoS 2 window', () => {
+    const h = new Harness(options({ maxInflightMessages: 10, maxInflightQos2: 1 }));
+    h.connect();
+    h.publish('t', 'a', 2);
+    h.take();
+    h.feed({ type: 5, packetId: 1, reasonCode: 0 }); // a: PUBREC received, PUBREL sent
+    h.publish('t', 'b', 2); // waits: a holds the only QoS 2 slot
+    assert.equal(publishes(h.take()).length, 0);
+    h.close();
+    h.open();
+    let s = h.connack({ sessionPresent: true });
+    assert.deepEqual(types(s), [6]); // the PUBREL of a; b still waits
+    s = h.feed({ type: 7, packetId: 1, reasonCode: 0 });
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['b'],
+    );
+  });
+
+  void test("never above the window or the broker's Receive Maximum", () => {
+    const h = new Harness(options({ maxInflightMessages: 10, maxInflightQos2: 5, protocolVersion: 5 }));
+    for (let i = 1; i <= 6; i++) h.publish('t', String(i), 2);
+    h.open();
+    const s = h.connack({ properties: { receiveMaximum: 3 } });
+    assert.equal(publishes(s).length, 3);
+  });
+
+  void test('0 = no separate limit', () => {
+    const h = new Harness(options({ maxInflightMessages: 8, maxInflightQos2: 0 }));
+    h.connect();
+    for (let i = 1; i <= 10; i++) h.publish('t', String(i), 2);
+    assert.equal(publishes(h.take()).length, 8);
+  });
+});
+
 void describe('queue limits', () => {
   void test("'reject': QUEUE_SIZE when maxQueuedMessages is reached; in-flight messages do not count", () => {
     const h = new Harness(options({ maxInflightMessages: 1, maxQueuedMessages: 2 }));
