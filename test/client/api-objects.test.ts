@@ -66,6 +66,15 @@ void describe('ReasonCode', () => {
     assert.equal(connackString(5), 'Connection Refused: not authorised.');
     assert.equal(connackString(ReasonCode.fromConnackReturnCode(4)), 'Bad User Name or Password');
   });
+
+  void it('of() shares one immutable instance per packet type and value', () => {
+    const a = ReasonCode.of(PacketType.PUBACK, 0);
+    assert.equal(ReasonCode.of(PacketType.PUBACK, 0), a);
+    assert.notEqual(ReasonCode.of(PacketType.PUBCOMP, 0), a);
+    assert.equal(ReasonCode.of(PacketType.PUBACK, 0x87).getName(), 'Not authorized');
+    assert.equal(Object.isFrozen(a), true);
+    assert.throws(() => ReasonCode.of(PacketType.PUBACK, 300), InvalidArgumentError);
+  });
 });
 
 void describe('Properties', () => {
@@ -97,6 +106,21 @@ void describe('Properties', () => {
     assert.equal(props.contentType, undefined);
     props.clear();
     assert.equal(props.isEmpty(), true);
+  });
+
+  void it('empty instances never share what is assigned to them later', () => {
+    const a = new Properties(PacketTypes.PUBACK);
+    const b = Properties.fromPacket(PacketTypes.PUBACK, {});
+    a.reasonString = 'first';
+    b.addUserProperty('k', 'v');
+    assert.deepEqual(a.toObject(), { reasonString: 'first' });
+    assert.deepEqual(b.toObject(), { userProperties: [['k', 'v']] });
+    assert.deepEqual(new Properties(PacketTypes.PUBACK).toObject(), {});
+    a.clear();
+    a.reasonString = undefined; // removing from an empty instance is a no-op
+    a.reasonString = 'again';
+    assert.deepEqual(a.toObject(), { reasonString: 'again' });
+    assert.deepEqual(new Properties(PacketTypes.PUBACK).toObject(), {});
   });
 });
 
