@@ -133,7 +133,6 @@ export function validateTopicName(topic: string, options?: { allowEmpty?: boolea
   if (topic.length > 0) lastValidName = topic;
 }
 
-
 /** `validateTopicName` as a boolean. */
 export function isValidTopicName(topic: string, options?: { allowEmpty?: boolean }): boolean {
   return topicNameProblem(topic, options?.allowEmpty === true) === undefined;

@@ -370,7 +370,13 @@ void describe('QoS 2 window (maxInflightQos2)', () => {
   void test('caps QoS 2 on the wire within the window; a held QoS 2 holds later messages (order kept)', () => {
     const h = new Harness(options({ maxInflightMessages: 10, maxInflightQos2: 2 }));
     h.connect();
-    for (const [payload, qos] of [['a', 2], ['b', 1], ['c', 2], ['d', 2], ['e', 1]] as const) {
+    for (const [payload, qos] of [
+      ['a', 2],
+      ['b', 1],
+      ['c', 2],
+      ['d', 2],
+      ['e', 1],
+    ] as const) {
       h.publish('t', payload, qos);
     }
     let s = h.take();
