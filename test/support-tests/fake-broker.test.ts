@@ -15,7 +15,10 @@ void test('answers a CONNECT with a CONNACK and hands packets to the test in ord
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
   try {
     socket.write(
-      encode({ type: PacketType.CONNECT, protocolVersion: 5, cleanStart: true, keepalive: 10, clientId: 'c1' }, 5),
+      encode(
+        { type: PacketType.CONNECT, protocolVersion: 5, cleanStart: true, keepalive: 10, clientId: 'c1' },
+        5,
+      ),
     );
     const connection = await broker.nextConnection();
     const connect = await connection.accept({ properties: { receiveMaximum: 3 } });

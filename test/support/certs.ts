@@ -109,7 +109,16 @@ export function testCerts(): TestCerts {
     ]);
   sign('server.csr', 'server.ext', '3650', 'server.crt');
   sign('server.csr', 'server.ext', '0', 'expired-server.crt'); // notAfter = notBefore = now
-  openssl(dir, ['req', ...keyArgs, '-subj', '/CN=test-client', '-keyout', 'client.key', '-out', 'client.csr']);
+  openssl(dir, [
+    'req',
+    ...keyArgs,
+    '-subj',
+    '/CN=test-client',
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+  ]);
   sign('client.csr', 'client.ext', '3650', 'client.crt');
   openssl(dir, [
     'pkey',
