@@ -26,7 +26,9 @@ export function allocateBytes(n: number): Uint8Array {
     slabOffset = 0;
   }
   const bytes = slab.subarray(slabOffset, slabOffset + n);
-  slabOffset = (slabOffset + n + 7) & ~7; // keep views 8-byte aligned
+  // No padding: packets encoded one after the other are adjacent in the slab, so a writer can send a burst of
+  // them as one view without copying (`src/client/engine-driver.ts`, coalesce).
+  slabOffset += n;
   return bytes;
 }
 

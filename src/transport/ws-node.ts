@@ -5,7 +5,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { withConnectTimeout } from './connect-socket.js';
 import { ConnectionError, WebSocketError } from './errors.js';
 import { openTunnel } from './proxy/tunnel.js';
@@ -75,7 +75,7 @@ class NodeWebSocketTransport implements Transport {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (!this.#open || this.#ws.readyState !== WebSocket.OPEN) return false;
+    if (!this.#open || this.#ws.readyState !== this.#ws.OPEN) return false;
     const payload = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     this.#ws.send(payload, { binary: true });
     return !this.#socket.writableNeedDrain;
@@ -90,7 +90,7 @@ class NodeWebSocketTransport implements Transport {
   }
 
   close(): void {
-    if (!this.#open || this.#ws.readyState !== WebSocket.OPEN) return;
+    if (!this.#open || this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.close(1000);
     this.#closeTimer = setTimeout(() => this.#ws.terminate(), GRACEFUL_CLOSE_MS);
     this.#closeTimer.unref();
@@ -162,7 +162,10 @@ export function openNodeWebSocketTransport(options: TransportOptions): Promise<T
         socket.setNoDelay?.(true);
         return socket;
       };
-      const ws = new WebSocket(url, [MQTT_SUBPROTOCOL], {
+      // Loaded here, not at the top: `ws` pulls in Node's HTTP, HTTPS and zlib stacks (about 10 MB of resident
+      // memory), which an application that only speaks TCP or TLS never needs, bundled or not.
+      const { default: WebSocketClass } = await import('ws');
+      const ws = new WebSocketClass(url, [MQTT_SUBPROTOCOL], {
         headers: { ...headers },
         perMessageDeflate: false,
         createConnection: createConnection as unknown as WebSocket.ClientOptions['createConnection'],
