@@ -464,6 +464,9 @@ export class EngineDriver {
     if (this.#live) {
       session.receive(chunk, this.now());
       this.pump();
+      // Everything this chunk caused (acks, replies published in onMessage) is known now: write it at once, not
+      // after whatever microtasks the application queued meanwhile (round-trip latency).
+      if (!this.#holdWrites) this.flushWrites();
       return;
     }
     this.#heldInput.push(chunk);
