@@ -88,13 +88,13 @@ export function encode(packet: Packet, version: ProtocolVersion): Uint8Array {
 }
 
 /** Allocates the whole packet and writes its fixed header; the body starts at `1 + vbiSize(remaining)`. */
-function allocate(first: number, remaining: number): Uint8Array {
+function allocate(first: number, remaining: number, omitted = 0): Uint8Array {
   if (remaining > MAX_VARIABLE_BYTE_INTEGER) {
     throw new InvalidArgumentError(
       `the packet's Remaining Length would be ${remaining} bytes; at most ${MAX_VARIABLE_BYTE_INTEGER} are allowed`,
     );
   }
-  const buf = allocateBytes(1 + vbiSize(remaining) + remaining);
+  const buf = allocateBytes(1 + vbiSize(remaining) + remaining - omitted);
   buf[0] = first;
   writeVbi(buf, 1, remaining);
   return buf;
@@ -129,7 +129,19 @@ function checkReasonCode(type: PacketType, code: number, version: ProtocolVersio
   }
 }
 
-function encodePublish(p: PublishPacket, version: ProtocolVersion): Uint8Array {
+/**
+ * A PUBLISH without its payload: the fixed header (whose Remaining Length counts the payload), the variable header
+ * and the properties. Sending these bytes and then `p.payload` as it is sends the packet without copying a large
+ * payload. Same checks as `encode()`.
+ */
+export function encodePublishHeader(p: PublishPacket, version: ProtocolVersion): Uint8Array {
+  if (version !== 5 && version !== 4 && version !== 3) {
+    throw new InvalidArgumentError(`protocol version must be 3, 4 or 5, got ${String(version)}`);
+  }
+  return encodePublish(p, version, false);
+}
+
+function encodePublish(p: PublishPacket, version: ProtocolVersion, withPayload = true): Uint8Array {
   const qos = p.qos;
   checkQos(qos, 'PUBLISH qos');
   if (p.dup && qos === 0)
@@ -145,11 +157,12 @@ function encodePublish(p: PublishPacket, version: ProtocolVersion): Uint8Array {
     propsLen = propertiesLength(props, PacketType.PUBLISH);
     remaining += blockSize(propsLen);
   }
-  const buf = allocate(0x30 | (p.dup ? 0x08 : 0) | (qos << 1) | (p.retain ? 0x01 : 0), remaining);
+  const first = 0x30 | (p.dup ? 0x08 : 0) | (qos << 1) | (p.retain ? 0x01 : 0);
+  const buf = allocate(first, remaining, withPayload ? 0 : payload.length);
   let pos = writeString(buf, 1 + vbiSize(remaining), p.topic, topicLen);
   if (qos !== 0) pos = writeU16(buf, pos, checkPacketId(p.packetId, 'a QoS 1 or 2 PUBLISH'));
   if (version === 5) pos = writeProperties(buf, pos, props, propsLen);
-  buf.set(payload, pos);
+  if (withPayload) buf.set(payload, pos);
   return buf;
 }
 

@@ -1,6 +1,6 @@
 /** The MQTT packet codec: packet types, `encode`, the streaming `PacketDecoder`, properties and reason codes. */
 export * from './types.js';
-export { encode } from './encode.js';
+export { encode, encodePublishHeader } from './encode.js';
 export { PacketDecoder, decodePacket, type PacketDecoderOptions } from './decoder.js';
 export {
   MalformedPacketError,

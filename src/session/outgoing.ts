@@ -28,7 +28,7 @@ import type { Properties } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
 import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
-import { NO_PROPERTIES, type Output } from './output.js';
+import { NO_PROPERTIES, type Output, type SplitPacket } from './output.js';
 import type { PacketIds } from './packet-ids.js';
 import { SendQueue, type OutEntry } from './send-queue.js';
 import { PublishEncoder, publishPacket } from './publish-encoder.js';
@@ -151,9 +151,11 @@ export class Outgoing {
       if (msg.properties !== undefined || this.out.maxPacketSize !== Infinity) {
         // A trial encode: properties the codec refuses throw InvalidArgumentError now, before any state change,
         // rather than when the queue drains; and a message too large for the broker we know is refused now.
-        const size = this.out.encode(
+        // The header alone: a large payload is not copied just to be measured.
+        const header = this.out.encodePublishHeader(
           publishPacket(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties),
-        ).length;
+        );
+        const size = header.length + msg.payload.length;
         if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       }
       if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
@@ -381,7 +383,7 @@ export class Outgoing {
       if (refusal !== 0) return this.refuse(e, refusal);
     }
     // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0.
-    let bytes: Uint8Array | undefined;
+    let bytes: Uint8Array | SplitPacket | undefined;
     try {
       bytes = this.encodeEntry(e, !first);
     } catch (err) {
@@ -421,7 +423,7 @@ export class Outgoing {
     if (e.qos === 2) this.inflightQos2++;
   }
 
-  private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | undefined {
+  private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | SplitPacket | undefined {
     return this.encoder.encode(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
   }
 }

@@ -6,8 +6,8 @@
  * Write-ahead [design.md, promise 1]: a store op and the bytes it implies are always produced by the same input
  * call, so they land in the same `SessionOutput`, and the client applies `storeOps` before writing `data`.
  */
-import { encode } from '../packet/encode.js';
-import type { Packet, Properties, ProtocolVersion } from '../packet/types.js';
+import { encode, encodePublishHeader } from '../packet/encode.js';
+import type { Packet, Properties, ProtocolVersion, PublishPacket } from '../packet/types.js';
 import type { StoreOp } from '../store/types.js';
 import type { SessionEvent, SessionOutput } from './types.js';
 
@@ -22,6 +22,18 @@ Object.freeze(NO_DATA);
 Object.freeze(NO_EVENTS);
 /** What `take()` returns when nothing accumulated (the driver asks after every burst; most asks find nothing). */
 const NOTHING: SessionOutput = Object.freeze({ storeOps: NO_OPS, data: NO_DATA, events: NO_EVENTS });
+
+/** A packet as two parts written one after the other: its header, then a payload too large to copy. */
+export class SplitPacket {
+  constructor(
+    readonly header: Uint8Array,
+    readonly payload: Uint8Array,
+  ) {}
+
+  get length(): number {
+    return this.header.length + this.payload.length;
+  }
+}
 
 export class Output {
   private ops: StoreOp[] = [];
@@ -41,9 +53,19 @@ export class Output {
     return encode(packet, this.version);
   }
 
+  /** A PUBLISH without its payload, which `write()` then sends as it is (large payloads: no copy). */
+  encodePublishHeader(packet: PublishPacket): Uint8Array {
+    return encodePublishHeader(packet, this.version);
+  }
+
   /** Emits bytes already encoded (and already checked against the broker's Maximum Packet Size). */
-  write(bytes: Uint8Array): void {
-    this.data.push(bytes);
+  write(bytes: Uint8Array | SplitPacket): void {
+    if (bytes instanceof Uint8Array) {
+      this.data.push(bytes);
+    } else {
+      this.data.push(bytes.header);
+      this.data.push(bytes.payload);
+    }
     this.lastSent = this.now;
   }
 

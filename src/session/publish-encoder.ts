@@ -4,10 +4,16 @@
  * packet never leaves the broker and us disagreeing about an alias.
  */
 import type { Properties, PublishPacket, QoS } from '../packet/types.js';
-import type { Output } from './output.js';
+import { SplitPacket, type Output } from './output.js';
 import type { OutgoingAliases } from './topic-alias.js';
 
 const PUBLISH = 3;
+
+/**
+ * Payloads from this size on are sent as they are after the packet's header instead of being copied into one
+ * buffer with it: the copy costs more than the extra chunk, and a large payload is then in memory once, not twice.
+ */
+export const ZERO_COPY_PAYLOAD_BYTES = 16 * 1024;
 
 export function publishPacket(
   topic: string,
@@ -55,7 +61,7 @@ export class PublishEncoder {
     dup: boolean,
     packetId: number,
     properties: Properties | undefined,
-  ): Uint8Array | undefined {
+  ): Uint8Array | SplitPacket | undefined {
     let wireTopic = topic;
     let props = properties;
     let mapAlias = 0; // a mapping to record once the packet is accepted
@@ -80,7 +86,11 @@ export class PublishEncoder {
       // No aliases on this connection (MQTT 3.x, or a broker maximum of 0): the plain topic.
       props = withoutAlias(properties as Properties);
     }
-    const bytes = this.out.encode(publishPacket(wireTopic, payload, qos, retain, dup, packetId, props));
+    const packet = publishPacket(wireTopic, payload, qos, retain, dup, packetId, props);
+    const bytes =
+      payload.length >= ZERO_COPY_PAYLOAD_BYTES
+        ? new SplitPacket(this.out.encodePublishHeader(packet), payload)
+        : this.out.encode(packet);
     if (bytes.length > this.out.maxPacketSize) return undefined;
     if (mapAlias !== 0) aliases.record(topic, mapAlias);
     return bytes;

@@ -429,6 +429,51 @@ void describe('QoS 2 window (maxInflightQos2)', () => {
   });
 });
 
+void describe('large payloads', () => {
+  const publishBytes = (h: Harness, payload: Uint8Array, qos: 0 | 1 | 2) =>
+    h.session.publish({ topic: 'big/t', payload, qos, retain: false }, h.now);
+
+  void test('a payload of 16 KiB or more is emitted as it is after the header (no copy), QoS 0 to 2', () => {
+    for (const version of [4, 5] as const) {
+      const h = new Harness(options({ protocolVersion: version }));
+      h.connect();
+      for (const qos of [0, 1, 2] as const) {
+        const payload = new Uint8Array(20_000).fill(qos + 1);
+        publishBytes(h, payload, qos);
+        const s = h.take();
+        assert.equal(s.data.length, 2);
+        assert.equal(s.data[1], payload); // the caller's buffer itself
+        const [p] = publishes(s);
+        assert.equal(p.qos, qos);
+        assert.deepEqual(p.payload, payload);
+      }
+    }
+  });
+
+  void test('a resend after a reconnect carries DUP and the same payload, still without a copy', () => {
+    const h = new Harness(options({ protocolVersion: 4 }));
+    h.connect();
+    const payload = new Uint8Array(30_000).fill(7);
+    publishBytes(h, payload, 1);
+    h.take();
+    h.close();
+    h.open();
+    const s = h.connack({ sessionPresent: true });
+    const [p] = publishes(s);
+    assert.equal(p.dup, true);
+    assert.ok(s.data.includes(payload));
+    assert.deepEqual(p.payload, payload);
+  });
+
+  void test("the broker's Maximum Packet Size counts the payload of a split packet", () => {
+    const h = new Harness(options());
+    h.open();
+    h.connack({ properties: { maximumPacketSize: 20_000 } });
+    assert.equal(publishBytes(h, new Uint8Array(20_000), 1).rc, MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE);
+    assert.equal(publishBytes(h, new Uint8Array(19_000), 1).rc, SUCCESS);
+  });
+});
+
 void describe('queue limits', () => {
   void test("'reject': QUEUE_SIZE when maxQueuedMessages is reached; in-flight messages do not count", () => {
     const h = new Harness(options({ maxInflightMessages: 1, maxQueuedMessages: 2 }));
