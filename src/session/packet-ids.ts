@@ -7,13 +7,21 @@
  * (a packet identifier becomes available for reuse only after its acknowledgement).
  */
 const MAX_ID = 65535;
+/** Ids per page of the in-use bitmap (a power of two): 1,024 ids, 128 bytes. */
+const PAGE_SHIFT = 10;
+const PAGE_IDS = 1 << PAGE_SHIFT;
+const PAGES = (MAX_ID + PAGE_IDS) >>> PAGE_SHIFT;
 
 export class PacketIds {
   /**
-   * One bit per id: set = in use. 8 KiB, `O(1)` with no hashing on the hot path, and allocated on the first id
-   * reserved (a QoS 0 publisher or an idle connection never needs it).
+   * The ids in use, one bit each, in pages of 1,024 ids made on first use: ids are handed out in sequence, so
+   * the ids in use sit in one or two pages and an idle connection holds a few hundred bytes, not the 8 KiB of a
+   * whole bitmap (1,000 connections: 8 MB). A page is let go once empty and the counter has moved past it.
+   * `O(1)`, no hashing on the hot path.
    */
-  private used: Uint32Array | undefined;
+  private pages: (Uint32Array | undefined)[] | undefined;
+  /** Ids in use per page. */
+  private pageCounts: Uint16Array | undefined;
   private count = 0;
   private next = 1;
 
@@ -23,8 +31,8 @@ export class PacketIds {
   }
 
   isUsed(id: number): boolean {
-    const used = this.used;
-    return used !== undefined && (used[id >>> 5] & (1 << (id & 31))) !== 0;
+    const page = this.pages?.[id >>> PAGE_SHIFT];
+    return page !== undefined && (page[(id >>> 5) & 31] & (1 << (id & 31))) !== 0;
   }
 
   /** Reserves and returns the next free id, or 0 when all 65535 are in use. */
@@ -57,32 +65,49 @@ export class PacketIds {
   commit(id: number, reserve: boolean): void {
     if (reserve) this.mark(id);
     this.next = id === MAX_ID ? 1 : id + 1;
+    const page = id >>> PAGE_SHIFT;
+    if (this.next >>> PAGE_SHIFT !== page) this.dropIfEmpty(page);
   }
 
   /** Marks `id` as in use (restoring a stored session). */
   mark(id: number): void {
-    const used = (this.used ??= new Uint32Array((MAX_ID + 32) >>> 5));
+    const pages = (this.pages ??= new Array<Uint32Array | undefined>(PAGES));
+    const counts = (this.pageCounts ??= new Uint16Array(PAGES));
+    const p = id >>> PAGE_SHIFT;
+    const page = (pages[p] ??= new Uint32Array(PAGE_IDS >>> 5));
     const bit = 1 << (id & 31);
-    const word = id >>> 5;
-    if ((used[word] & bit) === 0) {
-      used[word] |= bit;
+    const word = (id >>> 5) & 31;
+    if ((page[word] & bit) === 0) {
+      page[word] |= bit;
+      counts[p]++;
       this.count++;
     }
   }
 
   release(id: number): void {
-    const used = this.used;
-    if (used === undefined) return;
+    const p = id >>> PAGE_SHIFT;
+    const page = this.pages?.[p];
+    if (page === undefined) return;
     const bit = 1 << (id & 31);
-    const word = id >>> 5;
-    if ((used[word] & bit) !== 0) {
-      used[word] &= ~bit;
+    const word = (id >>> 5) & 31;
+    if ((page[word] & bit) !== 0) {
+      page[word] &= ~bit;
+      (this.pageCounts as Uint16Array)[p]--;
       this.count--;
+      if (this.next >>> PAGE_SHIFT !== p) this.dropIfEmpty(p);
     }
   }
 
   /** Continues counting after `id` (restored sessions resume after their highest stored id). */
   startAfter(id: number): void {
     this.next = id >= MAX_ID ? 1 : id + 1;
+  }
+
+  /** Lets an empty page go (the counter's own page is kept: it is about to be used again). */
+  private dropIfEmpty(p: number): void {
+    const pages = this.pages;
+    if (pages !== undefined && pages[p] !== undefined && (this.pageCounts as Uint16Array)[p] === 0) {
+      pages[p] = undefined;
+    }
   }
 }

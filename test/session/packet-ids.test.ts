@@ -55,4 +55,33 @@ void describe('PacketIds', () => {
     ids.startAfter(65535);
     assert.equal(ids.allocate(), 1);
   });
+  void test('matches a plain set of ids across pages, through wrap-around, releases and restores', () => {
+    const ids = new PacketIds();
+    const model = new Set<number>();
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let step = 0; step < 200_000; step++) {
+      const r = random();
+      if (r < 0.5 || model.size === 0) {
+        const id = ids.allocate();
+        assert.ok(id >= 1 && id <= 65535 && !model.has(id), `step ${step}: ${id}`);
+        model.add(id);
+      } else if (r < 0.98) {
+        // Release the oldest-ish id, as acknowledgements mostly do; sometimes a random one.
+        const first = model.values().next().value as number;
+        const id = r < 0.9 ? first : Math.floor(random() * 65535) + 1;
+        ids.release(id);
+        model.delete(id);
+      } else {
+        const id = Math.floor(random() * 65535) + 1;
+        ids.mark(id);
+        model.add(id);
+      }
+      assert.equal(ids.size, model.size);
+    }
+    for (let id = 1; id <= 65535; id++) assert.equal(ids.isUsed(id), model.has(id), `id ${id}`);
+  });
 });
