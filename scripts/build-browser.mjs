@@ -1,6 +1,6 @@
 // Builds the browser bundle: dist/browser/steady-mqtt.js, one minified ES module from src/browser.ts.
 // The Node transports (node:net, node:tls, node:dns, the `ws` package) are swapped for the browser's: every import
-// of src/transport/platform.js resolves to src/transport/platform-browser.ts (WebSocket on the global only).
+// of src/transport/platform.js (from any module) resolves to src/transport/platform-browser.ts (WebSocket on the global only).
 // The build fails if any Node module is still reachable.
 // Usage: node scripts/build-browser.mjs [--outfile path] [--metafile path]
 import { build } from 'esbuild';
@@ -22,8 +22,9 @@ const metafilePath = arg('--metafile', undefined);
 const browserPlatform = {
   name: 'steady-mqtt-browser-platform',
   setup(b) {
-    b.onResolve({ filter: /^\.\/platform\.js$/ }, (args) =>
-      args.importer.startsWith(join(root, 'src/transport'))
+    // Any import of src/transport/platform.js, whoever imports it.
+    b.onResolve({ filter: /(^|\/)platform\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === join(root, 'src/transport/platform.js')
         ? { path: join(root, 'src/transport/platform-browser.ts') }
         : undefined,
     );

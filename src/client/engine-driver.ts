@@ -302,10 +302,14 @@ export class EngineDriver {
     const transport = this.#transport;
     if (transport !== undefined && transport.isOpen) {
       const writable = transport.write(coalesce(chunks));
-      if (!writable && !this.#readPaused) {
-        // Back-pressure: stop reading (and so acknowledging) until the socket drains.
-        this.#readPaused = true;
-        transport.pause();
+      if (!writable) {
+        // The engine holds new QoS 0 messages under the queue limits until the socket drains (see #onDrain).
+        this.#session?.transportWritable(false, this.now());
+        if (!this.#readPaused) {
+          // Back-pressure: stop reading (and so acknowledging) until the socket drains.
+          this.#readPaused = true;
+          transport.pause();
+        }
       }
     }
     if (this.#holdWrites) this.#sink.writesFlushed();
@@ -510,6 +514,11 @@ export class EngineDriver {
   }
 
   #onDrain(): void {
+    const session = this.#session;
+    if (session !== undefined) {
+      session.transportWritable(true, this.now());
+      this.pump(); // what waited for the drain goes out with the next burst
+    }
     if (this.#readPaused && this.#heldInputBytes <= HELD_INPUT_LIMIT) {
       this.#readPaused = false;
       this.#transport?.resume();

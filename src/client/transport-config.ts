@@ -7,12 +7,8 @@
 import type { ConnectionOptions, SecureContext } from 'node:tls';
 import { InvalidArgumentError } from '../errors.js';
 import { BrokerList, type BrokerSpec } from '../transport/brokers.js';
-import {
-  checkProxyOptions,
-  parseProxyUrl,
-  type ProxyOptions,
-  type ProxySetting,
-} from '../transport/proxy/proxy-config.js';
+import { platform } from '../transport/platform.js';
+import type { ProxyOptions, ProxySetting } from '../transport/proxy/proxy-config.js';
 import type { TlsOptions } from '../transport/tls-options.js';
 import type { TransportKind, TransportOptions } from '../transport/transport.js';
 import type { BrokerUrl } from '../transport/url.js';
@@ -123,10 +119,19 @@ export class TransportConfig {
 
   /** Paho's `proxy_set`. */
   setProxy(proxy: ProxySetArgument): void {
-    if (proxy === 'env' || proxy === 'none') this.#proxy = proxy;
-    else if (typeof proxy === 'string') this.#proxy = parseProxyUrl(proxy);
-    else if (typeof proxy === 'object' && proxy !== null) this.#proxy = checkProxyOptions({ ...proxy });
-    else throw new InvalidArgumentError('proxySet() takes proxy options, a proxy URL, "env" or "none"');
+    if (proxy === 'env' || proxy === 'none') {
+      this.#proxy = proxy;
+      return;
+    }
+    if (typeof proxy !== 'string' && (typeof proxy !== 'object' || proxy === null))
+      throw new InvalidArgumentError('proxySet() takes proxy options, a proxy URL, "env" or "none"');
+    const support = platform.proxy;
+    if (support === undefined) {
+      throw new InvalidArgumentError(
+        `proxySet() is not available in ${platform.name}: its own proxy settings apply to WebSockets`,
+      );
+    }
+    this.#proxy = typeof proxy === 'string' ? support.parseUrl(proxy) : support.check({ ...proxy });
   }
 
   /**

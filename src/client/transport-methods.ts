@@ -5,7 +5,8 @@
 import type { ConnectionOptions, SecureContext } from 'node:tls';
 import { InvalidArgumentError } from '../errors.js';
 import type { BrokerSpec } from '../transport/brokers.js';
-import { resolveSrv } from '../transport/srv.js';
+import { ConnectionError } from '../transport/errors.js';
+import { platform } from '../transport/platform.js';
 import type { TlsOptions } from '../transport/tls-options.js';
 import type { WebSocketHeadersOption } from '../transport/websocket-options.js';
 import type { ProxySetArgument } from './transport-config.js';
@@ -45,6 +46,10 @@ export async function connectSrv(domain: string, secure: boolean): Promise<Broke
   if (typeof domain !== 'string' || domain === '') {
     throw new InvalidArgumentError('connectSrv() needs a domain, e.g. "example.com"');
   }
-  const targets = await resolveSrv(domain, secure);
+  const srvBrokers = platform.srvBrokers;
+  if (srvBrokers === undefined) {
+    throw new ConnectionError(`DNS SRV lookups are not available in ${platform.name}`);
+  }
+  const targets = await srvBrokers(domain, secure);
   return targets.map((t) => ({ host: t.host, port: t.port }));
 }

@@ -72,6 +72,12 @@ export class Outgoing {
   private inflight = 0;
   private nextSeq = 1;
   private window = 0;
+  /**
+   * The transport's send buffer is full. With a queue limit set, QoS 0 messages then wait in the queue under that
+   * limit rather than in the transport's buffer, which nothing bounds (without a limit they go to the transport:
+   * the same memory, less work).
+   */
+  private congested = false;
   /** QoS 2 entries on the wire, and their own limit (never above `window`). */
   private inflightQos2 = 0;
   private windowQos2 = 0;
@@ -134,7 +140,8 @@ export class Outgoing {
       if (msg.retain && !this.limits.retainAvailable)
         return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
     }
-    const sendNow = connected && this.queue.waiting === 0 && this.fitsWindow(qos);
+    const sendNow =
+      connected && this.queue.waiting === 0 && this.fitsWindow(qos) && !(qos === 0 && this.holdsQos0());
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
@@ -238,9 +245,17 @@ export class Outgoing {
     }
   }
 
+  /** The transport's send buffer filled up (true) or drained (false); draining sends what waited. */
+  setCongested(congested: boolean): void {
+    if (this.congested === congested) return;
+    this.congested = congested;
+    if (!congested) this.drain();
+  }
+
   /** The connection is gone: nothing is on the wire any more; rebuild the queue in `seq` order. */
   disconnected(): void {
     this.connected = false;
+    this.congested = false;
     for (const e of this.records.values()) e.onWire = false;
     this.queue.rebuild(this.records.values());
     this.inflight = 0;
@@ -259,7 +274,7 @@ export class Outgoing {
   drain(): void {
     if (!this.connected) return;
     for (let e = this.queue.peek(); e !== undefined; e = this.queue.peek()) {
-      if (!this.fitsWindow(e.qos)) break;
+      if (!this.fitsWindow(e.qos) || (e.qos === 0 && this.holdsQos0())) break;
       this.queue.shift(e);
       this.sendEntry(e);
     }
@@ -408,6 +423,11 @@ export class Outgoing {
     }
     this.enterWindow(e);
     this.out.write(bytes);
+  }
+
+  /** QoS 0 messages wait in the queue: the transport is congested and the queue has a limit to enforce. */
+  private holdsQos0(): boolean {
+    return this.congested && (this.cfg.maxQueuedMessages > 0 || this.cfg.maxQueuedBytes > 0);
   }
 
   /** True when a message of `qos` may go on the wire now (QoS 0 always may). */

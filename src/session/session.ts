@@ -183,6 +183,11 @@ export class Session implements SessionEngine {
     this.out.write(this.out.encode(buildConnect(this.opts, this._clientId, this.cleanRequested)));
   }
 
+  transportWritable(writable: boolean, now: number): void {
+    this.out.now = now;
+    this.outgoing.setCongested(!writable);
+  }
+
   connectionClosed(now: number): void {
     this.out.now = now;
     if (this._state === 'disconnected') return;

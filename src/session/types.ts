@@ -149,6 +149,12 @@ export interface SessionEngine {
   connectionClosed(now: number): void;
   /** Timers: PINGREQ when idle, ping timeout, CONNACK timeout. Call at or after `nextDeadline()`. */
   tick(now: number): void;
+  /**
+   * The transport's send buffer is full (`false`) or has drained (`true`). While it is full and a queue limit
+   * is set (`maxQueuedMessages` / `maxQueuedBytes`), new QoS 0 messages wait in the queue under that limit
+   * instead of piling up in the transport; they are sent once it drains. A new connection starts writable.
+   */
+  transportWritable(writable: boolean, now: number): void;
 
   publish(message: OutgoingMessage, now: number): PublishTicket;
   /** Returns the mid; sent now when connected, else when the next connection is up. */

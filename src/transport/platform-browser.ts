@@ -8,5 +8,6 @@ import { openBrowserWebSocketTransport } from './ws-browser.js';
 export const platform: Platform = {
   name: 'this browser',
   transports: { ws: openBrowserWebSocketTransport, wss: openBrowserWebSocketTransport },
-  resolveSrv: undefined,
+  srvBrokers: undefined,
+  proxy: undefined, // the browser's own proxy settings apply to its WebSockets
 };

@@ -4,26 +4,23 @@
  */
 import { resolveSrv as nodeResolveSrv } from 'node:dns/promises';
 import { openTcpOrProxied, openTlsTransport, openUnixTransport } from './node-streams.js';
+import { checkProxyOptions, parseProxyUrl, type ProxyOptions } from './proxy/proxy-config.js';
+import { resolveSrv, type SrvTarget } from './srv.js';
 import type { Transport, TransportKind, TransportOptions } from './transport.js';
 
 /** Opens one kind of transport. */
 export type TransportOpener = (options: TransportOptions) => Promise<Transport>;
-
-/** An SRV record as `node:dns` returns it. */
-export interface SrvRecord {
-  name: string;
-  port: number;
-  priority: number;
-  weight: number;
-}
 
 /** What a platform provides. */
 export interface Platform {
   /** For messages: `'Node.js'`, `'this browser'`. */
   readonly name: string;
   readonly transports: Readonly<Partial<Record<TransportKind, TransportOpener>>>;
-  /** DNS SRV lookup, when the platform can do one. */
-  readonly resolveSrv: ((name: string) => Promise<SrvRecord[]>) | undefined;
+  /** The brokers of a domain, by DNS SRV (`connectSrv`), in the order to try, when the platform can look up. */
+  readonly srvBrokers: ((domain: string, secure: boolean) => Promise<SrvTarget[]>) | undefined;
+  /** Checks `proxySet()` options or parses a proxy URL, when the platform can use a proxy of its own. */
+  readonly proxy:
+    { check(options: ProxyOptions): ProxyOptions; parseUrl(url: string): ProxyOptions } | undefined;
 }
 
 /**
@@ -42,5 +39,6 @@ export const platform: Platform = {
     wss: openNodeWebSocket,
     unix: openUnixTransport,
   },
-  resolveSrv: nodeResolveSrv,
+  srvBrokers: (domain, secure) => resolveSrv(domain, secure, nodeResolveSrv),
+  proxy: { check: checkProxyOptions, parseUrl: parseProxyUrl },
 };

@@ -4,9 +4,14 @@
  * one priority by a weighted random draw.
  */
 import { ConnectionError } from './errors.js';
-import { platform, type SrvRecord } from './platform.js';
 
-export type { SrvRecord } from './platform.js';
+/** An SRV record as `node:dns` returns it. */
+export interface SrvRecord {
+  name: string;
+  port: number;
+  priority: number;
+  weight: number;
+}
 
 /** One broker found by SRV. */
 export interface SrvTarget {
@@ -64,17 +69,14 @@ export function srvName(domain: string, secure: boolean): string {
 
 /**
  * Looks up the brokers of `domain` and returns them in the order to try.
- * @param lookup the DNS query (default `node:dns`'s `resolveSrv`; not available in browsers).
+ * @param lookup the DNS query (`node:dns`'s `resolveSrv` in Node: see `platform.ts`).
  * @throws ConnectionError when the lookup fails or finds no broker.
  */
 export async function resolveSrv(
   domain: string,
-  secure = false,
-  lookup: ((name: string) => Promise<SrvRecord[]>) | undefined = platform.resolveSrv,
+  secure: boolean,
+  lookup: (name: string) => Promise<SrvRecord[]>,
 ): Promise<SrvTarget[]> {
-  if (lookup === undefined) {
-    throw new ConnectionError(`DNS SRV lookups are not available in ${platform.name}`);
-  }
   const name = srvName(domain, secure);
   let records: SrvRecord[];
   try {

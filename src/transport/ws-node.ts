@@ -76,6 +76,8 @@ class NodeWebSocketTransport implements Transport {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (!this.#open || this.#ws.readyState !== this.#ws.OPEN) return false;
+    // One frame per write, so packets never span frames: [MQTT-6.0.0-2] tells receivers to accept that, but some
+    // brokers behind WebSocket gateways do not. (A large payload is copied into the frame here.)
     const payload = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     this.#ws.send(payload, { binary: true });
     return !this.#socket.writableNeedDrain;

@@ -429,6 +429,64 @@ void describe('QoS 2 window (maxInflightQos2)', () => {
   });
 });
 
+void describe('a congested transport (transportWritable)', () => {
+  void test('with a queue limit, QoS 0 waits in the queue under that limit and leaves in order on drain', () => {
+    const h = new Harness(options({ maxQueuedMessages: 4 }));
+    h.connect();
+    h.session.transportWritable(false, h.now);
+    const tickets = ['a', 'b', 'c'].map((p) => h.publish('t', p, 0));
+    // QoS 1 behind the waiting QoS 0 waits too (publish order is kept), and counts against the limit.
+    tickets.push(h.publish('t', 'q1', 1), h.publish('t', 'd', 0));
+    assert.deepEqual(
+      tickets.map((t) => t.rc),
+      [SUCCESS, SUCCESS, SUCCESS, SUCCESS, MQTTErrorCode.MQTT_ERR_QUEUE_SIZE],
+    );
+    let s = h.take();
+    assert.equal(s.data.length, 0);
+    assert.deepEqual(eventTypes(s), []);
+    h.session.transportWritable(true, h.now);
+    s = h.take();
+    assert.deepEqual(
+      publishes(s).map((p) => dec.decode(p.payload)),
+      ['a', 'b', 'c', 'q1'],
+    );
+    assert.deepEqual(eventTypes(s), ['published', 'published', 'published']);
+  });
+
+  void test("'drop-oldest' drops the oldest waiting QoS 0 message", () => {
+    const h = new Harness(options({ maxQueuedMessages: 2, queueFullPolicy: 'drop-oldest' }));
+    h.connect();
+    h.session.transportWritable(false, h.now);
+    for (const p of ['a', 'b', 'c']) assert.equal(h.publish('t', p, 0).rc, SUCCESS);
+    const dropped = h.take().events.filter((e) => e.type === 'dropped');
+    assert.equal(dropped.length, 1);
+    h.session.transportWritable(true, h.now);
+    assert.deepEqual(
+      publishes(h.take()).map((p) => dec.decode(p.payload)),
+      ['b', 'c'],
+    );
+  });
+
+  void test('without a queue limit, QoS 0 goes to the transport as before', () => {
+    const h = new Harness(options());
+    h.connect();
+    h.session.transportWritable(false, h.now);
+    h.publish('t', 'a', 0);
+    assert.equal(publishes(h.take()).length, 1);
+  });
+
+  void test('a new connection starts writable', () => {
+    const h = new Harness(options({ maxQueuedMessages: 10 }));
+    h.connect();
+    h.session.transportWritable(false, h.now);
+    h.close();
+    h.open();
+    h.connack();
+    h.publish('t', 'a', 0);
+    assert.equal(publishes(h.take()).length, 1);
+  });
+});
+
 void describe('large payloads', () => {
   const publishBytes = (h: Harness, payload: Uint8Array, qos: 0 | 1 | 2) =>
     h.session.publish({ topic: 'big/t', payload, qos, retain: false }, h.now);
