@@ -73,9 +73,10 @@ export class Outgoing {
   private nextSeq = 1;
   private window = 0;
   /**
-   * The transport's send buffer is full. With a queue limit set, QoS 0 messages then wait in the queue under that
-   * limit rather than in the transport's buffer, which nothing bounds (without a limit they go to the transport:
-   * the same memory, less work).
+   * The transport's send buffer is full. With `maxQueuedMessages` set, QoS 0 messages then wait in the queue under
+   * the queue's limits rather than in the transport's buffer, which nothing bounds. Without it they go to the
+   * transport: a queued message costs more memory and about three times the CPU of its bytes in the socket
+   * buffer (measured: 200k QoS 0 at 1,000 per turn, 2.1 -> 6.5 us/msg), and its packet id.
    */
   private congested = false;
   /** QoS 2 entries on the wire, and their own limit (never above `window`). */
@@ -425,9 +426,9 @@ export class Outgoing {
     this.out.write(bytes);
   }
 
-  /** QoS 0 messages wait in the queue: the transport is congested and the queue has a limit to enforce. */
+  /** QoS 0 messages wait in the queue: the transport is congested and the queue has a count limit to enforce. */
   private holdsQos0(): boolean {
-    return this.congested && (this.cfg.maxQueuedMessages > 0 || this.cfg.maxQueuedBytes > 0);
+    return this.congested && this.cfg.maxQueuedMessages > 0;
   }
 
   /** True when a message of `qos` may go on the wire now (QoS 0 always may). */

@@ -150,9 +150,9 @@ export interface SessionEngine {
   /** Timers: PINGREQ when idle, ping timeout, CONNACK timeout. Call at or after `nextDeadline()`. */
   tick(now: number): void;
   /**
-   * The transport's send buffer is full (`false`) or has drained (`true`). While it is full and a queue limit
-   * is set (`maxQueuedMessages` / `maxQueuedBytes`), new QoS 0 messages wait in the queue under that limit
-   * instead of piling up in the transport; they are sent once it drains. A new connection starts writable.
+   * The transport's send buffer is full (`false`) or has drained (`true`). While it is full and
+   * `maxQueuedMessages` is set, new QoS 0 messages wait in the queue under its limits instead of piling up in the
+   * transport; they are sent once it drains. A new connection starts writable.
    */
   transportWritable(writable: boolean, now: number): void;
 

@@ -467,8 +467,8 @@ void describe('a congested transport (transportWritable)', () => {
     );
   });
 
-  void test('without a queue limit, QoS 0 goes to the transport as before', () => {
-    const h = new Harness(options());
+  void test('without maxQueuedMessages, QoS 0 goes to the transport as before', () => {
+    const h = new Harness(options({ maxQueuedBytes: 1 << 20 }));
     h.connect();
     h.session.transportWritable(false, h.now);
     h.publish('t', 'a', 0);
