@@ -1,7 +1,7 @@
 /**
  * `MQTTMessage`: an application message handed to `onMessage` and per-filter callbacks, as Paho's class.
  */
-import type { PublishPacket, QoS } from '../packet/types.js';
+import type { Properties as PacketProperties, PublishPacket, QoS } from '../packet/types.js';
 import { PacketTypes, Properties } from './properties.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -18,8 +18,6 @@ export class MQTTMessage {
   readonly dup: boolean;
   /** The packet identifier (0 for QoS 0): what `Client.ack(mid, qos)` takes in manual-ack mode. */
   readonly mid: number;
-  /** The PUBLISH properties (empty on MQTT 3.x). */
-  readonly properties: Properties;
   /** When the client received it: `performance.now()` milliseconds, a monotonic clock as Paho's. */
   readonly timestamp: number;
 
@@ -30,8 +28,16 @@ export class MQTTMessage {
     this.retain = packet.retain;
     this.dup = packet.dup;
     this.mid = packet.packetId ?? 0;
-    this.properties = Properties.fromPacket(PacketTypes.PUBLISH, packet.properties);
+    this.#packetProperties = packet.properties;
     this.timestamp = timestamp;
+  }
+
+  #packetProperties: PacketProperties | undefined;
+  #properties: Properties | undefined;
+
+  /** The PUBLISH properties (empty on MQTT 3.x); made on first read, as most handlers never look. */
+  get properties(): Properties {
+    return (this.#properties ??= Properties.fromPacket(PacketTypes.PUBLISH, this.#packetProperties));
   }
 
   /** The payload decoded as UTF-8 (invalid sequences become U+FFFD rather than throwing). */

@@ -148,9 +148,47 @@ function checkTopicName(topic: string, allowEmpty: boolean, what: string): void 
   }
 }
 
+/**
+ * The last PUBLISH topic decoded, as bytes and as the string: a subscriber mostly sees a few topics again and
+ * again, and comparing a few bytes is cheaper than decoding them (the same string instance also makes later
+ * comparisons of it cheap).
+ */
+let lastTopicBytes = new Uint8Array(0);
+let lastTopic = '';
+const TOPIC_CACHE_MAX = 128;
+
+/** The topic at the reader's position: the cached string when the bytes are the last topic's. */
+function publishTopic(r: Reader): string {
+  const buf = r.buf;
+  const p = r.pos;
+  if (p + 2 <= r.end) {
+    const len = (buf[p] << 8) | buf[p + 1];
+    if (len === lastTopicBytes.length && len > 0 && p + 2 + len <= r.end) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (buf[p + 2 + i] !== lastTopicBytes[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        r.pos = p + 2 + len;
+        return lastTopic;
+      }
+    }
+  }
+  const topic = r.string();
+  const len = r.pos - p - 2;
+  if (len > 0 && len <= TOPIC_CACHE_MAX) {
+    lastTopicBytes = buf.slice(p + 2, r.pos);
+    lastTopic = topic;
+  }
+  return topic;
+}
+
 function decodePublish(first: number, r: Reader, version: ProtocolVersion): PublishPacket {
   const qos = ((first >> 1) & 3) as QoS;
-  const topic = r.string();
+  const topic = publishTopic(r);
   const packet: PublishPacket = {
     type: PacketType.PUBLISH,
     topic,

@@ -33,6 +33,9 @@ function levelsOf(filter: string): string[] {
   return (shared === undefined ? filter : shared.filter).split('/');
 }
 
+/** The result of a match on an empty trie (frozen: callers only read it). */
+const NONE: readonly unknown[] = Object.freeze([]);
+
 export class SubscriptionTrie<T> {
   private root = new Node<T>();
   private readonly byFilter = new Map<string, T>();
@@ -128,8 +131,10 @@ export class SubscriptionTrie<T> {
    * wildcard, U+0000 or a lone surrogate) matches nothing, as in `topicMatchesSub`.
    */
   match(topic: string): T[] {
+    // Called for every message: with no filter stored (the usual case) nothing is allocated.
+    if (this.byFilter.size === 0) return NONE as T[];
     const out: T[] = [];
-    if (this.byFilter.size === 0 || !isValidTopicName(topic)) return out;
+    if (!isValidTopicName(topic)) return out;
     const levels = topic.split('/');
     this.collect(this.root, levels, 0, topic.charCodeAt(0) === DOLLAR, out);
     return out;

@@ -5,6 +5,7 @@ import {
   decodePacket,
   encode,
   MalformedPacketError,
+  PacketType,
   PacketDecoder,
   type Packet,
   type PublishPacket,
@@ -141,5 +142,32 @@ void describe('PacketDecoder', () => {
     assert.throws(() => decodePacket(hex('40 02 00'), 4), MalformedPacketError);
     assert.throws(() => decodePacket(hex('40 02 00 07 c0'), 4), MalformedPacketError);
     assert.throws(() => decodePacket(hex('40 02 00 07 c0 00'), 4), MalformedPacketError);
+  });
+});
+
+void describe('PUBLISH topics decoded one after another (the last-topic cache)', () => {
+  void test('repeated, changed, same-length and non-ASCII topics all come out right', () => {
+    const topics = ['a/b', 'a/b', 'a/c', 'a/b', 'x', 'été/ü', 'été/ü', 'a/b', 'a/bc', 'a/b'];
+    const seen: string[] = [];
+    const d = new PacketDecoder({
+      protocolVersion: 4,
+      onPacket: (p) => {
+        if (p.type === PacketType.PUBLISH) seen.push(p.topic);
+      },
+    });
+    const publish = (topic: string): Uint8Array =>
+      encode(
+        { type: PacketType.PUBLISH, topic, payload: new Uint8Array([1]), qos: 0, retain: false, dup: false },
+        4,
+      );
+    d.push(concat(topics.map(publish)));
+    for (const topic of topics) d.push(publish(topic));
+    assert.deepEqual(seen, [...topics, ...topics]);
+  });
+
+  void test('a topic with a wildcard is refused even right after a valid one of the same length', () => {
+    const d = new PacketDecoder({ protocolVersion: 4, onPacket: () => undefined });
+    d.push(hex('30 06 00 03 61 2f 62 01')); // "a/b"
+    assert.throws(() => d.push(hex('30 06 00 03 61 2f 23 01')), MalformedPacketError); // "a/#"
   });
 });
