@@ -19,7 +19,9 @@ const RUNS = 250;
  * MQTT 5 UNSUBACK without reason codes (one per filter, so never empty in practice), nor a CONNECT with an
  * empty client id and no clean session (a server rejects it, [MQTT-3.1.3-8]), nor an MQTT 5 password without
  * a user name (which MQTT 5 allows), an MQTT 5 CONNECT in bridge mode (it writes level 3), or DISCONNECT
- * 0x8C Bad authentication method (missing from its DISCONNECT table; Table 2-6 lists it).
+ * 0x8C Bad authentication method (missing from its DISCONNECT table; Table 2-6 lists it). Nor can it parse the
+ * short AUTH `F0 00` (Success, no properties: §3.15.2.1 allows leaving both out), which it reads as an invalid
+ * reason code.
  */
 function oracleArb(version: ProtocolVersion): fc.Arbitrary<Packet> {
   const arb = packetArb(version).filter(
@@ -28,7 +30,12 @@ function oracleArb(version: ProtocolVersion): fc.Arbitrary<Packet> {
       !(p.type === 1 && p.clientId === '' && !p.cleanStart) &&
       !(p.type === 1 && p.password !== undefined && p.username === undefined) &&
       !(version === 5 && p.type === 1 && p.bridgeMode === true) &&
-      !(p.type === 14 && p.reasonCode === 0x8c),
+      !(p.type === 14 && p.reasonCode === 0x8c) &&
+      !(
+        p.type === 15 &&
+        p.reasonCode === 0 &&
+        (p.properties === undefined || Object.keys(p.properties).length === 0)
+      ),
   );
   return arb.map((p) => {
     const dedupe = (props: Record<string, unknown> | undefined): void => {
