@@ -53,6 +53,54 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
+/**
+ * Where in a stream the faults go: `count` points of its progress (acknowledgements, arrivals, accepted
+ * messages), one drawn with `random` in each of `count` equal slices of [from, to). Faults driven by the
+ * stream's progress, not by the clock, make the number of faults the test's own on a machine of any speed.
+ */
+export function faultPoints(random: () => number, count: number, from: number, to: number): number[] {
+  if (!(count >= 1 && from >= 0 && to > from)) throw new RangeError(`faultPoints(${count}, ${from}, ${to})`);
+  const slice = (to - from) / count;
+  const points: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const point = Math.floor(from + slice * k + random() * slice);
+    points.push(Math.max(point, (points[k - 1] ?? from - 1) + 1));
+  }
+  return points;
+}
+
+/**
+ * Fires a fault each time the stream's progress reaches the next of `points`. `fire` says whether the fault
+ * landed (a cut finds no live connection while the client still drains the last one's buffered packets): a
+ * point that did not land stays due and is tried again on the next progress, so every point lands once.
+ */
+export class FaultTrigger {
+  readonly #points: readonly number[];
+  readonly #fire: (index: number) => boolean;
+  /** The progress at which each fault landed, in order. */
+  readonly landedAt: number[] = [];
+
+  constructor(points: readonly number[], fire: (index: number) => boolean) {
+    this.#points = points;
+    this.#fire = fire;
+  }
+
+  get fired(): number {
+    return this.landedAt.length;
+  }
+
+  get done(): boolean {
+    return this.landedAt.length === this.#points.length;
+  }
+
+  /** Call with the current progress; at most one fault per call. */
+  advance(progress: number): void {
+    const next = this.landedAt.length;
+    if (next >= this.#points.length || progress < this.#points[next]) return;
+    if (this.#fire(next)) this.landedAt.push(progress);
+  }
+}
+
 let counter = 0;
 /** A client id unique within the run (≤ 23 characters, MQTT 3.1's limit). */
 export function uniqueId(prefix: string): string {

@@ -7,6 +7,10 @@
  * after publish() returned, plus the messages a restarted child found in the store above its last journal line
  * (accepted, killed before the line). Lost = accepted and never received, so the figure is honest: a message
  * counts as sent as soon as publish() returned.
+ *
+ * Each kill comes when the journal reaches a seeded number of accepted messages (one point in each equal slice
+ * of the stream's first 85 %), and the publisher is paced (RATE a second), so every kill lands mid-stream on a
+ * machine of any speed: a kill timed from the connection once came after a fast machine's publisher had finished.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +26,7 @@ import {
   expiry,
   connectClient,
   countingSubscriber,
+  faultPoints,
   nthMessage,
   printReport,
   sample,
@@ -33,6 +38,8 @@ import {
 } from './helpers.js';
 
 const KILLS = 5;
+/** The publisher's pace, messages a second: the stream of 10,000 lasts about 5 s plus the restarts. */
+const RATE = 2_000;
 const SEED = Number(process.env.FAULT_SEED ?? 20261125);
 
 interface JournalSummary {
@@ -97,7 +104,19 @@ void test(
 
     const random = createPrng(SEED);
     const pubId = uniqueId('p');
-    const args = [db, journalPath, broker.host, String(broker.port), pubId, prefix, String(PER_QOS), '200'];
+    const args = [
+      db,
+      journalPath,
+      broker.host,
+      String(broker.port),
+      pubId,
+      prefix,
+      String(PER_QOS),
+      '200',
+      String(RATE),
+    ];
+    const total = PER_QOS * 2;
+    const killPoints = faultPoints(random, KILLS, Math.floor(total * 0.05), Math.floor(total * 0.85));
     const startedAt = Date.now();
     let kills = 0;
     const killedAt: number[] = [];
@@ -116,8 +135,13 @@ void test(
         () => `publisher run ${run} to connect`,
       );
       assert.ok(!child.hasExited(), `publisher run ${run} exited early: ${child.stderr()}`);
-      // Kill at a seeded random moment 150..600 ms after it connected, while it publishes.
-      await sleep(150 + Math.floor(random() * 450));
+      // Kill once the journal holds this run's seeded number of accepted messages, while it publishes.
+      await waitUntil(
+        () => readJournal(journalPath).accepted.size >= killPoints[run] || child.hasExited(),
+        60_000,
+        () => `publisher run ${run} to reach ${killPoints[run]} accepted messages`,
+        5,
+      );
       assert.ok(!child.hasExited(), `publisher run ${run} finished before it could be killed`);
       await child.kill();
       kills++;
@@ -125,7 +149,6 @@ void test(
     }
 
     const journal = readJournal(journalPath);
-    const total = PER_QOS * 2;
     assert.equal(journal.done, true, 'the journal ends with D');
     assert.equal(journal.accepted.size, total, 'every message was accepted once over all runs');
     const expected = { 1: [] as number[], 2: [] as number[] };

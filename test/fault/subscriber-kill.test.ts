@@ -12,6 +12,10 @@
  *     QoS 2 id is uncommitted: the id is recorded right after onMessage returns, before anything else. So a
  *     second delivery needs a kill inside onMessage (E without R) or in the few microseconds between its return
  *     and the commit (R without C, the run's last step); the report counts both.
+ *
+ * Each kill comes when the journal reaches a seeded number of handled messages (one point in each equal slice of
+ * the stream's first 85 %) and the restarted child has handled some itself; the publisher is paced, so every kill
+ * lands mid-stream on a machine of any speed.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +30,7 @@ import {
   closeClient,
   connectClient,
   expiry,
+  faultPoints,
   makeClient,
   publishStream,
   sample,
@@ -195,16 +200,18 @@ void test(
     const random = createPrng(SEED);
     const total = PER_QOS * 2;
     const killedAt: number[] = [];
+    const killPoints = faultPoints(random, KILLS, Math.floor(total * 0.05), Math.floor(total * 0.85));
     for (let run = 0; run < KILLS; run++) {
       if (run > 0) child = await startChild(false, run);
-      // Kill at a seeded random moment 100..500 ms after the restarted child received something.
-      const linesBefore = readFileSync(journalPath, 'utf8').length;
+      // Kill once the journal holds this run's seeded number of handled messages, and 20 of this child's own.
+      const mark = Math.max(killPoints[run], returnedCount(analyse(journalPath), PER_QOS) + 20);
       await waitUntil(
-        () => readFileSync(journalPath, 'utf8').length > linesBefore + 20,
-        20_000,
-        () => `subscriber run ${run} to receive messages`,
+        () => returnedCount(analyse(journalPath), PER_QOS) >= mark || child.hasExited(),
+        60_000,
+        () => `subscriber run ${run} to reach ${mark} handled messages`,
+        5,
       );
-      await sleep(100 + Math.floor(random() * 400));
+      assert.ok(!child.hasExited(), `subscriber run ${run} exited before it could be killed`);
       await child.kill();
       killedAt.push(returnedCount(analyse(journalPath), PER_QOS));
     }

@@ -255,7 +255,9 @@ void describe('fault proxy', () => {
     );
     try {
       for (const p of proxies) p.cutRandomly({ minMs: 5, maxMs: 15 });
-      await sleep(150);
+      // Until each drew 3 delays (a loaded machine fires the 5-15 ms timers late, so no fixed sleep).
+      const deadline = Date.now() + 10_000;
+      while (proxies.some((p) => p.cutDelays.length < 3) && Date.now() < deadline) await sleep(10);
       for (const p of proxies) p.stopCutting();
       const n = Math.min(proxies[0].cutDelays.length, proxies[1].cutDelays.length);
       assert.ok(n >= 3);
