@@ -40,7 +40,8 @@ import {
   checkLogger,
 } from './client-checks.js';
 import { Connection, type LoopMode } from './connection.js';
-import type { ConnectResult } from './dispatcher.js';
+import type { ConnectResult, Dispatcher } from './dispatcher.js';
+import type { EngineDriver } from './engine-driver.js';
 import { checkAuthWithoutSession } from './enhanced-auth.js';
 import { CallbackAPIVersion, MQTTProtocolVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
@@ -132,6 +133,8 @@ export class Client<U = unknown> {
   /** The user's callbacks: the `onX` properties above read and write this record. */
   readonly #callbacks: CallbackSlots<Client<U>, U> = emptyCallbacks();
   readonly #connection: Connection<Client<U>, U>;
+  readonly #driver: EngineDriver;
+  readonly #dispatcher: Dispatcher<Client<U>, U>;
 
   /**
    * @param callbackApiVersion must be `CallbackAPIVersion.VERSION2`.
@@ -166,6 +169,8 @@ export class Client<U = unknown> {
       runtime: runtimeOf(options),
       jitter: options.reconnectJitter ?? 0.5,
     });
+    this.#driver = this.#connection.driver;
+    this.#dispatcher = this.#connection.dispatcher;
     connections.set(this, this.#connection);
   }
 
@@ -190,8 +195,8 @@ export class Client<U = unknown> {
   }
   /** Seconds between control packets; 0 turns keepalive off. */
   get keepalive(): number {
-    return this.#connection.driver.session?.state === 'connected'
-      ? this.#connection.driver.session.keepalive
+    return this.#driver.session?.state === 'connected'
+      ? this.#driver.session.keepalive
       : this.#config.keepalive;
   }
   set keepalive(value: number) {
@@ -247,7 +252,7 @@ export class Client<U = unknown> {
   }
   /** The client id in use: the broker's Assigned Client Identifier once connected (MQTT 5). */
   get clientId(): string {
-    return this.#connection.driver.session?.clientId || this.#config.clientId;
+    return this.#driver.session?.clientId || this.#config.clientId;
   }
   set clientId(value: string) {
     this.#assertIdle('clientId');
@@ -357,7 +362,7 @@ export class Client<U = unknown> {
     properties?: Properties | PacketProperties,
   ): void {
     this.#config.configureConnect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
-    this.#connection.dispatcher.holdMessages = false;
+    this.#dispatcher.holdMessages = false;
     this.#connection.want();
   }
 
@@ -367,7 +372,7 @@ export class Client<U = unknown> {
    */
   reconnect(): Promise<MQTTErrorCode> {
     this.#connection.prepareSession();
-    this.#connection.dispatcher.holdMessages = false;
+    this.#dispatcher.holdMessages = false;
     const attempt = this.#connection.reconnect();
     attempt.catch(noop);
     return attempt;
@@ -390,7 +395,7 @@ export class Client<U = unknown> {
     if (mode !== 'background' && mode !== 'forever') {
       throw new ClientStateError('connectAndWait() needs a running loop: call loopStart() first');
     }
-    const connack = this.#connection.dispatcher.nextConnack();
+    const connack = this.#dispatcher.nextConnack();
     await this.connect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
     return connack;
   }
@@ -406,11 +411,11 @@ export class Client<U = unknown> {
         ? checkIntegerOption('reasonCode', reasonCode, 0, 255)
         : reasonCode.value;
     const packetProperties = toPacketProperties(properties, PacketType.DISCONNECT, this.#config.protocol);
-    this.#connection.dispatcher.endIterators();
-    this.#connection.dispatcher.holdMessages = true;
+    this.#dispatcher.endIterators();
+    this.#dispatcher.holdMessages = true;
     const action = this.#connection.unwant();
     if (action === 'send') {
-      this.#connection.driver.run((session, now) => session.disconnect(code, packetProperties, now));
+      this.#driver.run((session, now) => session.disconnect(code, packetProperties, now));
       return MQTTErrorCode.MQTT_ERR_SUCCESS;
     }
     // While opening, DISCONNECT goes out as soon as the transport is open.
@@ -425,7 +430,7 @@ export class Client<U = unknown> {
     const opening = this.#connection.opening;
     this.disconnect(reasonCode, properties);
     if (opening !== undefined) await opening.catch(noop);
-    await this.#connection.driver.whenClosed();
+    await this.#driver.whenClosed();
   }
 
   /**
@@ -445,17 +450,17 @@ export class Client<U = unknown> {
         ? checkIntegerOption('reasonCode', reasonCode, 0, 255)
         : reasonCode.value;
     const packetProperties = toPacketProperties(properties, PacketType.AUTH, this.#config.protocol) ?? {};
-    const session = this.#connection.driver.session;
+    const session = this.#driver.session;
     if (session === undefined) {
       // No engine yet: check what the engine would, then report that nothing was sent.
       checkAuthWithoutSession(this.#config.connectProperties?.authenticationMethod, code, packetProperties);
       return MQTTErrorCode.MQTT_ERR_NO_CONN;
     }
     const open =
-      this.#connection.driver.transport !== undefined &&
+      this.#driver.transport !== undefined &&
       (session.state === 'connecting' || session.state === 'connected');
     // The engine checks the arguments in every state, and sends only on an open connection.
-    this.#connection.driver.run((engine, now) => engine.auth(code, packetProperties, now));
+    this.#driver.run((engine, now) => engine.auth(code, packetProperties, now));
     return open ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
   }
 
@@ -478,9 +483,9 @@ export class Client<U = unknown> {
     if (this.#config.protocol !== MQTTProtocolVersion.MQTTv5) options.cleanSession = cleanSession;
     validateClientOptions(options);
     this.#connection.reset();
-    this.#connection.dispatcher.endIterators();
-    this.#connection.dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
-    this.#connection.dispatcher.reset();
+    this.#dispatcher.endIterators();
+    this.#dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
+    this.#dispatcher.reset();
     this.#config = new ClientConfig(options);
     this.#userdata = userdata as U;
     Object.assign(this.#callbacks, emptyCallbacks());
@@ -580,7 +585,7 @@ export class Client<U = unknown> {
     const bytes = toPayloadBytes(payload);
     this.#connection.requireSession();
     if (checkedQos > 0) this.#throwIfStoreFailed();
-    const info = this.#connection.dispatcher.publish({
+    const info = this.#dispatcher.publish({
       topic,
       payload: bytes,
       qos: checkedQos,
@@ -594,7 +599,7 @@ export class Client<U = unknown> {
 
   /** Once the session store failed, QoS 1/2 messages are refused with its `StoreError` (never kept in memory). */
   #throwIfStoreFailed(): void {
-    const failure = this.#connection.driver.storeError;
+    const failure = this.#driver.storeError;
     if (failure !== undefined) throw failure;
   }
 
@@ -619,7 +624,7 @@ export class Client<U = unknown> {
       this.#config.protocol,
     );
     this.#connection.requireSession();
-    const mid = this.#connection.driver.run((session, now) => session.subscribe(subscriptions, props, now));
+    const mid = this.#driver.run((session, now) => session.subscribe(subscriptions, props, now));
     return [MQTTErrorCode.MQTT_ERR_SUCCESS, mid];
   }
 
@@ -634,7 +639,7 @@ export class Client<U = unknown> {
       this.#config.protocol,
     );
     this.#connection.requireSession();
-    const mid = this.#connection.driver.run((session, now) => session.unsubscribe(topicFilters, props, now));
+    const mid = this.#driver.run((session, now) => session.unsubscribe(topicFilters, props, now));
     return [MQTTErrorCode.MQTT_ERR_SUCCESS, mid];
   }
 
@@ -646,8 +651,8 @@ export class Client<U = unknown> {
     checkIntegerOption('mid', mid, 0, 65535);
     const checkedQos = checkQos(qos);
     if (checkedQos === 0) return MQTTErrorCode.MQTT_ERR_SUCCESS;
-    if (this.#connection.driver.session === undefined) return MQTTErrorCode.MQTT_ERR_NOT_FOUND;
-    const done = this.#connection.driver.run((session, now) => session.ack(mid, checkedQos, now));
+    if (this.#driver.session === undefined) return MQTTErrorCode.MQTT_ERR_NOT_FOUND;
+    const done = this.#driver.run((session, now) => session.ack(mid, checkedQos, now));
     return done ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NOT_FOUND;
   }
 
@@ -659,12 +664,12 @@ export class Client<U = unknown> {
     if (typeof callback !== 'function') {
       throw new InvalidArgumentError('messageCallbackAdd() needs a callback function');
     }
-    this.#connection.dispatcher.addMessageCallback(sub, callback);
+    this.#dispatcher.addMessageCallback(sub, callback);
   }
 
   /** Removes the callback of filter `sub` (an unknown filter is ignored). */
   messageCallbackRemove(sub: string): void {
-    this.#connection.dispatcher.removeMessageCallback(sub);
+    this.#dispatcher.removeMessageCallback(sub);
   }
 
   /**
@@ -674,7 +679,7 @@ export class Client<U = unknown> {
    */
   messages(options: { filter?: string; bufferSize?: number } = {}): AsyncIterableIterator<MQTTMessage> {
     const limit = checkIntegerOption('bufferSize', options.bufferSize ?? 10_000, 1, Number.MAX_SAFE_INTEGER);
-    return this.#connection.dispatcher.messages(limit, options.filter);
+    return this.#dispatcher.messages(limit, options.filter);
   }
 
   // ---- Loops -------------------------------------------------------------------------------------------------
@@ -734,12 +739,12 @@ export class Client<U = unknown> {
 
   /** True when outgoing bytes wait for `loopWrite()`. */
   wantWrite(): boolean {
-    return this.#connection.driver.wantWrite;
+    return this.#driver.wantWrite;
   }
 
   /** The transport's underlying object (a `net.Socket` for TCP), or undefined when not connected. */
   socket(): unknown {
-    return this.#connection.driver.transport?.raw;
+    return this.#driver.transport?.raw;
   }
 
   // ---- Internals ---------------------------------------------------------------------------------------------

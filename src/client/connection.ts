@@ -57,8 +57,6 @@ export type ConnectionState =
 export interface ConnectionTransition {
   readonly from: ConnectionState;
   readonly to: ConnectionState;
-  /** Why, in a few words (`'CONNACK'`, `'transport closed'`, `'disconnect()'`...). */
-  readonly reason: string;
   /** The runtime's clock, in milliseconds. */
   readonly at: number;
 }
@@ -97,8 +95,8 @@ export interface ConnectionParts<C, U> {
 }
 
 export class Connection<C, U> implements DriverConsumer {
-  readonly driver: EngineDriver;
-  readonly dispatcher: Dispatcher<C, U>;
+  readonly #driver: EngineDriver;
+  readonly #dispatcher: Dispatcher<C, U>;
   readonly backoff: ReconnectBackoff;
   readonly #config: () => ClientConfig;
   readonly #runtime: Runtime;
@@ -116,11 +114,21 @@ export class Connection<C, U> implements DriverConsumer {
     this.#config = parts.config;
     this.#runtime = parts.runtime;
     this.backoff = new ReconnectBackoff(parts.jitter, () => parts.runtime.random());
-    this.driver = new EngineDriver(this, parts.store, parts.runtime);
-    this.dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.driver);
-    this.#sessions = new SessionLoader(this.driver, parts.store, parts.config, (level, message) =>
-      this.dispatcher.log(level, message),
+    this.#driver = new EngineDriver(this, parts.store, parts.runtime);
+    this.#dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.#driver);
+    this.#sessions = new SessionLoader(this.#driver, parts.store, parts.config, (level, message) =>
+      this.#dispatcher.log(level, message),
     );
+  }
+
+  /** The driver of the engine: the client's commands run there. */
+  get driver(): EngineDriver {
+    return this.#driver;
+  }
+
+  /** The dispatcher of the callbacks. */
+  get dispatcher(): Dispatcher<C, U> {
+    return this.#dispatcher;
   }
 
   get state(): ConnectionState {
@@ -152,7 +160,7 @@ export class Connection<C, U> implements DriverConsumer {
 
   /** True after a successful CONNACK has been processed by the engine, until the connection closes. */
   isConnected(): boolean {
-    return this.#state.kind !== 'idle' && this.driver.session?.state === 'connected';
+    return this.#state.kind !== 'idle' && this.#driver.session?.state === 'connected';
   }
 
   // ---- commands ----
@@ -169,16 +177,16 @@ export class Connection<C, U> implements DriverConsumer {
       throw new ClientStateError('reconnect() needs connect() or connectAsync() first');
     }
     this.#wanted = true;
-    this.#cancelReconnect('reconnect()');
+    this.#cancelReconnect();
     const opening = this.opening;
     if (opening !== undefined) return opening;
-    const driver = this.driver;
+    const driver = this.#driver;
     if (driver.transport !== undefined) {
-      this.#transition({ kind: 'replacing' }, 'reconnect()');
+      this.#transition({ kind: 'replacing' });
       const closed = driver.whenClosed();
       driver.destroyTransport();
       await closed;
-      if (this.#state.kind === 'replacing') this.#transition(IDLE, 'replaced transport closed');
+      if (this.#state.kind === 'replacing') this.#transition(IDLE);
       const joined = this.opening;
       if (joined !== undefined) return joined;
     }
@@ -191,10 +199,10 @@ export class Connection<C, U> implements DriverConsumer {
    */
   unwant(): 'send' | 'opening' | 'none' {
     this.#wanted = false;
-    this.#cancelReconnect('disconnect()');
-    if (this.driver.transport !== undefined) {
+    this.#cancelReconnect();
+    if (this.#driver.transport !== undefined) {
       const kind = this.#state.kind;
-      if (kind === 'open' || kind === 'connected') this.#transition({ kind: 'closing' }, 'disconnect()');
+      if (kind === 'open' || kind === 'connected') this.#transition({ kind: 'closing' });
       return 'send';
     }
     if (this.opening !== undefined) return 'opening';
@@ -205,15 +213,15 @@ export class Connection<C, U> implements DriverConsumer {
   /** `reinitialise()`: drops everything at once. */
   reset(): void {
     this.#wanted = false;
-    this.#cancelReconnect('reinitialise()');
-    this.driver.destroyTransport();
+    this.#cancelReconnect();
+    this.#driver.destroyTransport();
     this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS);
     this.#sessions.forget();
   }
 
-  /** The engine, created now if needed (see `SessionLoader.require`). */
+  /** The engine, created now if needed (see `SessionLoader.engine`). */
   requireSession(): SessionEngine {
-    return this.#sessions.require();
+    return this.#sessions.engine();
   }
 
   /** Builds the engine now when the store allows it, so commands given right after are queued in order. */
@@ -226,12 +234,12 @@ export class Connection<C, U> implements DriverConsumer {
   handle(event: DriverEvent): void {
     switch (event.type) {
       case 'transport-opened':
-        this.dispatcher.socketOpened(event.transport.raw);
+        this.#dispatcher.socketOpened(event.transport.raw);
         break;
       case 'transport-down': {
         const kind = this.#state.kind;
         if (kind === 'open' || kind === 'connected' || kind === 'closing') {
-          this.#transition(IDLE, 'transport closed');
+          this.#transition(IDLE);
         }
         break;
       }
@@ -243,28 +251,28 @@ export class Connection<C, U> implements DriverConsumer {
         if (!reasonCode.isFailure) {
           this.backoff.reset();
           if (this.#forever !== undefined) this.#forever.everConnected = true;
-          if (this.#state.kind === 'open') this.#transition({ kind: 'connected' }, 'CONNACK');
+          if (this.#state.kind === 'open') this.#transition({ kind: 'connected' });
         }
-        this.dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
+        this.#dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
         break;
       }
       case 'writes-pending':
-        this.dispatcher.writesPending();
+        this.#dispatcher.writesPending();
         break;
       case 'writes-flushed':
-        this.dispatcher.writesFlushed();
+        this.#dispatcher.writesFlushed();
         break;
       case 'store-failed':
-        this.dispatcher.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(event.error)}`);
+        this.#dispatcher.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(event.error)}`);
         break;
       case 'internal-error':
-        this.dispatcher.log(
+        this.#dispatcher.log(
           LogLevel.MQTT_LOG_ERR,
           `Internal error, connection closed: ${describeError(event.error)}`,
         );
         break;
       default:
-        this.dispatcher.handle(event);
+        this.#dispatcher.handle(event);
     }
   }
 
@@ -272,7 +280,7 @@ export class Connection<C, U> implements DriverConsumer {
   #closed(reason: CloseReason): void {
     this.#closes++;
     this.#afterClose(reason);
-    this.dispatcher.transportClosed(reason);
+    this.#dispatcher.transportClosed(reason);
   }
 
   #afterClose(reason: CloseReason): void {
@@ -307,7 +315,7 @@ export class Connection<C, U> implements DriverConsumer {
 
   loopStop(): MQTTErrorCode {
     if (this.#mode !== 'background') return MQTTErrorCode.MQTT_ERR_INVAL;
-    this.#cancelReconnect('loopStop()');
+    this.#cancelReconnect();
     this.#setMode('none');
     return MQTTErrorCode.MQTT_ERR_SUCCESS;
   }
@@ -322,14 +330,14 @@ export class Connection<C, U> implements DriverConsumer {
       this.#forever = { resolve, reject, retryFirstConnection, everConnected: false };
     });
     done.catch(noop);
-    this.driver.setLive(true); // hands over what was held (maybe the CONNACK) before anything else
+    this.#driver.setLive(true); // hands over what was held (maybe the CONNACK) before anything else
     if (this.#wanted && !this.busy) void this.#start('loop');
     return done;
   }
 
   loopRead(): MQTTErrorCode {
     this.#enterMode('external', 'loopRead()');
-    const driver = this.driver;
+    const driver = this.#driver;
     const closes = this.#closes;
     const hadWork = driver.hasHeldWork;
     driver.processHeld(false);
@@ -342,38 +350,38 @@ export class Connection<C, U> implements DriverConsumer {
 
   loopWrite(): MQTTErrorCode {
     this.#enterMode('external', 'loopWrite()');
-    if (this.driver.transport === undefined) return MQTTErrorCode.MQTT_ERR_NO_CONN;
-    this.driver.flushWrites();
+    if (this.#driver.transport === undefined) return MQTTErrorCode.MQTT_ERR_NO_CONN;
+    this.#driver.flushWrites();
     return MQTTErrorCode.MQTT_ERR_SUCCESS;
   }
 
   loopMisc(): MQTTErrorCode {
     this.#enterMode('external', 'loopMisc()');
-    if (this.driver.transport === undefined) return MQTTErrorCode.MQTT_ERR_NO_CONN;
-    this.driver.tickIfDue();
+    if (this.#driver.transport === undefined) return MQTTErrorCode.MQTT_ERR_NO_CONN;
+    this.#driver.tickIfDue();
     return MQTTErrorCode.MQTT_ERR_SUCCESS;
   }
 
   /** Re-evaluates whether writes wait for `loopWrite()` (external loops, or a register-write hook). */
   #updateWriteHolding(): void {
     const external = this.#mode === 'external';
-    const hook = this.#mode === 'none' && this.dispatcher.wantsWriteHooks;
-    this.driver.setHoldWrites(external || hook);
+    const hook = this.#mode === 'none' && this.#dispatcher.wantsWriteHooks;
+    this.#driver.setHoldWrites(external || hook);
   }
 
   // ---- internals ----
 
-  #transition(to: ConnectionState, reason: string): void {
+  #transition(to: ConnectionState): void {
     const from = this.#state;
     this.#state = to;
-    this.dispatcher.log(LogLevel.MQTT_LOG_DEBUG, `Connection ${from.kind} -> ${to.kind} (${reason})`);
+    this.#dispatcher.log(LogLevel.MQTT_LOG_DEBUG, `Connection ${from.kind} -> ${to.kind}`);
     if (this.#observers.length === 0) return;
-    const transition: ConnectionTransition = { from, to, reason, at: this.#runtime.now() };
+    const transition: ConnectionTransition = { from, to, at: this.#runtime.now() };
     for (const observer of [...this.#observers]) {
       try {
         observer(transition);
       } catch (error) {
-        this.dispatcher.log(LogLevel.MQTT_LOG_ERR, `A transition observer failed: ${describeError(error)}`);
+        this.#dispatcher.log(LogLevel.MQTT_LOG_ERR, `A transition observer failed: ${describeError(error)}`);
       }
     }
   }
@@ -382,27 +390,27 @@ export class Connection<C, U> implements DriverConsumer {
     const attempt: Promise<MQTTErrorCode> = this.#openOnce(initiator).then(
       (rc) => {
         if (this.#state.kind === 'opening' && this.#state.attempt === attempt) {
-          this.#transition(this.driver.transport !== undefined ? OPEN : IDLE, 'transport opened');
+          this.#transition(this.#driver.transport !== undefined ? OPEN : IDLE);
         }
         return rc;
       },
       (error: unknown) => {
         if (this.#state.kind === 'opening' && this.#state.attempt === attempt) {
-          this.#transition(IDLE, 'connection attempt failed');
+          this.#transition(IDLE);
         }
         this.#failed(error, initiator);
         throw error;
       },
     );
     attempt.catch(noop);
-    this.#transition({ kind: 'opening', attempt }, initiator === 'loop' ? 'the loop connects' : 'connect()');
+    this.#transition({ kind: 'opening', attempt });
     return attempt;
   }
 
   async #openOnce(initiator: 'user' | 'loop'): Promise<MQTTErrorCode> {
     const prepared = this.#sessions.prepare(true);
     if (prepared !== undefined) await prepared;
-    this.dispatcher.preConnect();
+    this.#dispatcher.preConnect();
     this.#updateWriteHolding();
     const config = this.#config();
     // With a broker list, each broker is tried in turn (from the current one) before the attempt fails.
@@ -413,7 +421,7 @@ export class Connection<C, U> implements DriverConsumer {
         `Connecting to ${target.url} (from ${initiator === 'loop' ? 'the loop' : 'connect()'})`,
       );
       try {
-        await this.driver.open({
+        await this.#driver.open({
           ...target,
           connectTimeoutMs: Math.round(config.connectTimeout * 1000),
           bindAddress: config.bindAddress,
@@ -433,7 +441,7 @@ export class Connection<C, U> implements DriverConsumer {
     }
     if (!this.#wanted) {
       // disconnect() was called while the transport was opening.
-      this.driver.run((session, now) => session.disconnect(0, undefined, now));
+      this.#driver.run((session, now) => session.disconnect(0, undefined, now));
     }
     return MQTTErrorCode.MQTT_ERR_SUCCESS;
   }
@@ -443,7 +451,7 @@ export class Connection<C, U> implements DriverConsumer {
     this.#log(LogLevel.MQTT_LOG_ERR, `Connection to ${this.#describe()} failed: ${describeError(error)}`);
     const background = this.#isBackground();
     if (background) this.#afterFailure(error);
-    this.dispatcher.connectFailed(error, background && initiator === 'loop');
+    this.#dispatcher.connectFailed(error, background && initiator === 'loop');
   }
 
   #afterFailure(error: unknown): void {
@@ -467,16 +475,16 @@ export class Connection<C, U> implements DriverConsumer {
     this.#log(LogLevel.MQTT_LOG_INFO, `Reconnecting to ${this.#describe()} in ${delayMs} ms`);
     const timer = this.#runtime.setTimeout(() => {
       if (this.#state.kind !== 'waiting' || this.#state.timer !== timer) return;
-      this.#transition(IDLE, 'reconnect delay over');
+      this.#transition(IDLE);
       if (this.#wanted && this.#isBackground()) void this.#start('loop');
     }, delayMs);
-    this.#transition({ kind: 'waiting', delayMs, attempt, timer }, 'reconnect scheduled');
+    this.#transition({ kind: 'waiting', delayMs, attempt, timer });
   }
 
-  #cancelReconnect(reason: string): void {
+  #cancelReconnect(): void {
     if (this.#state.kind !== 'waiting') return;
     this.#runtime.clearTimeout(this.#state.timer);
-    this.#transition(IDLE, reason);
+    this.#transition(IDLE);
   }
 
   #enterMode(mode: LoopMode, caller: string): void {
@@ -491,7 +499,7 @@ export class Connection<C, U> implements DriverConsumer {
 
   #setMode(mode: LoopMode): void {
     this.#mode = mode;
-    this.driver.setLive(mode === 'background' || mode === 'forever');
+    this.#driver.setLive(mode === 'background' || mode === 'forever');
     this.#updateWriteHolding();
   }
 
@@ -500,7 +508,7 @@ export class Connection<C, U> implements DriverConsumer {
   }
 
   async #loopOnce(timeoutMs: number): Promise<MQTTErrorCode> {
-    const driver = this.driver;
+    const driver = this.#driver;
     const closes = this.#closes;
     if (driver.transport === undefined && this.opening === undefined && !driver.hasHeldWork) {
       return MQTTErrorCode.MQTT_ERR_NO_CONN;
@@ -517,13 +525,13 @@ export class Connection<C, U> implements DriverConsumer {
 
   /** `suppressExceptions` false: a callback's exception caught while processing leaves `loop()`/`loopRead()`. */
   #rethrowCallbackError(): void {
-    const pending = this.dispatcher.takeCallbackError();
+    const pending = this.#dispatcher.takeCallbackError();
     if (pending !== undefined) throw pending.error;
   }
 
   /** The connection is over for good (disconnect(), or lost without reconnecting): loops end. */
   #endLoops(rc: MQTTErrorCode): void {
-    this.#cancelReconnect('loops ended');
+    this.#cancelReconnect();
     const forever = this.#forever;
     this.#forever = undefined;
     if (this.#mode !== 'none') this.#setMode('none');
@@ -537,6 +545,6 @@ export class Connection<C, U> implements DriverConsumer {
   }
 
   #log(level: LogLevel, message: string): void {
-    this.dispatcher.log(level, message);
+    this.#dispatcher.log(level, message);
   }
 }

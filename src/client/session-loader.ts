@@ -86,7 +86,7 @@ export class SessionLoader {
   }
 
   /** The engine, created now if needed; throws when the store loads asynchronously and has not yet. */
-  require(): SessionEngine {
+  engine(): SessionEngine {
     const loading = this.prepare(false);
     const session = this.#driver.session;
     if (loading !== undefined || session === undefined) {

@@ -23,6 +23,7 @@ import type {
   QoS,
   Subscription,
 } from '../packet/types.js';
+import { PACKET_NAMES } from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
 import { validateTopicFilter, validateTopicName } from '../topic/validate.js';
 import {
@@ -63,24 +64,6 @@ const KEEP_ALIVE_TIMEOUT = 0x8d;
 const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 const CONTINUE_AUTHENTICATION = 0x18;
 const RE_AUTHENTICATE = 0x19;
-const PACKET_NAMES = [
-  '',
-  'CONNECT',
-  'CONNACK',
-  'PUBLISH',
-  'PUBACK',
-  'PUBREC',
-  'PUBREL',
-  'PUBCOMP',
-  'SUBSCRIBE',
-  'SUBACK',
-  'UNSUBSCRIBE',
-  'UNSUBACK',
-  'PINGREQ',
-  'PINGRESP',
-  'DISCONNECT',
-  'AUTH',
-];
 
 export class Session implements SessionEngine {
   /** The engine's own copy of the options (`reconfigure()` updates it in place: `Outgoing` reads it too). */
