@@ -116,8 +116,12 @@ export class Connection<C, U> implements DriverConsumer {
     this.backoff = new ReconnectBackoff(parts.jitter, () => parts.runtime.random());
     this.#driver = new EngineDriver(this, parts.store, parts.runtime);
     this.#dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.#driver);
-    this.#sessions = new SessionLoader(this.#driver, parts.store, parts.config, (level, message) =>
-      this.#dispatcher.log(level, message),
+    this.#sessions = new SessionLoader(
+      this.#driver,
+      parts.store,
+      parts.config,
+      (level, message) => this.#dispatcher.log(level, message),
+      () => parts.runtime.random(),
     );
   }
 

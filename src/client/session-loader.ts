@@ -18,6 +18,7 @@ export class SessionLoader {
   readonly #store: Store;
   readonly #config: () => ClientConfig;
   readonly #log: (level: LogLevel, message: string) => void;
+  readonly #random: () => number;
   /** The settings the engine was built with (`ClientConfig.sessionFingerprint()`). */
   #fingerprint: string | undefined;
   #loading: Promise<void> | undefined;
@@ -27,7 +28,9 @@ export class SessionLoader {
     store: Store,
     config: () => ClientConfig,
     log: (level: LogLevel, message: string) => void,
+    random: () => number,
   ) {
+    this.#random = random;
     this.#driver = driver;
     this.#store = store;
     this.#config = config;
@@ -48,7 +51,7 @@ export class SessionLoader {
     if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
     const config = this.#config();
     const fingerprint = config.sessionFingerprint();
-    const options = config.toSessionOptions();
+    const options = { ...config.toSessionOptions(), random: this.#random };
     const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
     if (current !== undefined) {
       if (fingerprint === this.#fingerprint) return undefined;

@@ -98,7 +98,8 @@ export class Session implements SessionEngine {
     this.version = options.protocolVersion;
     this.out = new Output(this.version);
     // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
-    this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
+    this._clientId =
+      this.version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
     this._keepalive = options.keepalive;
     this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(options) : 0);
     this.outgoing = new Outgoing(this.opts, this.ids, this.out, this.outAliases);
@@ -346,7 +347,8 @@ export class Session implements SessionEngine {
     }
     Object.assign(current, options);
     if (newId) {
-      this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
+      this._clientId =
+        this.version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
       this.hadConnected = false; // 'first-only' starts clean again for the new id
       this.identityClientId = undefined;
     }
