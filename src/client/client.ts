@@ -55,14 +55,13 @@ import {
   type ClientOptions,
 } from './options.js';
 import { toPayloadBytes, type PayloadType } from './payload.js';
-import type { Properties } from './properties.js';
+import { toPacketProperties, type Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
 import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 import {
   normalizeSubscribe,
   normalizeUnsubscribe,
-  toPacketProperties,
   type SubscribeTopic,
   type SubscriptionSpec,
 } from './subscribe-args.js';

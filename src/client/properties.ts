@@ -7,6 +7,7 @@
  * client hands the engine `toObject()`, a plain copy.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { MQTTProtocolVersion } from './enums.js';
 import { PROPERTIES, WILL_PROPERTIES } from '../packet/properties.js';
 import { PacketType, type Properties as PacketProperties, type UserProperty } from '../packet/types.js';
 
@@ -266,4 +267,30 @@ export class Properties {
   declare wildcardSubscriptionAvailable: number | undefined;
   declare subscriptionIdentifiersAvailable: number | undefined;
   declare sharedSubscriptionAvailable: number | undefined;
+}
+
+/**
+ * Turns user-given properties (a `Properties` or a plain object) into the codec's plain form for `packetType`,
+ * checking them; `undefined` when empty. On MQTT 3.x, non-empty properties are refused.
+ */
+export function toPacketProperties(
+  properties: Properties | PacketProperties | null | undefined,
+  packetType: PropertiesPacketType,
+  protocol: MQTTProtocolVersion,
+): PacketProperties | undefined {
+  if (properties === undefined || properties === null) return undefined;
+  if (typeof properties !== 'object') {
+    throw new InvalidArgumentError(`properties must be a Properties object, got ${typeof properties}`);
+  }
+  const checked = properties instanceof Properties ? properties : new Properties(packetType, properties);
+  if (checked.packetType !== packetType) {
+    throw new InvalidArgumentError(
+      `these properties were made for packet type ${checked.packetType}, but are used in packet type ${packetType}`,
+    );
+  }
+  if (checked.isEmpty()) return undefined;
+  if (protocol !== MQTTProtocolVersion.MQTTv5) {
+    throw new InvalidArgumentError('properties need MQTT 5; this client speaks MQTT 3.x');
+  }
+  return checked.toObject();
 }
