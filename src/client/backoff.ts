@@ -3,8 +3,10 @@
  * jitter so that many clients cut off together do not reconnect in step.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { reconnectDelayMs, type BackoffSettings } from './reconnect-policy.js';
 
-export class ReconnectBackoff {
+/** The settings and the attempt count of the reconnect policy (`reconnect-policy.ts`); the `Connection` owns one. */
+export class ReconnectBackoff implements BackoffSettings {
   #minDelayS = 1;
   #maxDelayS = 120;
   #jitter: number;
@@ -46,12 +48,20 @@ export class ReconnectBackoff {
     return this.#maxDelayS;
   }
 
+  get jitter(): number {
+    return this.#jitter;
+  }
+
   /** The delay before the next attempt, in milliseconds; each call doubles the nominal delay up to the max. */
-  nextDelayMs(): number {
-    const nominalS = Math.min(this.#maxDelayS, this.#minDelayS * 2 ** Math.min(this.#attempt, 30));
+  nextDelayMs(lastError?: unknown): number {
+    const delayMs = reconnectDelayMs(this.#attempt, lastError, this, this.#random());
     this.#attempt++;
-    const factor = 1 - this.#jitter * this.#random();
-    return Math.round(nominalS * factor * 1000);
+    return delayMs;
+  }
+
+  /** Retries since the last successful CONNACK. */
+  get attempt(): number {
+    return this.#attempt;
   }
 
   /** After a successful CONNACK: the next delay is the minimum again. */

@@ -10,8 +10,7 @@ import { NotSupportedError } from './errors.js';
 import { isLogger, type Logger } from './logging.js';
 import { checkBooleanOption } from './options.js';
 import { toPayloadBytes, type PayloadType } from './payload.js';
-import { PacketTypes, type Properties } from './properties.js';
-import { toPacketProperties } from './subscribe-args.js';
+import { PacketTypes, toPacketProperties, type Properties } from './properties.js';
 import { checkQos } from './subscribe-options.js';
 
 /** Only VERSION2 is supported; a string first argument is Paho 1.x's `Client("id")`. */

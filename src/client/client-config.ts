@@ -4,8 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { PacketType, type Properties as PacketProperties, type QoS, type Will } from '../packet/types.js';
-import type { Properties } from './properties.js';
-import { toPacketProperties } from './subscribe-args.js';
+import { toPacketProperties, type Properties } from './properties.js';
 import type { SessionOptions } from '../session/types.js';
 import { MQTT_CLEAN_START_FIRST_ONLY, MQTTProtocolVersion } from './enums.js';
 import {

@@ -14,22 +14,22 @@ import { InvalidArgumentError } from '../errors.js';
 import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import { validateTopicName } from '../topic/validate.js';
-import { ReconnectBackoff } from './backoff.js';
+import { noop } from './async.js';
+import { CALLBACK_SLOTS, type Authenticator, type CallbackSlots } from './callback-slots.js';
 import type {
-  Authenticator,
-  OnAuth,
-  OnCallbackError,
-  OnConnect,
-  OnConnectFail,
-  OnDisconnect,
-  OnLog,
-  OnMessage,
-  OnPreConnect,
-  OnPublish,
-  OnSocket,
-  OnSubscribe,
-  OnUnsubscribe,
-} from './callbacks.js';
+  OnAuthOf,
+  OnCallbackErrorOf,
+  OnConnectFailOf,
+  OnConnectOf,
+  OnDisconnectOf,
+  OnLogOf,
+  OnMessageOf,
+  OnPreConnectOf,
+  OnPublishOf,
+  OnSocketOf,
+  OnSubscribeOf,
+  OnUnsubscribeOf,
+} from './callback-slots.js';
 import { ClientConfig, type CleanStartOption } from './client-config.js';
 import {
   checkCallbackApiVersion,
@@ -39,14 +39,14 @@ import {
   checkedWill,
   checkLogger,
 } from './client-checks.js';
-import { ConnectionManager, type LoopMode } from './connection-manager.js';
-import { EngineDriver } from './engine-driver.js';
-import { answerAuthChallenge, checkAuthWithoutSession } from './enhanced-auth.js';
-import { CallbackAPIVersion, LogLevel, MQTTProtocolVersion } from './enums.js';
+import { Connection, type LoopMode } from './connection.js';
+import type { ConnectResult, Dispatcher } from './dispatcher.js';
+import type { EngineDriver } from './engine-driver.js';
+import { checkAuthWithoutSession } from './enhanced-auth.js';
+import { CallbackAPIVersion, MQTTProtocolVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
-import { EventDispatcher, type ConnectResult } from './event-dispatcher.js';
-import { describeError, type Logger } from './logging.js';
-import { MQTTMessageInfo } from './message-info.js';
+import type { Logger } from './logging.js';
+import type { MQTTMessageInfo } from './message-info.js';
 import type { MQTTMessage } from './mqtt-message.js';
 import {
   checkBooleanOption,
@@ -55,13 +55,13 @@ import {
   type ClientOptions,
 } from './options.js';
 import { toPayloadBytes, type PayloadType } from './payload.js';
-import type { Properties } from './properties.js';
+import { toPacketProperties, type Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
+import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 import {
   normalizeSubscribe,
   normalizeUnsubscribe,
-  toPacketProperties,
   type SubscribeTopic,
   type SubscriptionSpec,
 } from './subscribe-args.js';
@@ -71,40 +71,52 @@ import type { ConnectHost, CurrentBroker, ProxySetArgument } from './transport-c
 import type { TlsOptions } from '../transport/tls-options.js';
 import type { WebSocketHeadersOption } from '../transport/websocket-options.js';
 
-export type { ConnectResult } from './event-dispatcher.js';
-export type { LoopMode } from './connection-manager.js';
+export type { ConnectResult } from './dispatcher.js';
+export type { LoopMode } from './connection.js';
 
-const noop = (): void => undefined;
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
+/** Each client's `Connection`, for what builds on its state (tests, stats): not part of the public API. */
+const connections = new WeakMap<object, unknown>();
+
+/**
+ * The `Connection` of `client`: its `state` and `onTransition()` hook. Internal (not exported by the entry
+ * points): the public facade stays as Paho's.
+ */
+export function connectionOf<U>(client: Client<U>): Connection<Client<U>, U> {
+  const connection = connections.get(client);
+  if (connection === undefined) throw new ClientStateError('not a steady-mqtt Client');
+  return connection as Connection<Client<U>, U>;
+}
 
 export class Client<U = unknown> {
   /** On CONNACK (success or refusal). */
-  onConnect: OnConnect<U> | undefined;
+  declare onConnect: OnConnectOf<Client<U>, U> | undefined;
   /** A connection attempt by `loopStart()`/`loopForever()` failed. */
-  onConnectFail: OnConnectFail<U> | undefined;
+  declare onConnectFail: OnConnectFailOf<Client<U>, U> | undefined;
   /** The connection closed. */
-  onDisconnect: OnDisconnect<U> | undefined;
+  declare onDisconnect: OnDisconnectOf<Client<U>, U> | undefined;
   /** An application message that no `messageCallbackAdd()` filter matched. */
-  onMessage: OnMessage<U> | undefined;
+  declare onMessage: OnMessageOf<Client<U>, U> | undefined;
   /** An outgoing message completed. */
-  onPublish: OnPublish<U> | undefined;
+  declare onPublish: OnPublishOf<Client<U>, U> | undefined;
   /** On SUBACK. */
-  onSubscribe: OnSubscribe<U> | undefined;
+  declare onSubscribe: OnSubscribeOf<Client<U>, U> | undefined;
   /** On UNSUBACK. */
-  onUnsubscribe: OnUnsubscribe<U> | undefined;
+  declare onUnsubscribe: OnUnsubscribeOf<Client<U>, U> | undefined;
   /** Every log line. */
-  onLog: OnLog<U> | undefined;
+  declare onLog: OnLogOf<Client<U>, U> | undefined;
   /** Before each connection attempt. */
-  onPreConnect: OnPreConnect<U> | undefined;
+  declare onPreConnect: OnPreConnectOf<Client<U>, U> | undefined;
   /** External-loop hooks (their `socket` is the transport's underlying object, a `net.Socket` for TCP). */
-  onSocketOpen: OnSocket<U> | undefined;
-  onSocketClose: OnSocket<U> | undefined;
-  onSocketRegisterWrite: OnSocket<U> | undefined;
-  onSocketUnregisterWrite: OnSocket<U> | undefined;
+  declare onSocketOpen: OnSocketOf<Client<U>, U> | undefined;
+  declare onSocketClose: OnSocketOf<Client<U>, U> | undefined;
+  declare onSocketRegisterWrite: OnSocketOf<Client<U>, U> | undefined;
+  declare onSocketUnregisterWrite: OnSocketOf<Client<U>, U> | undefined;
   /** MQTT 5 enhanced authentication: the broker sent AUTH (0x18 continue, or 0x00 re-authentication success). */
-  onAuth: OnAuth<U> | undefined;
+  declare onAuth: OnAuthOf<Client<U>, U> | undefined;
   /** A user callback threw or its Promise rejected (whatever `suppressExceptions` says). */
-  onCallbackError: OnCallbackError<U> | undefined;
+  declare onCallbackError: OnCallbackErrorOf<Client<U>, U> | undefined;
   /**
    * Paho's `suppress_exceptions`. `true` (the default, a deliberate choice: a throwing callback never kills the
    * loop): an exception from a callback is caught, logged at `MQTT_LOG_ERR` and passed to `onCallbackError`.
@@ -114,14 +126,14 @@ export class Client<U = unknown> {
   suppressExceptions = true;
 
   readonly #callbackApiVersion: CallbackAPIVersion;
-  readonly #authenticator: Authenticator | undefined;
   #config: ClientConfig;
   #userdata: U;
   #logger: Logger | undefined;
+  /** The user's callbacks: the `onX` properties above read and write this record. */
+  readonly #callbacks: CallbackSlots<Client<U>, U> = emptyCallbacks();
+  readonly #connection: Connection<Client<U>, U>;
   readonly #driver: EngineDriver;
-  readonly #backoff: ReconnectBackoff;
-  readonly #events: EventDispatcher<U>;
-  readonly #connection: ConnectionManager<U>;
+  readonly #dispatcher: Dispatcher<Client<U>, U>;
 
   /**
    * @param callbackApiVersion must be `CallbackAPIVersion.VERSION2`.
@@ -135,53 +147,30 @@ export class Client<U = unknown> {
     this.#config = new ClientConfig(options);
     this.#userdata = options.userdata as U;
     this.#logger = options.logger;
-    this.#authenticator = options.authenticator;
-    const store = options.store ?? createDefaultStore();
-    this.#backoff = new ReconnectBackoff(options.reconnectJitter ?? 0.5);
-    this.#events = new EventDispatcher<U>(this, {
-      userdata: () => this.#userdata,
-      logger: () => this.#logger,
-      protocol: () => this.#config.protocol,
-      manualAck: () => this.#config.manualAck,
-      describeBroker: () => this.#config.net.current?.url ?? `${this.#config.host}:${this.#config.port}`,
-      ack: (mid, qos) => {
-        this.#driver.run((session, now) => session.ack(mid, qos, now));
-      },
-      connected: () => this.#connection.connected(),
-      closed: (reason) => this.#connection.closed(reason),
-      challenge: (properties) => this.#answerChallenge(properties),
-      rethrowCallbackErrors: () =>
-        !this.suppressExceptions &&
-        (this.#connection.mode === 'manual' || this.#connection.mode === 'external'),
-    });
-    const events = this.#events;
-    this.#driver = new EngineDriver(
-      {
-        handle: (event) => events.handle(event),
-        writesPending: () =>
-          events.invoke('onSocketRegisterWrite', () =>
-            this.onSocketRegisterWrite?.(this, this.#userdata, events.socket),
-          ),
-        writesFlushed: () =>
-          events.invoke('onSocketUnregisterWrite', () =>
-            this.onSocketUnregisterWrite?.(this, this.#userdata, events.socket),
-          ),
-        internalError: (error) =>
-          events.log(LogLevel.MQTT_LOG_ERR, `Internal error, connection closed: ${describeError(error)}`),
-        storeFailed: (error) =>
-          events.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(error)}`),
-      },
-      store,
-    );
-    this.#connection = new ConnectionManager<U>({
+    const authenticator: Authenticator | undefined = options.authenticator;
+    exposeCallbacks(this, this.#callbacks);
+    this.#connection = new Connection<Client<U>, U>({
       client: this,
+      callbacks: this.#callbacks,
+      settings: {
+        userdata: () => this.#userdata,
+        logger: () => this.#logger,
+        protocol: () => this.#config.protocol,
+        manualAck: () => this.#config.manualAck,
+        describeBroker: () => this.#config.net.current?.url ?? `${this.#config.host}:${this.#config.port}`,
+        rethrowCallbackErrors: () =>
+          !this.suppressExceptions &&
+          (this.#connection.mode === 'manual' || this.#connection.mode === 'external'),
+        authenticator,
+      },
       config: () => this.#config,
-      userdata: () => this.#userdata,
-      driver: this.#driver,
-      store,
-      backoff: this.#backoff,
-      events,
+      store: options.store ?? createDefaultStore(),
+      runtime: runtimeOf(options),
+      jitter: options.reconnectJitter ?? 0.5,
     });
+    this.#driver = this.#connection.driver;
+    this.#dispatcher = this.#connection.dispatcher;
+    connections.set(this, this.#connection);
   }
 
   // ---- Paho's properties -------------------------------------------------------------------------------------
@@ -372,7 +361,7 @@ export class Client<U = unknown> {
     properties?: Properties | PacketProperties,
   ): void {
     this.#config.configureConnect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
-    this.#events.holdMessages = false;
+    this.#dispatcher.holdMessages = false;
     this.#connection.want();
   }
 
@@ -381,8 +370,8 @@ export class Client<U = unknown> {
    * when the CONNECT is sent; rejects with a `ConnectionError`. A call while connecting joins that attempt.
    */
   reconnect(): Promise<MQTTErrorCode> {
-    this.#prepareSessionNow();
-    this.#events.holdMessages = false;
+    this.#connection.prepareSession();
+    this.#dispatcher.holdMessages = false;
     const attempt = this.#connection.reconnect();
     attempt.catch(noop);
     return attempt;
@@ -405,7 +394,7 @@ export class Client<U = unknown> {
     if (mode !== 'background' && mode !== 'forever') {
       throw new ClientStateError('connectAndWait() needs a running loop: call loopStart() first');
     }
-    const connack = this.#events.nextConnack();
+    const connack = this.#dispatcher.nextConnack();
     await this.connect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
     return connack;
   }
@@ -421,8 +410,8 @@ export class Client<U = unknown> {
         ? checkIntegerOption('reasonCode', reasonCode, 0, 255)
         : reasonCode.value;
     const packetProperties = toPacketProperties(properties, PacketType.DISCONNECT, this.#config.protocol);
-    this.#events.endIterators();
-    this.#events.holdMessages = true;
+    this.#dispatcher.endIterators();
+    this.#dispatcher.holdMessages = true;
     const action = this.#connection.unwant();
     if (action === 'send') {
       this.#driver.run((session, now) => session.disconnect(code, packetProperties, now));
@@ -474,25 +463,14 @@ export class Client<U = unknown> {
     return open ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
   }
 
-  /** The `authenticator` option answers a broker's AUTH 0x18 on the connection it came on. */
-  #answerChallenge(properties: PacketProperties): void {
-    if (this.#authenticator === undefined) return;
-    answerAuthChallenge(
-      this.#driver,
-      this.#authenticator,
-      (message) => this.#events.log(LogLevel.MQTT_LOG_ERR, message),
-      properties,
-    );
-  }
-
   /** Paho's `reconnect_delay_set`: back-off from `minDelay` to `maxDelay` seconds (fractions allowed). */
   reconnectDelaySet(minDelay = 1, maxDelay = 120): void {
-    this.#backoff.set(minDelay, maxDelay);
+    this.#connection.backoff.set(minDelay, maxDelay);
   }
 
   /** True after a successful CONNACK has been processed, until the connection closes. */
   isConnected(): boolean {
-    return this.#driver.transport !== undefined && this.#driver.session?.state === 'connected';
+    return this.#connection.isConnected();
   }
 
   /**
@@ -504,20 +482,12 @@ export class Client<U = unknown> {
     if (this.#config.protocol !== MQTTProtocolVersion.MQTTv5) options.cleanSession = cleanSession;
     validateClientOptions(options);
     this.#connection.reset();
-    this.#events.endIterators();
-    this.#events.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
-    this.#events.reset();
+    this.#dispatcher.endIterators();
+    this.#dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
+    this.#dispatcher.reset();
     this.#config = new ClientConfig(options);
     this.#userdata = userdata as U;
-    this.onConnect = this.onConnectFail = this.onDisconnect = this.onMessage = undefined;
-    this.onPublish = this.onSubscribe = this.onUnsubscribe = this.onLog = this.onPreConnect = undefined;
-    this.onSocketOpen =
-      this.onSocketClose =
-      this.onSocketRegisterWrite =
-      this.onSocketUnregisterWrite =
-      this.onAuth =
-      this.onCallbackError =
-        undefined;
+    Object.assign(this.#callbacks, emptyCallbacks());
   }
 
   // ---- Configuration -----------------------------------------------------------------------------------------
@@ -546,7 +516,7 @@ export class Client<U = unknown> {
     this.#config.will = undefined;
   }
 
-  /** Outgoing QoS 1/2 messages in flight at once (default 20; 0 = no local limit). */
+  /** Outgoing QoS 1/2 messages in flight at once (default 100; 0 = no local limit). */
   maxInflightMessagesSet(inflight: number): void {
     this.maxInflightMessages = inflight;
   }
@@ -614,13 +584,12 @@ export class Client<U = unknown> {
     const bytes = toPayloadBytes(payload);
     this.#connection.requireSession();
     if (checkedQos > 0) this.#throwIfStoreFailed();
-    const info = this.#driver.run((session, now) => {
-      const message = { topic, payload: bytes, qos: checkedQos, retain, properties: packetProperties };
-      const ticket = session.publish(message, now);
-      const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
-      if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#events.trackPublish(info, checkedQos);
-      else this.#events.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${topic}" not accepted: rc=${ticket.rc}`);
-      return info;
+    const info = this.#dispatcher.publish({
+      topic,
+      payload: bytes,
+      qos: checkedQos,
+      retain,
+      properties: packetProperties,
     });
     // The store failed on this very message: it was not stored, so it is not accepted (nothing of it was sent).
     if (checkedQos > 0) this.#throwIfStoreFailed();
@@ -690,16 +659,16 @@ export class Client<U = unknown> {
    * Calls `callback` for messages matching `sub` (a filter with wildcards). Every matching filter's callback
    * runs; `onMessage` runs only when none matched.
    */
-  messageCallbackAdd(sub: string, callback: OnMessage<U>): void {
+  messageCallbackAdd(sub: string, callback: OnMessageOf<Client<U>, U>): void {
     if (typeof callback !== 'function') {
       throw new InvalidArgumentError('messageCallbackAdd() needs a callback function');
     }
-    this.#events.addMessageCallback(sub, callback);
+    this.#dispatcher.addMessageCallback(sub, callback);
   }
 
   /** Removes the callback of filter `sub` (an unknown filter is ignored). */
   messageCallbackRemove(sub: string): void {
-    this.#events.removeMessageCallback(sub);
+    this.#dispatcher.removeMessageCallback(sub);
   }
 
   /**
@@ -709,7 +678,7 @@ export class Client<U = unknown> {
    */
   messages(options: { filter?: string; bufferSize?: number } = {}): AsyncIterableIterator<MQTTMessage> {
     const limit = checkIntegerOption('bufferSize', options.bufferSize ?? 10_000, 1, Number.MAX_SAFE_INTEGER);
-    return this.#events.messages(limit, options.filter);
+    return this.#dispatcher.messages(limit, options.filter);
   }
 
   // ---- Loops -------------------------------------------------------------------------------------------------
@@ -784,17 +753,36 @@ export class Client<U = unknown> {
     return this.#config.net;
   }
 
-  /** Builds the engine now when the store allows it, so commands given right after are queued in order. */
-  #prepareSessionNow(): void {
-    const loading = this.#connection.prepareSession(false);
-    loading?.catch(noop);
-  }
-
   #assertIdle(what: string): void {
     if (this.#connection.busy) {
       throw new ClientStateError(
         `cannot change ${what} while connected or reconnecting; call disconnect() first`,
       );
     }
+  }
+}
+
+/** Every callback slot unset. */
+function emptyCallbacks<C, U>(): CallbackSlots<C, U> {
+  const slots: Partial<CallbackSlots<C, U>> = {};
+  for (const name of CALLBACK_SLOTS) slots[name] = undefined;
+  return slots as CallbackSlots<C, U>;
+}
+
+/**
+ * Makes each slot of `callbacks` an own property of `client` (`client.onConnect = ...` writes the record the
+ * dispatcher reads). Own properties, as plain fields would be: the Paho facade tells callback slots from methods
+ * that way.
+ */
+function exposeCallbacks<C, U>(client: C & object, callbacks: CallbackSlots<C, U>): void {
+  for (const name of CALLBACK_SLOTS) {
+    Object.defineProperty(client, name, {
+      get: () => callbacks[name],
+      set: (value: never) => {
+        callbacks[name] = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
   }
 }

@@ -10,15 +10,18 @@
  *   - held (before a loop runs, manual `loop()`, external loops): incoming bytes are buffered and events held
  *     until `processHeld()` (which `loop()` / `loopRead()` call); no timer runs, `loopMisc()` ticks.
  *
- * The driver never parses or builds packets and never calls user callbacks: the client does.
+ * The driver never parses or builds packets and never calls user callbacks: it hands typed events (`DriverEvent`)
+ * to its one consumer, the `Connection`.
  */
 import type { Properties as PacketProperties } from '../packet/types.js';
 import type { SessionEngine, SessionEvent, SessionOutput } from '../session/types.js';
 import { StoreError } from '../store/errors.js';
 import type { Store, StoreOp } from '../store/types.js';
 import { ConnectionError } from '../transport/errors.js';
-import { openTransport, type Transport, type TransportOptions } from '../transport/transport.js';
+import type { Transport, TransportOptions } from '../transport/transport.js';
+import { isPromise } from './async.js';
 import { coalesce } from './coalesce.js';
+import type { Runtime, TimerHandle } from './runtime.js';
 
 /** Why a connection ended, as the engine said it (or 0x80 "Unspecified error" for a lost connection). */
 export interface CloseReason {
@@ -29,22 +32,31 @@ export interface CloseReason {
   error: Error | undefined;
 }
 
-/** What the driver hands to the client, in order. */
+/**
+ * What the driver hands to its consumer, in order. The engine's events and `transport-closed` are held in held
+ * mode (until `processHeld()`); the others are handed over at once, whatever the mode.
+ */
 export type DriverEvent =
-  Exclude<SessionEvent, { type: 'close' }> | { type: 'transport-closed'; reason: CloseReason };
+  | Exclude<SessionEvent, { type: 'close' }>
+  /** The transport closed: the end of the connection for the callbacks (`onDisconnect`) and the loops. */
+  | { type: 'transport-closed'; reason: CloseReason }
+  /** At once: a transport opened; the engine is told next (and emits CONNECT). */
+  | { type: 'transport-opened'; transport: Transport }
+  /** At once: the transport is gone (its `transport-closed` may still be held). */
+  | { type: 'transport-down' }
+  /** At once: outgoing bytes are waiting for `flushWrites()` (external loops: Paho's register-write). */
+  | { type: 'writes-pending' }
+  /** At once: the waiting bytes were written (Paho's unregister-write). */
+  | { type: 'writes-flushed' }
+  /** At once: a store operation failed; the connection is closed so nothing unrecorded reaches the broker. */
+  | { type: 'store-failed'; error: unknown }
+  /** At once: an exception escaped the engine or the consumer while handling a socket or timer event. */
+  | { type: 'internal-error'; error: unknown };
 
-/** The client side of the driver. */
-export interface DriverSink {
+/** The one consumer of the driver's events. */
+export interface DriverConsumer {
   /** One event; called in order, never re-entrantly for the same batch. */
   handle(event: DriverEvent): void;
-  /** Outgoing bytes are waiting for `flushWrites()` (external loops: Paho's register-write). */
-  writesPending(): void;
-  /** The waiting bytes were written (Paho's unregister-write). */
-  writesFlushed(): void;
-  /** A store operation failed: the connection is closed so nothing unrecorded reaches the broker. */
-  storeFailed(error: unknown): void;
-  /** An unexpected exception escaped the engine or the client while handling a socket or timer event. */
-  internalError(error: unknown): void;
 }
 
 /** Incoming bytes buffered in held mode before the transport is paused. */
@@ -52,15 +64,10 @@ const HELD_INPUT_LIMIT = 4 * 1024 * 1024;
 /** Reason code for a connection lost without a DISCONNECT (Paho's mapping of non-server causes). */
 const UNSPECIFIED_ERROR = 0x80;
 
-function isPromise(value: unknown): value is Promise<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 export class EngineDriver {
-  readonly #sink: DriverSink;
+  readonly #consumer: DriverConsumer;
   readonly #store: Store;
+  readonly #runtime: Runtime;
   #storeKey = '';
   #session: SessionEngine | undefined;
   #transport: Transport | undefined;
@@ -80,7 +87,7 @@ export class EngineDriver {
   #heldInputBytes = 0;
   #heldEvents: DriverEvent[] = [];
   #closeReason: CloseReason | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
   #timerDeadline: number | undefined;
   #inputWaiter: (() => void) | undefined;
   #readPaused = false;
@@ -94,14 +101,15 @@ export class EngineDriver {
     return this.#storeError;
   }
 
-  constructor(sink: DriverSink, store: Store) {
-    this.#sink = sink;
+  constructor(consumer: DriverConsumer, store: Store, runtime: Runtime) {
+    this.#consumer = consumer;
     this.#store = store;
+    this.#runtime = runtime;
   }
 
   /** The current time on the engine's clock (monotonic milliseconds). */
   now(): number {
-    return performance.now();
+    return this.#runtime.now();
   }
 
   get session(): SessionEngine | undefined {
@@ -148,13 +156,10 @@ export class EngineDriver {
   }
 
   /**
-   * Opens a transport and, once open, tells the engine (which emits CONNECT). `onOpen` runs first (the client
-   * calls `onSocketOpen` there). Rejects with the transport's `ConnectionError`.
+   * Opens a transport and, once open, tells the engine (which emits CONNECT). The `transport-opened` event is
+   * handed over first (`onSocketOpen` runs there). Rejects with the transport's `ConnectionError`.
    */
-  async open(
-    options: Omit<TransportOptions, 'handlers'>,
-    onOpen: (transport: Transport) => void,
-  ): Promise<void> {
+  async open(options: Omit<TransportOptions, 'handlers'>): Promise<void> {
     const session = this.#requireSession();
     if (this.#storeError !== undefined) {
       // Never fall back to memory: a session whose store failed is not resumed from what the engine remembers.
@@ -163,7 +168,7 @@ export class EngineDriver {
         { cause: this.#storeError },
       );
     }
-    const transport: Transport = await openTransport({
+    const transport: Transport = await this.#runtime.openTransport({
       ...options,
       handlers: {
         onData: (chunk) => this.#guard(() => this.#onData(chunk)),
@@ -176,7 +181,7 @@ export class EngineDriver {
     this.#transport = transport;
     this.#closeReason = undefined;
     this.#readPaused = false;
-    onOpen(transport);
+    this.#consumer.handle({ type: 'transport-opened', transport });
     session.connectionOpened(this.now());
     this.pump();
   }
@@ -264,7 +269,7 @@ export class EngineDriver {
     if (tick) this.tickIfDue();
     const events = this.#heldEvents;
     this.#heldEvents = [];
-    for (const event of events) this.#sink.handle(event);
+    for (const event of events) this.#consumer.handle(event);
     if (this.#readPaused && this.#transport !== undefined && !this.#transport.writableNeedDrain) {
       this.#readPaused = false;
       this.#transport.resume();
@@ -279,11 +284,12 @@ export class EngineDriver {
     const untilDeadline = deadline === undefined ? timeoutMs : Math.max(0, deadline - this.now());
     const waitMs = Math.min(timeoutMs, untilDeadline);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, waitMs);
+      const runtime = this.#runtime;
+      const timer = runtime.setTimeout(done, waitMs);
       const waiter = (): void => done();
       this.#inputWaiter = waiter;
       function done(): void {
-        clearTimeout(timer);
+        runtime.clearTimeout(timer);
         resolve();
       }
     });
@@ -312,7 +318,7 @@ export class EngineDriver {
         }
       }
     }
-    if (this.#holdWrites) this.#sink.writesFlushed();
+    if (this.#holdWrites) this.#consumer.handle({ type: 'writes-flushed' });
   }
 
   /** Stops the timer; the driver stays usable. */
@@ -444,7 +450,7 @@ export class EngineDriver {
           );
     this.#pendingOps = [];
     this.#pendingData = [];
-    this.#sink.storeFailed(error);
+    this.#consumer.handle({ type: 'store-failed', error });
     this.destroyTransport(
       new ConnectionError('the session store failed; connection closed', { cause: error }),
     );
@@ -454,11 +460,11 @@ export class EngineDriver {
     if (chunks.length === 0) return;
     const wasEmpty = this.#outbox.length === 0;
     for (const chunk of chunks) this.#outbox.push(chunk);
-    if (this.#holdWrites && wasEmpty) this.#sink.writesPending();
+    if (this.#holdWrites && wasEmpty) this.#consumer.handle({ type: 'writes-pending' });
   }
 
   #deliver(event: DriverEvent): void {
-    if (this.#live) this.#sink.handle(event);
+    if (this.#live) this.#consumer.handle(event);
     else this.#heldEvents.push(event);
   }
 
@@ -506,6 +512,7 @@ export class EngineDriver {
     };
     if (reason.error === undefined && error !== undefined) reason.error = error;
     this.#closeReason = undefined;
+    this.#consumer.handle({ type: 'transport-down' });
     this.#deliver({ type: 'transport-closed', reason });
     this.#wakeWaiter();
     const waiters = this.#closedWaiters;
@@ -546,13 +553,12 @@ export class EngineDriver {
     this.#clearTimer();
     if (deadline === undefined) return;
     this.#timerDeadline = deadline;
-    this.#timer = setTimeout(
+    this.#timer = this.#runtime.setTimeout(
       () => {
         this.#timer = undefined;
         this.#timerDeadline = undefined;
         // Read pending socket data first, so a slow callback cannot cause a false keepalive timeout.
-        // (setImmediate is Node's; a browser gets the next macrotask instead.)
-        (typeof setImmediate === 'function' ? setImmediate : (fn: () => void) => setTimeout(fn, 0))(() => {
+        this.#runtime.defer(() => {
           if (!this.#live) return;
           this.#guard(() => {
             this.tickIfDue();
@@ -567,7 +573,7 @@ export class EngineDriver {
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#runtime.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDeadline = undefined;
   }
@@ -581,7 +587,7 @@ export class EngineDriver {
       handler();
     } catch (error) {
       try {
-        this.#sink.internalError(error);
+        this.#consumer.handle({ type: 'internal-error', error });
       } finally {
         this.destroyTransport(new ConnectionError('internal error; connection closed', { cause: error }));
       }

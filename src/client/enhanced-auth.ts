@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Properties as PacketProperties } from '../packet/types.js';
-import type { Authenticator } from './callbacks.js';
+import type { Authenticator } from './callback-slots.js';
 import type { EngineDriver } from './engine-driver.js';
 import { describeError } from './logging.js';
 

@@ -7,7 +7,7 @@ import type { Store } from '../store/types.js';
 import { CLIENT_TRANSPORTS, type ClientTransport } from './transport-config.js';
 import { MQTTProtocolVersion } from './enums.js';
 import { isLogger, type Logger } from './logging.js';
-import type { Authenticator } from './callbacks.js';
+import type { Authenticator } from './callback-slots.js';
 
 export interface ClientOptions<U = unknown> {
   /** The client id; empty (the default) lets the broker assign one (3.1.1 and 5.0; a random one on 3.1). */

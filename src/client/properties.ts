@@ -7,6 +7,8 @@
  * client hands the engine `toObject()`, a plain copy.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { MQTTProtocolVersion } from './enums.js';
+import { PROPERTIES, WILL_PROPERTIES } from '../packet/properties.js';
 import { PacketType, type Properties as PacketProperties, type UserProperty } from '../packet/types.js';
 
 /** Paho's `PacketTypes`: the packet type numbers, plus `WILLMESSAGE` (99) for will properties. */
@@ -15,72 +17,42 @@ export const PacketTypes = { ...PacketType, WILLMESSAGE: 99 } as const;
 /** A packet type a `Properties` object can be made for. */
 export type PropertiesPacketType = PacketType | typeof PacketTypes.WILLMESSAGE;
 
-const CONNECT = 1 << PacketType.CONNECT;
-const CONNACK = 1 << PacketType.CONNACK;
-const PUBLISH = 1 << PacketType.PUBLISH;
-const PUBACK = 1 << PacketType.PUBACK;
-const PUBREC = 1 << PacketType.PUBREC;
-const PUBREL = 1 << PacketType.PUBREL;
-const PUBCOMP = 1 << PacketType.PUBCOMP;
-const SUBSCRIBE = 1 << PacketType.SUBSCRIBE;
-const SUBACK = 1 << PacketType.SUBACK;
-const UNSUBSCRIBE = 1 << PacketType.UNSUBSCRIBE;
-const UNSUBACK = 1 << PacketType.UNSUBACK;
-const DISCONNECT = 1 << PacketType.DISCONNECT;
-const AUTH = 1 << PacketType.AUTH;
-const WILL = 1 << 16;
-const ALL =
-  CONNECT |
-  CONNACK |
-  PUBLISH |
-  PUBACK |
-  PUBREC |
-  PUBREL |
-  PUBCOMP |
-  SUBSCRIBE |
-  SUBACK |
-  UNSUBSCRIBE |
-  UNSUBACK |
-  DISCONNECT |
-  AUTH |
-  WILL;
-
 type ValueKind = 'flag' | 'u16' | 'u16nz' | 'u32' | 'u32nz' | 'string' | 'binary' | 'subIds' | 'userProps';
 type PropertyName = keyof PacketProperties;
 
-/** Which packets may carry each property (MQTT 5 §2.2.2.2) and what values it takes. */
-const SPEC: Record<PropertyName, { packets: number; kind: ValueKind }> = {
-  payloadFormatIndicator: { packets: PUBLISH | WILL, kind: 'flag' },
-  messageExpiryInterval: { packets: PUBLISH | WILL, kind: 'u32' },
-  contentType: { packets: PUBLISH | WILL, kind: 'string' },
-  responseTopic: { packets: PUBLISH | WILL, kind: 'string' },
-  correlationData: { packets: PUBLISH | WILL, kind: 'binary' },
-  subscriptionIdentifiers: { packets: PUBLISH | SUBSCRIBE, kind: 'subIds' },
-  sessionExpiryInterval: { packets: CONNECT | CONNACK | DISCONNECT, kind: 'u32' },
-  assignedClientIdentifier: { packets: CONNACK, kind: 'string' },
-  serverKeepAlive: { packets: CONNACK, kind: 'u16' },
-  authenticationMethod: { packets: CONNECT | CONNACK | AUTH, kind: 'string' },
-  authenticationData: { packets: CONNECT | CONNACK | AUTH, kind: 'binary' },
-  requestProblemInformation: { packets: CONNECT, kind: 'flag' },
-  willDelayInterval: { packets: WILL, kind: 'u32' },
-  requestResponseInformation: { packets: CONNECT, kind: 'flag' },
-  responseInformation: { packets: CONNACK, kind: 'string' },
-  serverReference: { packets: CONNACK | DISCONNECT, kind: 'string' },
-  reasonString: {
-    packets: CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | SUBACK | UNSUBACK | DISCONNECT | AUTH,
-    kind: 'string',
-  },
-  receiveMaximum: { packets: CONNECT | CONNACK, kind: 'u16nz' },
-  topicAliasMaximum: { packets: CONNECT | CONNACK, kind: 'u16' },
-  topicAlias: { packets: PUBLISH, kind: 'u16nz' },
-  maximumQoS: { packets: CONNACK, kind: 'flag' },
-  retainAvailable: { packets: CONNACK, kind: 'flag' },
-  userProperties: { packets: ALL, kind: 'userProps' },
-  maximumPacketSize: { packets: CONNECT | CONNACK, kind: 'u32nz' },
-  wildcardSubscriptionAvailable: { packets: CONNACK, kind: 'flag' },
-  subscriptionIdentifiersAvailable: { packets: CONNACK, kind: 'flag' },
-  sharedSubscriptionAvailable: { packets: CONNACK, kind: 'flag' },
+/** What values each property takes (which packets may carry it is the codec's table, `PROPERTIES`). */
+const KINDS: Record<PropertyName, ValueKind> = {
+  payloadFormatIndicator: 'flag',
+  messageExpiryInterval: 'u32',
+  contentType: 'string',
+  responseTopic: 'string',
+  correlationData: 'binary',
+  subscriptionIdentifiers: 'subIds',
+  sessionExpiryInterval: 'u32',
+  assignedClientIdentifier: 'string',
+  serverKeepAlive: 'u16',
+  authenticationMethod: 'string',
+  authenticationData: 'binary',
+  requestProblemInformation: 'flag',
+  willDelayInterval: 'u32',
+  requestResponseInformation: 'flag',
+  responseInformation: 'string',
+  serverReference: 'string',
+  reasonString: 'string',
+  receiveMaximum: 'u16nz',
+  topicAliasMaximum: 'u16',
+  topicAlias: 'u16nz',
+  maximumQoS: 'flag',
+  retainAvailable: 'flag',
+  userProperties: 'userProps',
+  maximumPacketSize: 'u32nz',
+  wildcardSubscriptionAvailable: 'flag',
+  subscriptionIdentifiersAvailable: 'flag',
+  sharedSubscriptionAvailable: 'flag',
 };
+
+/** Which packets may carry each property (MQTT 5 §2.2.2.2): bit n for packet type n, bit 0 for a will. */
+const PACKETS = new Map<string, number>(PROPERTIES.map((info) => [info.name, info.packets]));
 
 const PACKET_NAMES: Record<number, string> = {
   ...Object.fromEntries(Object.entries(PacketType).map(([name, value]) => [value, name])),
@@ -92,7 +64,7 @@ function toHex(bytes: Uint8Array): string {
 }
 
 function packetBit(packetType: PropertiesPacketType): number {
-  return packetType === PacketTypes.WILLMESSAGE ? WILL : 1 << packetType;
+  return packetType === PacketTypes.WILLMESSAGE ? 1 << WILL_PROPERTIES : 1 << packetType;
 }
 
 function isInteger(value: unknown, min: number, max: number): boolean {
@@ -233,11 +205,12 @@ export class Properties {
   }
 
   #set(name: PropertyName, value: unknown): void {
-    const spec = SPEC[name] as { packets: number; kind: ValueKind } | undefined;
-    if (spec === undefined) {
+    const kind = KINDS[name] as ValueKind | undefined;
+    const packets = PACKETS.get(name);
+    if (kind === undefined || packets === undefined) {
       throw new InvalidArgumentError(`${String(name)} is not an MQTT 5 property`);
     }
-    if ((spec.packets & packetBit(this.packetType)) === 0) {
+    if ((packets & packetBit(this.packetType)) === 0) {
       throw new InvalidArgumentError(
         `property ${name} is not allowed in a ${PACKET_NAMES[this.packetType]} packet (MQTT 5 §2.2.2.2)`,
       );
@@ -246,197 +219,78 @@ export class Properties {
       if (this.#values !== NO_VALUES) delete this.#values[name];
       return;
     }
-    checkValue(name, spec.kind, value);
+    checkValue(name, kind, value);
     if (this.#values === NO_VALUES) this.#values = {};
     Object.assign(this.#values, { [name]: value });
   }
 
-  get payloadFormatIndicator(): number | undefined {
-    return this.#values.payloadFormatIndicator;
-  }
-  set payloadFormatIndicator(value: number | undefined) {
-    this.#set('payloadFormatIndicator', value);
-  }
-
-  get messageExpiryInterval(): number | undefined {
-    return this.#values.messageExpiryInterval;
-  }
-  set messageExpiryInterval(value: number | undefined) {
-    this.#set('messageExpiryInterval', value);
-  }
-
-  get contentType(): string | undefined {
-    return this.#values.contentType;
-  }
-  set contentType(value: string | undefined) {
-    this.#set('contentType', value);
+  // Each property is an accessor on the prototype (as `get x()`/`set x()` would be), defined from the names of KINDS
+  // rather than written out 27 times: reads return the value, writes go through `#set`'s checks.
+  static {
+    for (const name of Object.keys(KINDS) as PropertyName[]) {
+      Object.defineProperty(Properties.prototype, name, {
+        get(this: Properties) {
+          return this.#values[name];
+        },
+        set(this: Properties, value: unknown) {
+          this.#set(name, value);
+        },
+        configurable: true,
+      });
+    }
   }
 
-  get responseTopic(): string | undefined {
-    return this.#values.responseTopic;
-  }
-  set responseTopic(value: string | undefined) {
-    this.#set('responseTopic', value);
-  }
+  declare payloadFormatIndicator: number | undefined;
+  declare messageExpiryInterval: number | undefined;
+  declare contentType: string | undefined;
+  declare responseTopic: string | undefined;
+  declare correlationData: Uint8Array | undefined;
+  declare subscriptionIdentifiers: number[] | undefined;
+  declare sessionExpiryInterval: number | undefined;
+  declare assignedClientIdentifier: string | undefined;
+  declare serverKeepAlive: number | undefined;
+  declare authenticationMethod: string | undefined;
+  declare authenticationData: Uint8Array | undefined;
+  declare requestProblemInformation: number | undefined;
+  declare willDelayInterval: number | undefined;
+  declare requestResponseInformation: number | undefined;
+  declare responseInformation: string | undefined;
+  declare serverReference: string | undefined;
+  declare reasonString: string | undefined;
+  declare receiveMaximum: number | undefined;
+  declare topicAliasMaximum: number | undefined;
+  declare topicAlias: number | undefined;
+  declare maximumQoS: number | undefined;
+  declare retainAvailable: number | undefined;
+  declare userProperties: UserProperty[] | undefined;
+  declare maximumPacketSize: number | undefined;
+  declare wildcardSubscriptionAvailable: number | undefined;
+  declare subscriptionIdentifiersAvailable: number | undefined;
+  declare sharedSubscriptionAvailable: number | undefined;
+}
 
-  get correlationData(): Uint8Array | undefined {
-    return this.#values.correlationData;
+/**
+ * Turns user-given properties (a `Properties` or a plain object) into the codec's plain form for `packetType`,
+ * checking them; `undefined` when empty. On MQTT 3.x, non-empty properties are refused.
+ */
+export function toPacketProperties(
+  properties: Properties | PacketProperties | null | undefined,
+  packetType: PropertiesPacketType,
+  protocol: MQTTProtocolVersion,
+): PacketProperties | undefined {
+  if (properties === undefined || properties === null) return undefined;
+  if (typeof properties !== 'object') {
+    throw new InvalidArgumentError(`properties must be a Properties object, got ${typeof properties}`);
   }
-  set correlationData(value: Uint8Array | undefined) {
-    this.#set('correlationData', value);
+  const checked = properties instanceof Properties ? properties : new Properties(packetType, properties);
+  if (checked.packetType !== packetType) {
+    throw new InvalidArgumentError(
+      `these properties were made for packet type ${checked.packetType}, but are used in packet type ${packetType}`,
+    );
   }
-
-  get subscriptionIdentifiers(): number[] | undefined {
-    return this.#values.subscriptionIdentifiers;
+  if (checked.isEmpty()) return undefined;
+  if (protocol !== MQTTProtocolVersion.MQTTv5) {
+    throw new InvalidArgumentError('properties need MQTT 5; this client speaks MQTT 3.x');
   }
-  set subscriptionIdentifiers(value: number[] | undefined) {
-    this.#set('subscriptionIdentifiers', value);
-  }
-
-  get sessionExpiryInterval(): number | undefined {
-    return this.#values.sessionExpiryInterval;
-  }
-  set sessionExpiryInterval(value: number | undefined) {
-    this.#set('sessionExpiryInterval', value);
-  }
-
-  get assignedClientIdentifier(): string | undefined {
-    return this.#values.assignedClientIdentifier;
-  }
-  set assignedClientIdentifier(value: string | undefined) {
-    this.#set('assignedClientIdentifier', value);
-  }
-
-  get serverKeepAlive(): number | undefined {
-    return this.#values.serverKeepAlive;
-  }
-  set serverKeepAlive(value: number | undefined) {
-    this.#set('serverKeepAlive', value);
-  }
-
-  get authenticationMethod(): string | undefined {
-    return this.#values.authenticationMethod;
-  }
-  set authenticationMethod(value: string | undefined) {
-    this.#set('authenticationMethod', value);
-  }
-
-  get authenticationData(): Uint8Array | undefined {
-    return this.#values.authenticationData;
-  }
-  set authenticationData(value: Uint8Array | undefined) {
-    this.#set('authenticationData', value);
-  }
-
-  get requestProblemInformation(): number | undefined {
-    return this.#values.requestProblemInformation;
-  }
-  set requestProblemInformation(value: number | undefined) {
-    this.#set('requestProblemInformation', value);
-  }
-
-  get willDelayInterval(): number | undefined {
-    return this.#values.willDelayInterval;
-  }
-  set willDelayInterval(value: number | undefined) {
-    this.#set('willDelayInterval', value);
-  }
-
-  get requestResponseInformation(): number | undefined {
-    return this.#values.requestResponseInformation;
-  }
-  set requestResponseInformation(value: number | undefined) {
-    this.#set('requestResponseInformation', value);
-  }
-
-  get responseInformation(): string | undefined {
-    return this.#values.responseInformation;
-  }
-  set responseInformation(value: string | undefined) {
-    this.#set('responseInformation', value);
-  }
-
-  get serverReference(): string | undefined {
-    return this.#values.serverReference;
-  }
-  set serverReference(value: string | undefined) {
-    this.#set('serverReference', value);
-  }
-
-  get reasonString(): string | undefined {
-    return this.#values.reasonString;
-  }
-  set reasonString(value: string | undefined) {
-    this.#set('reasonString', value);
-  }
-
-  get receiveMaximum(): number | undefined {
-    return this.#values.receiveMaximum;
-  }
-  set receiveMaximum(value: number | undefined) {
-    this.#set('receiveMaximum', value);
-  }
-
-  get topicAliasMaximum(): number | undefined {
-    return this.#values.topicAliasMaximum;
-  }
-  set topicAliasMaximum(value: number | undefined) {
-    this.#set('topicAliasMaximum', value);
-  }
-
-  get topicAlias(): number | undefined {
-    return this.#values.topicAlias;
-  }
-  set topicAlias(value: number | undefined) {
-    this.#set('topicAlias', value);
-  }
-
-  get maximumQoS(): number | undefined {
-    return this.#values.maximumQoS;
-  }
-  set maximumQoS(value: number | undefined) {
-    this.#set('maximumQoS', value);
-  }
-
-  get retainAvailable(): number | undefined {
-    return this.#values.retainAvailable;
-  }
-  set retainAvailable(value: number | undefined) {
-    this.#set('retainAvailable', value);
-  }
-
-  get userProperties(): UserProperty[] | undefined {
-    return this.#values.userProperties;
-  }
-  set userProperties(value: UserProperty[] | undefined) {
-    this.#set('userProperties', value);
-  }
-
-  get maximumPacketSize(): number | undefined {
-    return this.#values.maximumPacketSize;
-  }
-  set maximumPacketSize(value: number | undefined) {
-    this.#set('maximumPacketSize', value);
-  }
-
-  get wildcardSubscriptionAvailable(): number | undefined {
-    return this.#values.wildcardSubscriptionAvailable;
-  }
-  set wildcardSubscriptionAvailable(value: number | undefined) {
-    this.#set('wildcardSubscriptionAvailable', value);
-  }
-
-  get subscriptionIdentifiersAvailable(): number | undefined {
-    return this.#values.subscriptionIdentifiersAvailable;
-  }
-  set subscriptionIdentifiersAvailable(value: number | undefined) {
-    this.#set('subscriptionIdentifiersAvailable', value);
-  }
-
-  get sharedSubscriptionAvailable(): number | undefined {
-    return this.#values.sharedSubscriptionAvailable;
-  }
-  set sharedSubscriptionAvailable(value: number | undefined) {
-    this.#set('sharedSubscriptionAvailable', value);
-  }
+  return checked.toObject();
 }

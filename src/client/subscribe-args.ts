@@ -12,7 +12,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Properties as PacketProperties, Subscription } from '../packet/types.js';
 import { validateTopicFilter } from '../topic/validate.js';
 import { MQTTProtocolVersion } from './enums.js';
-import { PacketTypes, Properties, type PropertiesPacketType } from './properties.js';
+import { PacketTypes, Properties, toPacketProperties } from './properties.js';
 import { SubscribeOptions, checkQos, type SubscribeOptionsInit } from './subscribe-options.js';
 
 /** QoS or options for one filter. */
@@ -51,32 +51,6 @@ function toSubscription(
     if (options.retainHandling !== 0) subscription.retainHandling = options.retainHandling;
   }
   return subscription;
-}
-
-/**
- * Turns user-given properties (a `Properties` or a plain object) into the codec's plain form for `packetType`,
- * checking them; `undefined` when empty. On MQTT 3.x, non-empty properties are refused.
- */
-export function toPacketProperties(
-  properties: Properties | PacketProperties | null | undefined,
-  packetType: PropertiesPacketType,
-  protocol: MQTTProtocolVersion,
-): PacketProperties | undefined {
-  if (properties === undefined || properties === null) return undefined;
-  if (typeof properties !== 'object') {
-    throw new InvalidArgumentError(`properties must be a Properties object, got ${typeof properties}`);
-  }
-  const checked = properties instanceof Properties ? properties : new Properties(packetType, properties);
-  if (checked.packetType !== packetType) {
-    throw new InvalidArgumentError(
-      `these properties were made for packet type ${checked.packetType}, but are used in packet type ${packetType}`,
-    );
-  }
-  if (checked.isEmpty()) return undefined;
-  if (protocol !== MQTTProtocolVersion.MQTTv5) {
-    throw new InvalidArgumentError('properties need MQTT 5; this client speaks MQTT 3.x');
-  }
-  return checked.toObject();
 }
 
 /** The engine's arguments for one `subscribe()` call. */

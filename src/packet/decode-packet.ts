@@ -30,26 +30,7 @@ import type {
   UnsubscribePacket,
   Will,
 } from './types.js';
-import { PacketType } from './types.js';
-
-const NAMES = [
-  'Reserved',
-  'CONNECT',
-  'CONNACK',
-  'PUBLISH',
-  'PUBACK',
-  'PUBREC',
-  'PUBREL',
-  'PUBCOMP',
-  'SUBSCRIBE',
-  'SUBACK',
-  'UNSUBSCRIBE',
-  'UNSUBACK',
-  'PINGREQ',
-  'PINGRESP',
-  'DISCONNECT',
-  'AUTH',
-];
+import { PACKET_NAMES, PacketType } from './types.js';
 
 /**
  * Checks the first byte of a fixed header (§2.1.3): a known packet type and the flags the specification
@@ -69,7 +50,7 @@ export function checkFixedHeader(first: number, version: ProtocolVersion): void 
     case PacketType.SUBSCRIBE:
     case PacketType.UNSUBSCRIBE:
       // [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1]: flags are 0010.
-      if (flags !== 0x02) throw malformed(`${NAMES[type]} has fixed-header flags ${flags}, not 2`);
+      if (flags !== 0x02) throw malformed(`${PACKET_NAMES[type]} has fixed-header flags ${flags}, not 2`);
       return;
     case 0:
       throw malformed('packet type 0 is reserved');
@@ -79,7 +60,7 @@ export function checkFixedHeader(first: number, version: ProtocolVersion): void 
     default:
       break;
   }
-  if (flags !== 0) throw malformed(`${NAMES[type]} has fixed-header flags ${flags}, not 0`);
+  if (flags !== 0) throw malformed(`${PACKET_NAMES[type]} has fixed-header flags ${flags}, not 0`);
 }
 
 /**
@@ -125,14 +106,14 @@ export function decodeBody(first: number, r: Reader, version: ProtocolVersion): 
 /** A Packet Identifier where one is required: never 0 [MQTT-2.2.1-3] (3.1.1: [MQTT-2.3.1-1]). */
 function packetId(r: Reader, type: number): number {
   const id = r.u16();
-  if (id === 0) throw protocolError(`${NAMES[type]} has packet identifier 0 [MQTT-2.2.1-3]`);
+  if (id === 0) throw protocolError(`${PACKET_NAMES[type]} has packet identifier 0 [MQTT-2.2.1-3]`);
   return id;
 }
 
 function reasonCode(r: Reader, type: PacketType): number {
   const code = r.u8();
   if (!isValidReasonCode(type, code)) {
-    throw protocolError(`reason code 0x${code.toString(16)} is not defined for ${NAMES[type]}`);
+    throw protocolError(`reason code 0x${code.toString(16)} is not defined for ${PACKET_NAMES[type]}`);
   }
   return code;
 }
@@ -222,7 +203,7 @@ function decodeAck(type: 4 | 5 | 6 | 7, r: Reader, version: ProtocolVersion): Ac
       if (props !== undefined) packet.properties = props;
     }
   }
-  r.expectEnd(NAMES[type]);
+  r.expectEnd(PACKET_NAMES[type]);
   return packet;
 }
 
@@ -394,7 +375,7 @@ function decodeReasonOnly(type: 14 | 15, r: Reader, version: ProtocolVersion): D
       if (props !== undefined) packet.properties = props;
     }
   }
-  r.expectEnd(NAMES[type]);
+  r.expectEnd(PACKET_NAMES[type]);
   return packet;
 }
 

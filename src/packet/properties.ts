@@ -10,7 +10,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { MalformedPacketError, malformed, protocolError, TOPIC_ALIAS_INVALID } from './errors.js';
 import type { Reader } from './reader.js';
-import { PacketType, type Properties, type UserProperty } from './types.js';
+import { PACKET_NAMES, PacketType, type Properties, type UserProperty } from './types.js';
 import {
   binaryLength,
   stringLength,
@@ -131,24 +131,10 @@ export function propertyByName(name: string): PropertyInfo | undefined {
   return BY_NAME.get(name);
 }
 
-const CONTEXT_NAMES = [
-  'Will Properties',
-  'CONNECT',
-  'CONNACK',
-  'PUBLISH',
-  'PUBACK',
-  'PUBREC',
-  'PUBREL',
-  'PUBCOMP',
-  'SUBSCRIBE',
-  'SUBACK',
-  'UNSUBSCRIBE',
-  'UNSUBACK',
-  'PINGREQ',
-  'PINGRESP',
-  'DISCONNECT',
-  'AUTH',
-];
+/** Where a property block is, for error messages: a packet's name, or the Will Properties of a CONNECT. */
+function contextName(context: number): string | undefined {
+  return context === WILL_PROPERTIES ? 'Will Properties' : PACKET_NAMES[context];
+}
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
@@ -173,7 +159,7 @@ export function readProperties(r: Reader, context: number): Properties | undefin
     const info = BY_ID[id];
     if (info === undefined || (info.packets & bit) === 0) {
       // §2.2.2.2: an identifier not valid for its packet type is a Malformed Packet.
-      throw malformed(`property ${hex(id)} is not allowed in ${CONTEXT_NAMES[context]}`);
+      throw malformed(`property ${hex(id)} is not allowed in ${contextName(context)}`);
     }
     let value: number | string | Uint8Array | UserProperty;
     switch (info.wire) {
@@ -288,7 +274,7 @@ export function propertiesLength(props: Properties | undefined, context: number)
     const info = BY_NAME.get(key);
     if (info === undefined) throw new InvalidArgumentError(`unknown MQTT 5 property ${key}`);
     if ((info.packets & bit) === 0) {
-      throw new InvalidArgumentError(`property ${key} is not allowed in ${CONTEXT_NAMES[context]}`);
+      throw new InvalidArgumentError(`property ${key} is not allowed in ${contextName(context)}`);
     }
     if (info.multiple) {
       if (!Array.isArray(v)) throw new InvalidArgumentError(`property ${key} must be an array`);

@@ -30,6 +30,9 @@ export const PacketType = {
 } as const;
 export type PacketType = (typeof PacketType)[keyof typeof PacketType];
 
+/** The name of each packet type, indexed by its number (Table 2-1); 0 is reserved. The one table of them. */
+export const PACKET_NAMES: readonly string[] = ['Reserved', ...Object.keys(PacketType)];
+
 /** A user property: a name and a value. Order is kept and a name may repeat (MQTT 5, 3.3.2.3.7). */
 export type UserProperty = readonly [name: string, value: string];
 

@@ -9,8 +9,8 @@
  *     `args` turns the Python arguments into the steady-mqtt ones;
  *   - `{ name, append }`: a Paho attribute that appends when assigned (`Properties.UserProperty`);
  *   - `{ name, kwargs }`: an argument object (Python keyword arguments) whose keys are mapped by a nested table.
- * Names the `Client` does not have yet (`tls_set`, `ws_set_options`, `proxy_set`... come with the transports)
- * are listed too: they work as soon as the `Client` has them and throw `NotSupportedError` until then.
+ * A name listed here whose `Client` method does not exist throws `NotSupportedError` when called (see
+ * `adapter.ts`); every transport method (`tls_set`, `ws_set_options`, `proxy_set`...) exists today.
  */
 
 /** Seconds (Python) → milliseconds (steady-mqtt); undefined stays undefined so the default applies. */

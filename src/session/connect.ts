@@ -93,11 +93,14 @@ export function validateOptions(o: SessionOptions): void {
   }
 }
 
-/** A random MQTT 3.1 client id: 22 base62 characters, as Paho makes for an empty id on 3.1. */
-export function randomClientId(): string {
+/**
+ * A random MQTT 3.1 client id: 22 base62 characters, as Paho makes for an empty id on 3.1. `random` is the
+ * injected source (`SessionOptions.random`); the engine has no randomness of its own.
+ */
+export function randomClientId(random: () => number = Math.random): string {
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   let id = '';
-  for (let i = 0; i < 22; i++) id += alphabet[Math.floor(Math.random() * 62)];
+  for (let i = 0; i < 22; i++) id += alphabet[Math.floor(random() * 62)];
   return id;
 }
 

@@ -53,21 +53,25 @@ class Order {
 
 export class Incoming {
   /** Delivered to the application, ack not yet sent: id -> qos, | ACKED once `ack()` was called. */
-  private readonly pending = new Map<number, number>();
-  private readonly order1 = new Order();
-  private readonly order2 = new Order();
+  readonly #pending = new Map<number, number>();
+  readonly #order1 = new Order();
+  readonly #order2 = new Order();
   /** QoS 2 ids taken by the application, PUBREC sent (or due), awaiting PUBREL. Persisted. */
   readonly qos2 = new Set<number>();
   /** QoS 1 ids acked while disconnected: the broker will resend them, and gets its PUBACK then. */
-  private readonly pubackOwed = new Set<number>();
+  readonly #pubackOwed = new Set<number>();
   /** Acks may be written (connected, CONNACK accepted, not closing). */
   connected = false;
 
+  readonly #out: Output;
+
   constructor(
-    private readonly out: Output,
+    out: Output,
     /** The Receive Maximum we advertised (MQTT 5; 65535 when absent); `Session.reconfigure()` changes it. */
     public receiveMaximum: number,
-  ) {}
+  ) {
+    this.#out = out;
+  }
 
   restore(ids: readonly number[]): void {
     for (const id of ids) this.qos2.add(id);
@@ -75,32 +79,32 @@ export class Incoming {
 
   /** QoS 1/2 messages the broker sent and has no PUBACK / PUBCOMP for. */
   get unacknowledged(): number {
-    return this.pending.size + this.qos2.size + this.pubackOwed.size;
+    return this.#pending.size + this.qos2.size + this.#pubackOwed.size;
   }
 
   /** Takes a QoS 1/2 PUBLISH: DELIVER (emit 'message'), SUPPRESS (duplicate, handled), or a reason code to close with. */
   publish(p: PublishPacket): number {
     const id = p.packetId ?? 0;
     if (p.qos === 1) {
-      if (this.pending.has(id)) return SUPPRESS;
-      if (this.pubackOwed.delete(id)) {
-        this.out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+      if (this.#pending.has(id)) return SUPPRESS;
+      if (this.#pubackOwed.delete(id)) {
+        this.#out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
         return SUPPRESS;
       }
-      if (this.overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
-      this.pending.set(id, 1);
-      this.order1.push(id);
+      if (this.#overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+      this.#pending.set(id, 1);
+      this.#order1.push(id);
       return DELIVER;
     }
     if (this.qos2.has(id)) {
       // Already taken: the broker missed our PUBREC. Answer it again, never deliver twice (promise 4).
-      if (this.connected) this.out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+      if (this.connected) this.#out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
       return SUPPRESS;
     }
-    if (this.pending.has(id)) return SUPPRESS;
-    if (this.overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
-    this.pending.set(id, 2);
-    this.order2.push(id);
+    if (this.#pending.has(id)) return SUPPRESS;
+    if (this.#overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+    this.#pending.set(id, 2);
+    this.#order2.push(id);
     return DELIVER;
   }
 
@@ -108,71 +112,71 @@ export class Incoming {
    * The broker sent more unacknowledged QoS 1/2 messages than the Receive Maximum we advertised (3.3.4, 4.9):
    * the client closes with 0x93. Only MQTT 5 has a Receive Maximum (65535 on 3.x can never be passed).
    */
-  private overQuota(): boolean {
+  #overQuota(): boolean {
     return this.unacknowledged >= this.receiveMaximum;
   }
 
   /** The application took message `id`; returns false when no such message waits for an ack. */
   ack(id: number, qos: number): boolean {
-    const v = this.pending.get(id);
+    const v = this.#pending.get(id);
     if (v === undefined || (v & 3) !== qos || (v & ACKED) !== 0) return false;
-    this.pending.set(id, v | ACKED);
+    this.#pending.set(id, v | ACKED);
     if (qos === 1) {
-      this.flush1();
+      this.#flush1();
     } else {
       // Recorded as taken now, even when its PUBREC has to wait for earlier messages' acks: a crash before
       // that PUBREC then answers the broker's resend with PUBREC instead of delivering again (promise 4).
-      this.out.op({ kind: 'putIncoming', packetId: id });
-      this.flush2();
+      this.#out.op({ kind: 'putIncoming', packetId: id });
+      this.#flush2();
     }
     return true;
   }
 
-  private flush1(): void {
-    const o = this.order1;
+  #flush1(): void {
+    const o = this.#order1;
     while (o.head < o.ids.length) {
       const id = o.ids[o.head];
-      const v = this.pending.get(id);
+      const v = this.#pending.get(id);
       if (v !== undefined && (v & ACKED) === 0) break;
       o.head++;
       if (v === undefined) continue;
-      this.pending.delete(id);
-      if (this.connected) this.out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
-      else this.pubackOwed.add(id);
+      this.#pending.delete(id);
+      if (this.connected) this.#out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+      else this.#pubackOwed.add(id);
     }
     if (o.head === o.ids.length) o.clear();
   }
 
-  private flush2(): void {
-    const o = this.order2;
+  #flush2(): void {
+    const o = this.#order2;
     while (o.head < o.ids.length) {
       const id = o.ids[o.head];
-      const v = this.pending.get(id);
+      const v = this.#pending.get(id);
       if (v !== undefined && (v & ACKED) === 0) break;
       o.head++;
       if (v === undefined) continue;
-      this.pending.delete(id);
+      this.#pending.delete(id);
       this.qos2.add(id);
       // Write-ahead: its putIncoming was emitted by ack(), in this output or an earlier one, so the client
       // stores the id before it writes this PUBREC.
       // Disconnected: no PUBREC now; the broker resends the PUBLISH and gets it then.
-      if (this.connected) this.out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+      if (this.connected) this.#out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
     }
     if (o.head === o.ids.length) o.clear();
   }
 
   pubrel(id: number): void {
     if (this.qos2.delete(id)) {
-      this.out.op({ kind: 'deleteIncoming', packetId: id });
-      this.out.send({ type: PUBCOMP, packetId: id, reasonCode: 0 });
+      this.#out.op({ kind: 'deleteIncoming', packetId: id });
+      this.#out.send({ type: PUBCOMP, packetId: id, reasonCode: 0 });
       return;
     }
     // Unknown id: MQTT 5 answers 0x92 (4.3.3); MQTT 3.x completes it anyway so the broker does not hang (Paho #284).
-    this.out.log('warn', `PUBREL for unknown packet id ${id}`);
-    this.out.send({
+    this.#out.log('warn', `PUBREL for unknown packet id ${id}`);
+    this.#out.send({
       type: PUBCOMP,
       packetId: id,
-      reasonCode: this.out.version === 5 ? PACKET_ID_NOT_FOUND : 0,
+      reasonCode: this.#out.version === 5 ? PACKET_ID_NOT_FOUND : 0,
     });
   }
 
@@ -182,16 +186,16 @@ export class Incoming {
    */
   clear(storeOps: boolean): void {
     if (storeOps) {
-      for (const id of this.qos2) this.out.op({ kind: 'deleteIncoming', packetId: id });
+      for (const id of this.qos2) this.#out.op({ kind: 'deleteIncoming', packetId: id });
       // QoS 2 messages acked early (recorded by ack(), PUBREC still held behind an earlier message).
-      for (const [id, v] of this.pending) {
-        if ((v & 3) === 2 && (v & ACKED) !== 0) this.out.op({ kind: 'deleteIncoming', packetId: id });
+      for (const [id, v] of this.#pending) {
+        if ((v & 3) === 2 && (v & ACKED) !== 0) this.#out.op({ kind: 'deleteIncoming', packetId: id });
       }
     }
     this.qos2.clear();
-    this.pending.clear();
-    this.pubackOwed.clear();
-    this.order1.clear();
-    this.order2.clear();
+    this.#pending.clear();
+    this.#pubackOwed.clear();
+    this.#order1.clear();
+    this.#order2.clear();
   }
 }

@@ -67,34 +67,38 @@ function record(e: OutEntry, state: OutgoingState): OutgoingRecord {
 
 export class Outgoing {
   readonly records = new Map<number, OutEntry>();
-  private readonly queue = new SendQueue();
+  readonly #queue = new SendQueue();
   /** Entries on the wire (sent on this connection and not finished). */
-  private inflight = 0;
-  private nextSeq = 1;
-  private window = 0;
+  #inflight = 0;
+  #nextSeq = 1;
+  #window = 0;
   /**
    * The transport's send buffer is full. With `maxQueuedMessages` set, QoS 0 messages then wait in the queue under
    * the queue's limits rather than in the transport's buffer, which nothing bounds. Without it they go to the
    * transport: a queued message costs more memory and about three times the CPU of its bytes in the socket
    * buffer (measured: 200k QoS 0 at 1,000 per turn, 2.1 -> 6.5 us/msg), and its packet id.
    */
-  private congested = false;
+  #congested = false;
   /** QoS 2 entries on the wire, and their own limit (never above `window`). */
-  private inflightQos2 = 0;
-  private windowQos2 = 0;
-  private limits: BrokerLimits = DEFAULT_LIMITS;
+  #inflightQos2 = 0;
+  #windowQos2 = 0;
+  #limits: BrokerLimits = DEFAULT_LIMITS;
   /** A CONNACK was accepted on the current connection and it is not closing. */
   connected = false;
 
-  private readonly encoder: PublishEncoder;
+  readonly #encoder: PublishEncoder;
 
-  constructor(
-    private readonly cfg: OutgoingConfig,
-    private readonly ids: PacketIds,
-    private readonly out: Output,
-    private readonly aliases: OutgoingAliases,
-  ) {
-    this.encoder = new PublishEncoder(out, aliases, cfg.autoTopicAlias);
+  readonly #cfg: OutgoingConfig;
+  readonly #ids: PacketIds;
+  readonly #out: Output;
+  readonly #aliases: OutgoingAliases;
+
+  constructor(cfg: OutgoingConfig, ids: PacketIds, out: Output, aliases: OutgoingAliases) {
+    this.#cfg = cfg;
+    this.#ids = ids;
+    this.#out = out;
+    this.#aliases = aliases;
+    this.#encoder = new PublishEncoder(out, aliases, cfg.autoTopicAlias);
   }
 
   /** Loads a stored session's unfinished messages (any order in, `seq` order kept). */
@@ -115,20 +119,20 @@ export class Outgoing {
         done: false,
       };
       this.records.set(e.mid, e);
-      this.ids.mark(e.mid);
-      this.queue.push(e);
-      if (r.seq >= this.nextSeq) this.nextSeq = r.seq + 1;
+      this.#ids.mark(e.mid);
+      this.#queue.push(e);
+      if (r.seq >= this.#nextSeq) this.#nextSeq = r.seq + 1;
       if (r.packetId > maxId) maxId = r.packetId;
     }
-    if (maxId > 0) this.ids.startAfter(maxId);
+    if (maxId > 0) this.#ids.startAfter(maxId);
   }
 
   get inflightCount(): number {
-    return this.inflight;
+    return this.#inflight;
   }
 
   get queuedMessages(): number {
-    return this.queue.queuedCount;
+    return this.#queue.queuedCount;
   }
 
   /** `msg` is validated by the caller (topic resolved, qos, payload type). */
@@ -137,41 +141,41 @@ export class Outgoing {
     const connected = this.connected;
     if (connected) {
       // Checked against the CONNACK in force; a message queued offline is checked when it is sent.
-      if (qos > this.limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
-      if (msg.retain && !this.limits.retainAvailable)
+      if (qos > this.#limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
+      if (msg.retain && !this.#limits.retainAvailable)
         return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-14]
     }
     const sendNow =
-      connected && this.queue.waiting === 0 && this.fitsWindow(qos) && !(qos === 0 && this.holdsQos0());
+      connected && this.#queue.waiting === 0 && this.#fitsWindow(qos) && !(qos === 0 && this.#holdsQos0());
 
     if (sendNow && qos === 0) {
       // The hot path: no entry, no store op, one encode.
-      const bytes = this.encoder.encode(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
+      const bytes = this.#encoder.encode(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
-      const mid = this.ids.transient();
-      this.out.write(bytes);
-      this.out.event({ type: 'published', mid, reasonCode: 0, properties: NO_PROPERTIES });
+      const mid = this.#ids.transient();
+      this.#out.write(bytes);
+      this.#out.event({ type: 'published', mid, reasonCode: 0, properties: NO_PROPERTIES });
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
 
-    if (this.ids.size >= 65535) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
+    if (this.#ids.size >= 65535) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
     if (!sendNow) {
-      if (msg.properties !== undefined || this.out.maxPacketSize !== Infinity) {
+      if (msg.properties !== undefined || this.#out.maxPacketSize !== Infinity) {
         // A trial encode: properties the codec refuses throw InvalidArgumentError now, before any state change,
         // rather than when the queue drains; and a message too large for the broker we know is refused now.
         // The header alone: a large payload is not copied just to be measured.
-        const header = this.out.encodePublishHeader(
+        const header = this.#out.encodePublishHeader(
           publishPacket(msg.topic, msg.payload, qos, msg.retain, false, 1, msg.properties),
         );
         const size = header.length + msg.payload.length;
-        if (size > this.out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
+        if (size > this.#out.maxPacketSize) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       }
-      if (!this.makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
+      if (!this.#makeRoom(msg.payload.length)) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE };
     }
     // The id is taken only once the message is accepted: a throw or a refusal below leaves the counter alone.
-    const mid = this.ids.peek();
+    const mid = this.#ids.peek();
     const e: OutEntry = {
-      seq: this.nextSeq,
+      seq: this.#nextSeq,
       mid,
       qos,
       topic: msg.topic,
@@ -184,36 +188,36 @@ export class Outgoing {
     };
     if (sendNow) {
       // QoS 1/2 sent at once: the store learns it as 'sent' (one op), in the same output as its bytes.
-      const bytes = this.encodeEntry(e, false); // throws for invalid properties: nothing happened
+      const bytes = this.#encodeEntry(e, false); // throws for invalid properties: nothing happened
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
-      this.ids.commit(mid, true);
-      this.nextSeq++;
+      this.#ids.commit(mid, true);
+      this.#nextSeq++;
       e.state = 'sent';
-      this.enterWindow(e);
+      this.#enterWindow(e);
       this.records.set(mid, e);
-      this.out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
-      this.out.write(bytes);
+      this.#out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
+      this.#out.write(bytes);
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
-    this.ids.commit(mid, true);
-    this.nextSeq++;
+    this.#ids.commit(mid, true);
+    this.#nextSeq++;
     if (qos > 0) {
       this.records.set(mid, e);
-      this.out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
+      this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
     }
-    this.queue.push(e);
+    this.#queue.push(e);
     return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
   }
 
   /** The CONNACK accepted a connection: adopt the broker's limits. Resends wait for `drain()`. */
   connack(limits: BrokerLimits, version: number): void {
-    this.limits = limits;
-    this.out.maxPacketSize = limits.maximumPacketSize;
-    const local = this.cfg.maxInflightMessages > 0 ? this.cfg.maxInflightMessages : 65535;
-    this.window = Math.min(local, limits.receiveMaximum);
-    const qos2 = this.cfg.maxInflightQos2 ?? 0;
-    this.windowQos2 = qos2 > 0 ? Math.min(qos2, this.window) : this.window;
-    this.aliases.reset(version === 5 ? limits.topicAliasMaximum : 0);
+    this.#limits = limits;
+    this.#out.maxPacketSize = limits.maximumPacketSize;
+    const local = this.#cfg.maxInflightMessages > 0 ? this.#cfg.maxInflightMessages : 65535;
+    this.#window = Math.min(local, limits.receiveMaximum);
+    const qos2 = this.#cfg.maxInflightQos2 ?? 0;
+    this.#windowQos2 = qos2 > 0 ? Math.min(qos2, this.#window) : this.#window;
+    this.#aliases.reset(version === 5 ? limits.topicAliasMaximum : 0);
     this.connected = true;
   }
 
@@ -225,11 +229,11 @@ export class Outgoing {
   discardSent(): void {
     for (const e of this.records.values()) {
       if (e.state === 'queued') {
-        this.out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
+        this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
         continue;
       }
-      this.finishEntry(e, false); // the caller's `clear` op already removed it from the store
-      this.out.event({ type: 'dropped', mid: e.mid, rc: MQTTErrorCode.MQTT_ERR_CONN_LOST });
+      this.#finishEntry(e, false); // the caller's `clear` op already removed it from the store
+      this.#out.event({ type: 'dropped', mid: e.mid, rc: MQTTErrorCode.MQTT_ERR_CONN_LOST });
     }
   }
 
@@ -241,26 +245,26 @@ export class Outgoing {
     for (const e of this.records.values()) {
       if (e.state === 'queued') continue;
       e.state = 'queued';
-      this.queue.requeued(e);
-      this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'queued' });
+      this.#queue.requeued(e);
+      this.#out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'queued' });
     }
   }
 
   /** The transport's send buffer filled up (true) or drained (false); draining sends what waited. */
   setCongested(congested: boolean): void {
-    if (this.congested === congested) return;
-    this.congested = congested;
+    if (this.#congested === congested) return;
+    this.#congested = congested;
     if (!congested) this.drain();
   }
 
   /** The connection is gone: nothing is on the wire any more; rebuild the queue in `seq` order. */
   disconnected(): void {
     this.connected = false;
-    this.congested = false;
+    this.#congested = false;
     for (const e of this.records.values()) e.onWire = false;
-    this.queue.rebuild(this.records.values());
-    this.inflight = 0;
-    this.inflightQos2 = 0;
+    this.#queue.rebuild(this.records.values());
+    this.#inflight = 0;
+    this.#inflightQos2 = 0;
   }
 
   /** Stops sending (the connection is closing) without forgetting what is on the wire. */
@@ -274,177 +278,177 @@ export class Outgoing {
    */
   drain(): void {
     if (!this.connected) return;
-    for (let e = this.queue.peek(); e !== undefined; e = this.queue.peek()) {
-      if (!this.fitsWindow(e.qos) || (e.qos === 0 && this.holdsQos0())) break;
-      this.queue.shift(e);
-      this.sendEntry(e);
+    for (let e = this.#queue.peek(); e !== undefined; e = this.#queue.peek()) {
+      if (!this.#fitsWindow(e.qos) || (e.qos === 0 && this.#holdsQos0())) break;
+      this.#queue.shift(e);
+      this.#sendEntry(e);
     }
   }
 
   onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const e = this.records.get(packetId);
     if (e === undefined || e.qos !== 1 || e.state !== 'sent') {
-      this.out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
+      this.#out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
       return;
     }
-    this.finish(e, reasonCode, properties);
+    this.#finish(e, reasonCode, properties);
   }
 
   onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const e = this.records.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state === 'queued') {
-      this.out.log('warn', `PUBREC for unknown packet id ${packetId}`);
+      this.#out.log('warn', `PUBREC for unknown packet id ${packetId}`);
       // MQTT 5: tell the broker, so it can release its state (4.3.3, PUBREL reason 0x92).
-      if (this.out.version === 5 && e === undefined) {
-        this.out.send({ type: PUBREL, packetId, reasonCode: PACKET_ID_NOT_FOUND });
+      if (this.#out.version === 5 && e === undefined) {
+        this.#out.send({ type: PUBREL, packetId, reasonCode: PACKET_ID_NOT_FOUND });
       }
       return;
     }
     if (e.state === 'pubrec') {
       // A duplicate PUBREC: answer it again.
-      this.out.send({ type: PUBREL, packetId, reasonCode: 0 });
+      this.#out.send({ type: PUBREL, packetId, reasonCode: 0 });
       return;
     }
     if (reasonCode >= 0x80) {
       // The broker refused the message: the flow ends here, with no PUBREL (4.3.3: a PUBREC >= 0x80 ends the flow).
-      this.finish(e, reasonCode, properties);
+      this.#finish(e, reasonCode, properties);
       return;
     }
     e.state = 'pubrec';
     if (!e.onWire) {
       // Acknowledged before we resent it (after a reconnect): it is on the wire now.
-      this.queue.leave(e);
-      this.enterWindow(e);
+      this.#queue.leave(e);
+      this.#enterWindow(e);
     }
     // Write-ahead: the store knows the PUBREC before the PUBREL leaves, so a restart sends PUBREL, never PUBLISH.
-    this.out.op({ kind: 'setOutgoingState', packetId, state: 'pubrec' });
-    this.out.send({ type: PUBREL, packetId, reasonCode: 0 });
+    this.#out.op({ kind: 'setOutgoingState', packetId, state: 'pubrec' });
+    this.#out.send({ type: PUBREL, packetId, reasonCode: 0 });
   }
 
   onPubcomp(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const e = this.records.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state !== 'pubrec') {
-      this.out.log('warn', `PUBCOMP for unknown packet id ${packetId}, ignored`);
+      this.#out.log('warn', `PUBCOMP for unknown packet id ${packetId}, ignored`);
       return;
     }
-    this.finish(e, reasonCode, properties);
+    this.#finish(e, reasonCode, properties);
   }
 
   /** A flow ended (ack or refusal): forget it, report it, and let the next message into the window. */
-  private finish(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
-    this.finishEntry(e);
-    this.out.event({ type: 'published', mid: e.mid, reasonCode, properties: properties ?? NO_PROPERTIES });
+  #finish(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
+    this.#finishEntry(e);
+    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: properties ?? NO_PROPERTIES });
     this.drain();
   }
 
   /** A waiting message the broker cannot take (too large, QoS or retain not supported): it ends as refused. */
-  private refuse(e: OutEntry, reasonCode: number): void {
+  #refuse(e: OutEntry, reasonCode: number): void {
     // Called from `sendEntry`: `e` already left the queue.
     e.done = true;
     if (e.qos !== 0) {
       this.records.delete(e.mid);
-      this.out.op({ kind: 'deleteOutgoing', packetId: e.mid });
+      this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
-    this.ids.release(e.mid);
-    this.out.event({ type: 'published', mid: e.mid, reasonCode, properties: NO_PROPERTIES });
+    this.#ids.release(e.mid);
+    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: NO_PROPERTIES });
   }
 
-  private finishEntry(e: OutEntry, storeOp = true): void {
+  #finishEntry(e: OutEntry, storeOp = true): void {
     e.done = true;
     if (e.onWire) {
       e.onWire = false;
-      this.inflight--;
-      if (e.qos === 2) this.inflightQos2--;
+      this.#inflight--;
+      if (e.qos === 2) this.#inflightQos2--;
     } else {
-      this.queue.leave(e);
+      this.#queue.leave(e);
     }
     if (e.qos !== 0) {
       this.records.delete(e.mid);
-      if (storeOp) this.out.op({ kind: 'deleteOutgoing', packetId: e.mid });
+      if (storeOp) this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
-    this.ids.release(e.mid);
+    this.#ids.release(e.mid);
   }
 
   /** Makes room in the queue for a message of `bytes` payload bytes; false when it cannot. */
-  private makeRoom(bytes: number): boolean {
-    const { maxQueuedMessages: maxN, maxQueuedBytes: maxB, queueFullPolicy } = this.cfg;
+  #makeRoom(bytes: number): boolean {
+    const { maxQueuedMessages: maxN, maxQueuedBytes: maxB, queueFullPolicy } = this.#cfg;
     if (maxB > 0 && bytes > maxB) return false;
-    const q = this.queue;
+    const q = this.#queue;
     while ((maxN > 0 && q.queuedCount + 1 > maxN) || (maxB > 0 && q.queuedBytes + bytes > maxB)) {
       if (queueFullPolicy === 'reject') return false;
       const victim = q.oldestQueued();
       if (victim === undefined) return false;
-      this.finishEntry(victim);
-      this.out.event({ type: 'dropped', mid: victim.mid, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE });
+      this.#finishEntry(victim);
+      this.#out.event({ type: 'dropped', mid: victim.mid, rc: MQTTErrorCode.MQTT_ERR_QUEUE_SIZE });
     }
     return true;
   }
 
   /** Writes one waiting entry: a first PUBLISH, a PUBLISH resend with DUP, or a PUBREL resend. */
-  private sendEntry(e: OutEntry): void {
+  #sendEntry(e: OutEntry): void {
     if (e.state === 'pubrec') {
       // [MQTT-4.4.0-1]: resend PUBREL, never the PUBLISH after its PUBREC.
-      this.enterWindow(e);
-      this.out.send({ type: PUBREL, packetId: e.mid, reasonCode: 0 });
+      this.#enterWindow(e);
+      this.#out.send({ type: PUBREL, packetId: e.mid, reasonCode: 0 });
       return;
     }
     const first = e.state === 'queued';
     if (first) {
       const refusal =
-        e.qos > this.limits.maximumQoS // [MQTT-3.2.2-11]
+        e.qos > this.#limits.maximumQoS // [MQTT-3.2.2-11]
           ? QOS_NOT_SUPPORTED
-          : e.retain && !this.limits.retainAvailable // [MQTT-3.2.2-14]
+          : e.retain && !this.#limits.retainAvailable // [MQTT-3.2.2-14]
             ? RETAIN_NOT_SUPPORTED
             : 0;
-      if (refusal !== 0) return this.refuse(e, refusal);
+      if (refusal !== 0) return this.#refuse(e, refusal);
     }
     // A resend of a PUBLISH not yet PUBREC'd/PUBACK'd carries DUP=1 [MQTT-3.3.1-1]; a first send DUP=0.
     let bytes: Uint8Array | SplitPacket | undefined;
     try {
-      bytes = this.encodeEntry(e, !first);
+      bytes = this.#encodeEntry(e, !first);
     } catch (err) {
       // Only a record from an older store could get here (publish() trial-encodes): never let it block the queue.
-      this.out.log(
+      this.#out.log(
         'error',
         `message ${e.mid} cannot be encoded: ${err instanceof Error ? err.message : String(err)}`,
       );
-      return this.refuse(e, UNSPECIFIED_ERROR);
+      return this.#refuse(e, UNSPECIFIED_ERROR);
     }
-    if (bytes === undefined) return this.refuse(e, PACKET_TOO_LARGE);
+    if (bytes === undefined) return this.#refuse(e, PACKET_TOO_LARGE);
     if (e.qos === 0) {
       e.done = true;
-      this.ids.release(e.mid);
-      this.out.write(bytes);
-      this.out.event({ type: 'published', mid: e.mid, reasonCode: 0, properties: NO_PROPERTIES });
+      this.#ids.release(e.mid);
+      this.#out.write(bytes);
+      this.#out.event({ type: 'published', mid: e.mid, reasonCode: 0, properties: NO_PROPERTIES });
       return;
     }
     if (first) {
       e.state = 'sent';
-      this.out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'sent' });
+      this.#out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'sent' });
     }
-    this.enterWindow(e);
-    this.out.write(bytes);
+    this.#enterWindow(e);
+    this.#out.write(bytes);
   }
 
   /** QoS 0 messages wait in the queue: the transport is congested and the queue has a count limit to enforce. */
-  private holdsQos0(): boolean {
-    return this.congested && this.cfg.maxQueuedMessages > 0;
+  #holdsQos0(): boolean {
+    return this.#congested && this.#cfg.maxQueuedMessages > 0;
   }
 
   /** True when a message of `qos` may go on the wire now (QoS 0 always may). */
-  private fitsWindow(qos: number): boolean {
+  #fitsWindow(qos: number): boolean {
     if (qos === 0) return true;
-    if (this.inflight >= this.window) return false;
-    return qos !== 2 || this.inflightQos2 < this.windowQos2;
+    if (this.#inflight >= this.#window) return false;
+    return qos !== 2 || this.#inflightQos2 < this.#windowQos2;
   }
 
-  private enterWindow(e: OutEntry): void {
+  #enterWindow(e: OutEntry): void {
     e.onWire = true;
-    this.inflight++;
-    if (e.qos === 2) this.inflightQos2++;
+    this.#inflight++;
+    if (e.qos === 2) this.#inflightQos2++;
   }
 
-  private encodeEntry(e: OutEntry, dup: boolean): Uint8Array | SplitPacket | undefined {
-    return this.encoder.encode(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
+  #encodeEntry(e: OutEntry, dup: boolean): Uint8Array | SplitPacket | undefined {
+    return this.#encoder.encode(e.topic, e.payload, e.qos, e.retain, dup, e.mid, e.properties);
   }
 }

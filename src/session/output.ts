@@ -36,9 +36,9 @@ export class SplitPacket {
 }
 
 export class Output {
-  private ops: StoreOp[] = [];
-  private data: Uint8Array[] = [];
-  private events: SessionEvent[] = [];
+  #ops: StoreOp[] = [];
+  #data: Uint8Array[] = [];
+  #events: SessionEvent[] = [];
 
   /** "Now" of the input being processed (milliseconds, from the caller's clock). */
   now = 0;
@@ -61,10 +61,10 @@ export class Output {
   /** Emits bytes already encoded (and already checked against the broker's Maximum Packet Size). */
   write(bytes: Uint8Array | SplitPacket): void {
     if (bytes instanceof Uint8Array) {
-      this.data.push(bytes);
+      this.#data.push(bytes);
     } else {
-      this.data.push(bytes.header);
-      this.data.push(bytes.payload);
+      this.#data.push(bytes.header);
+      this.#data.push(bytes.payload);
     }
     this.lastSent = this.now;
   }
@@ -81,28 +81,28 @@ export class Output {
   }
 
   op(op: StoreOp): void {
-    this.ops.push(op);
+    this.#ops.push(op);
   }
 
   event(event: SessionEvent): void {
-    this.events.push(event);
+    this.#events.push(event);
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
-    this.events.push({ type: 'log', level, message });
+    this.#events.push({ type: 'log', level, message });
   }
 
   /** Returns what accumulated and starts empty buffers (no allocation when a part is empty). */
   take(): SessionOutput {
-    if (this.ops.length === 0 && this.data.length === 0 && this.events.length === 0) return NOTHING;
+    if (this.#ops.length === 0 && this.#data.length === 0 && this.#events.length === 0) return NOTHING;
     const out: SessionOutput = {
-      storeOps: this.ops.length === 0 ? NO_OPS : this.ops,
-      data: this.data.length === 0 ? NO_DATA : this.data,
-      events: this.events.length === 0 ? NO_EVENTS : this.events,
+      storeOps: this.#ops.length === 0 ? NO_OPS : this.#ops,
+      data: this.#data.length === 0 ? NO_DATA : this.#data,
+      events: this.#events.length === 0 ? NO_EVENTS : this.#events,
     };
-    if (this.ops.length !== 0) this.ops = [];
-    if (this.data.length !== 0) this.data = [];
-    if (this.events.length !== 0) this.events = [];
+    if (this.#ops.length !== 0) this.#ops = [];
+    if (this.#data.length !== 0) this.#data = [];
+    if (this.#events.length !== 0) this.#events = [];
     return out;
   }
 }

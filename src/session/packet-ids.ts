@@ -19,19 +19,19 @@ export class PacketIds {
    * whole bitmap (1,000 connections: 8 MB). A page is let go once empty and the counter has moved past it.
    * `O(1)`, no hashing on the hot path.
    */
-  private pages: (Uint32Array | undefined)[] | undefined;
+  #pages: (Uint32Array | undefined)[] | undefined;
   /** Ids in use per page. */
-  private pageCounts: Uint16Array | undefined;
-  private count = 0;
-  private next = 1;
+  #pageCounts: Uint16Array | undefined;
+  #count = 0;
+  #next = 1;
 
   /** Ids in use. */
   get size(): number {
-    return this.count;
+    return this.#count;
   }
 
   isUsed(id: number): boolean {
-    const page = this.pages?.[id >>> PAGE_SHIFT];
+    const page = this.#pages?.[id >>> PAGE_SHIFT];
     return page !== undefined && (page[(id >>> 5) & 31] & (1 << (id & 31))) !== 0;
   }
 
@@ -54,9 +54,9 @@ export class PacketIds {
 
   /** The id `allocate()` would return, without taking it (0 when none is free). */
   peek(): number {
-    if (this.count >= MAX_ID) return 0;
-    let id = this.next;
-    if (this.count === 0) return id;
+    if (this.#count >= MAX_ID) return 0;
+    let id = this.#next;
+    if (this.#count === 0) return id;
     while (this.isUsed(id)) id = id === MAX_ID ? 1 : id + 1;
     return id;
   }
@@ -64,15 +64,15 @@ export class PacketIds {
   /** Takes `id` (from `peek()`): the counter continues after it; `reserve` marks it in use. */
   commit(id: number, reserve: boolean): void {
     if (reserve) this.mark(id);
-    this.next = id === MAX_ID ? 1 : id + 1;
+    this.#next = id === MAX_ID ? 1 : id + 1;
     const page = id >>> PAGE_SHIFT;
-    if (this.next >>> PAGE_SHIFT !== page) this.dropIfEmpty(page);
+    if (this.#next >>> PAGE_SHIFT !== page) this.#dropIfEmpty(page);
   }
 
   /** Marks `id` as in use (restoring a stored session). */
   mark(id: number): void {
-    const pages = (this.pages ??= new Array<Uint32Array | undefined>(PAGES));
-    const counts = (this.pageCounts ??= new Uint16Array(PAGES));
+    const pages = (this.#pages ??= new Array<Uint32Array | undefined>(PAGES));
+    const counts = (this.#pageCounts ??= new Uint16Array(PAGES));
     const p = id >>> PAGE_SHIFT;
     const page = (pages[p] ??= new Uint32Array(PAGE_IDS >>> 5));
     const bit = 1 << (id & 31);
@@ -80,33 +80,33 @@ export class PacketIds {
     if ((page[word] & bit) === 0) {
       page[word] |= bit;
       counts[p]++;
-      this.count++;
+      this.#count++;
     }
   }
 
   release(id: number): void {
     const p = id >>> PAGE_SHIFT;
-    const page = this.pages?.[p];
+    const page = this.#pages?.[p];
     if (page === undefined) return;
     const bit = 1 << (id & 31);
     const word = (id >>> 5) & 31;
     if ((page[word] & bit) !== 0) {
       page[word] &= ~bit;
-      (this.pageCounts as Uint16Array)[p]--;
-      this.count--;
-      if (this.next >>> PAGE_SHIFT !== p) this.dropIfEmpty(p);
+      (this.#pageCounts as Uint16Array)[p]--;
+      this.#count--;
+      if (this.#next >>> PAGE_SHIFT !== p) this.#dropIfEmpty(p);
     }
   }
 
   /** Continues counting after `id` (restored sessions resume after their highest stored id). */
   startAfter(id: number): void {
-    this.next = id >= MAX_ID ? 1 : id + 1;
+    this.#next = id >= MAX_ID ? 1 : id + 1;
   }
 
   /** Lets an empty page go (the counter's own page is kept: it is about to be used again). */
-  private dropIfEmpty(p: number): void {
-    const pages = this.pages;
-    if (pages !== undefined && pages[p] !== undefined && (this.pageCounts as Uint16Array)[p] === 0) {
+  #dropIfEmpty(p: number): void {
+    const pages = this.#pages;
+    if (pages !== undefined && pages[p] !== undefined && (this.#pageCounts as Uint16Array)[p] === 0) {
       pages[p] = undefined;
     }
   }

@@ -36,11 +36,15 @@ function withoutAlias(properties: Properties): Properties | undefined {
 }
 
 export class PublishEncoder {
-  constructor(
-    private readonly out: Output,
-    private readonly aliases: OutgoingAliases,
-    private readonly autoTopicAlias: boolean,
-  ) {}
+  readonly #out: Output;
+  readonly #aliases: OutgoingAliases;
+  readonly #autoTopicAlias: boolean;
+
+  constructor(out: Output, aliases: OutgoingAliases, autoTopicAlias: boolean) {
+    this.#out = out;
+    this.#aliases = aliases;
+    this.#autoTopicAlias = autoTopicAlias;
+  }
 
   /**
    * The PUBLISH bytes, or undefined when they exceed the broker's Maximum Packet Size, which a client MUST NOT
@@ -65,14 +69,14 @@ export class PublishEncoder {
     let wireTopic = topic;
     let props = properties;
     let mapAlias = 0; // a mapping to record once the packet is accepted
-    const aliases = this.aliases;
+    const aliases = this.#aliases;
     const userAlias = properties?.topicAlias;
     if (aliases.max > 0) {
       if (userAlias !== undefined) {
         if (userAlias > aliases.max) props = withoutAlias(properties as Properties);
         else if (aliases.topicOf(userAlias) === topic) wireTopic = '';
         else mapAlias = userAlias;
-      } else if (this.autoTopicAlias) {
+      } else if (this.#autoTopicAlias) {
         const known = aliases.lookup(topic);
         if (known !== 0) {
           wireTopic = '';
@@ -89,9 +93,9 @@ export class PublishEncoder {
     const packet = publishPacket(wireTopic, payload, qos, retain, dup, packetId, props);
     const bytes =
       payload.length >= ZERO_COPY_PAYLOAD_BYTES
-        ? new SplitPacket(this.out.encodePublishHeader(packet), payload)
-        : this.out.encode(packet);
-    if (bytes.length > this.out.maxPacketSize) return undefined;
+        ? new SplitPacket(this.#out.encodePublishHeader(packet), payload)
+        : this.#out.encode(packet);
+    if (bytes.length > this.#out.maxPacketSize) return undefined;
     if (mapAlias !== 0) aliases.record(topic, mapAlias);
     return bytes;
   }

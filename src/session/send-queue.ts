@@ -29,8 +29,8 @@ export interface OutEntry {
 }
 
 export class SendQueue {
-  private items: OutEntry[] = [];
-  private head = 0;
+  #items: OutEntry[] = [];
+  #head = 0;
   /** Entries waiting (neither done nor on the wire). */
   waiting = 0;
   /** Never-sent ('queued') waiting entries and their payload bytes. */
@@ -38,46 +38,46 @@ export class SendQueue {
   queuedBytes = 0;
 
   push(e: OutEntry): void {
-    this.items.push(e);
+    this.#items.push(e);
     this.waiting++;
-    if (e.state === 'queued') this.countQueued(e, 1);
+    if (e.state === 'queued') this.#countQueued(e, 1);
   }
 
   /** The first waiting entry, left in place (undefined when none waits). */
   peek(): OutEntry | undefined {
-    const items = this.items;
-    while (this.head < items.length) {
-      const e = items[this.head];
+    const items = this.#items;
+    while (this.#head < items.length) {
+      const e = items[this.#head];
       if (!e.done && !e.onWire) return e;
-      this.head++;
+      this.#head++;
     }
-    this.compact();
+    this.#compact();
     return undefined;
   }
 
   /** Removes the entry `peek()` returned: it goes to the wire (or is refused). */
   shift(e: OutEntry): void {
-    this.head++;
+    this.#head++;
     this.waiting--;
-    if (e.state === 'queued') this.countQueued(e, -1);
-    this.compact();
+    if (e.state === 'queued') this.#countQueued(e, -1);
+    this.#compact();
   }
 
   /** `e` stops waiting out of order (acknowledged before its resend, dropped): its reference goes stale. */
   leave(e: OutEntry): void {
     this.waiting--;
-    if (e.state === 'queued') this.countQueued(e, -1);
+    if (e.state === 'queued') this.#countQueued(e, -1);
   }
 
   /** A waiting entry went from 'sent'/'pubrec' back to 'queued' (the broker lost the session). */
   requeued(e: OutEntry): void {
-    this.countQueued(e, 1);
+    this.#countQueued(e, 1);
   }
 
   /** The oldest never-sent entry: what 'drop-oldest' drops ('sent' ones may be at the broker: never dropped). */
   oldestQueued(): OutEntry | undefined {
-    for (let i = this.head; i < this.items.length; i++) {
-      const e = this.items[i];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const e = this.#items[i];
       if (!e.done && !e.onWire && e.state === 'queued') return e;
     }
     return undefined;
@@ -86,8 +86,8 @@ export class SendQueue {
   /** After a disconnect: every unfinished QoS 1/2 entry (`records`, in seq order) plus the waiting QoS 0 ones. */
   rebuild(records: Iterable<OutEntry>): void {
     const qos0: OutEntry[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const e = this.items[i];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const e = this.#items[i];
       if (e.qos === 0 && !e.done) qos0.push(e);
     }
     const items: OutEntry[] = [];
@@ -97,26 +97,26 @@ export class SendQueue {
       items.push(e);
     }
     while (j < qos0.length) items.push(qos0[j++]);
-    this.items = items;
-    this.head = 0;
+    this.#items = items;
+    this.#head = 0;
     this.waiting = items.length;
     this.queuedCount = 0;
     this.queuedBytes = 0;
-    for (const e of items) if (e.state === 'queued') this.countQueued(e, 1);
+    for (const e of items) if (e.state === 'queued') this.#countQueued(e, 1);
   }
 
-  private countQueued(e: OutEntry, sign: 1 | -1): void {
+  #countQueued(e: OutEntry, sign: 1 | -1): void {
     this.queuedCount += sign;
     this.queuedBytes += sign * e.payload.length;
   }
 
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+  #compact(): void {
+    if (this.#head === this.#items.length) {
+      this.#items.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
     }
   }
 }

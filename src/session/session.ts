@@ -23,6 +23,7 @@ import type {
   QoS,
   Subscription,
 } from '../packet/types.js';
+import { PACKET_NAMES } from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
 import { validateTopicFilter, validateTopicName } from '../topic/validate.js';
 import {
@@ -63,162 +64,148 @@ const KEEP_ALIVE_TIMEOUT = 0x8d;
 const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 const CONTINUE_AUTHENTICATION = 0x18;
 const RE_AUTHENTICATE = 0x19;
-const PACKET_NAMES = [
-  '',
-  'CONNECT',
-  'CONNACK',
-  'PUBLISH',
-  'PUBACK',
-  'PUBREC',
-  'PUBREL',
-  'PUBCOMP',
-  'SUBSCRIBE',
-  'SUBACK',
-  'UNSUBSCRIBE',
-  'UNSUBACK',
-  'PINGREQ',
-  'PINGRESP',
-  'DISCONNECT',
-  'AUTH',
-];
 
 export class Session implements SessionEngine {
   /** The engine's own copy of the options (`reconfigure()` updates it in place: `Outgoing` reads it too). */
-  private readonly opts: SessionOptions;
-  private readonly version: SessionOptions['protocolVersion'];
-  private readonly out: Output;
-  private readonly ids = new PacketIds();
-  private readonly outgoing: Outgoing;
-  private readonly incoming: Incoming;
-  private readonly subs: Subscriptions;
-  private readonly keepaliveTimer = new Keepalive();
-  private inAliases: IncomingAliases;
-  private readonly outAliases = new OutgoingAliases();
-  private readonly decoder: PacketDecoder;
+  readonly #opts: SessionOptions;
+  readonly #version: SessionOptions['protocolVersion'];
+  readonly #out: Output;
+  readonly #ids = new PacketIds();
+  readonly #outgoing: Outgoing;
+  readonly #incoming: Incoming;
+  readonly #subs: Subscriptions;
+  readonly #keepaliveTimer = new Keepalive();
+  #inAliases: IncomingAliases;
+  readonly #outAliases = new OutgoingAliases();
+  readonly #decoder: PacketDecoder;
 
-  private _state: SessionState = 'disconnected';
-  private _clientId: string;
-  private _keepalive: number;
+  #_state: SessionState = 'disconnected';
+  #_clientId: string;
+  #_keepalive: number;
   /** A 'close' event was emitted: ignore input until `connectionClosed`. */
-  private closing = false;
+  #closing = false;
   /** The Clean Start flag of the CONNECT on the current connection. */
-  private cleanRequested = false;
+  #cleanRequested = false;
   /** A CONNACK accepted a connection at least once (drives 'first-only' and re-subscription on clean starts). */
-  private hadConnected = false;
-  private connectStartedAt = 0;
+  #hadConnected = false;
+  #connectStartedAt = 0;
   /** The client id last written with `setIdentity`. */
-  private identityClientId: string | undefined;
+  #identityClientId: string | undefined;
 
   constructor(options: SessionOptions, restored?: StoredSession) {
     validateOptions(options);
-    this.opts = { ...options };
-    this.version = options.protocolVersion;
-    this.out = new Output(this.version);
+    this.#opts = { ...options };
+    this.#version = options.protocolVersion;
+    this.#out = new Output(this.#version);
     // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
-    this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
-    this._keepalive = options.keepalive;
-    this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(options) : 0);
-    this.outgoing = new Outgoing(this.opts, this.ids, this.out, this.outAliases);
-    this.incoming = new Incoming(this.out, this.version === 5 ? incomingReceiveMaximum(options) : Infinity);
-    this.subs = new Subscriptions(this.out, this.ids);
-    this.decoder = new PacketDecoder({
-      protocolVersion: this.version,
+    this.#_clientId =
+      this.#version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
+    this.#_keepalive = options.keepalive;
+    this.#inAliases = new IncomingAliases(this.#version === 5 ? incomingTopicAliasMaximum(options) : 0);
+    this.#outgoing = new Outgoing(this.#opts, this.#ids, this.#out, this.#outAliases);
+    this.#incoming = new Incoming(
+      this.#out,
+      this.#version === 5 ? incomingReceiveMaximum(options) : Infinity,
+    );
+    this.#subs = new Subscriptions(this.#out, this.#ids);
+    this.#decoder = new PacketDecoder({
+      protocolVersion: this.#version,
       maximumPacketSize: incomingMaximumPacketSize(options),
-      onPacket: (p) => this.onPacket(p),
+      onPacket: (p) => this.#onPacket(p),
     });
     if (restored !== undefined) {
-      this.outgoing.restore(restored.outgoing);
-      this.incoming.restore(restored.incomingQos2);
-      this.subs.restore(restored.subscriptions);
+      this.#outgoing.restore(restored.outgoing);
+      this.#incoming.restore(restored.incomingQos2);
+      this.#subs.restore(restored.subscriptions);
     }
   }
 
   get state(): SessionState {
-    return this._state;
+    return this.#_state;
   }
 
   get clientId(): string {
-    return this._clientId;
+    return this.#_clientId;
   }
 
   get keepalive(): number {
-    return this._keepalive;
+    return this.#_keepalive;
   }
 
   /** QoS 1/2 messages on the wire awaiting their acknowledgement (not part of `SessionEngine`). */
   get inflightMessages(): number {
-    return this.outgoing.inflightCount;
+    return this.#outgoing.inflightCount;
   }
 
   /** Messages waiting behind the window or for a connection, never sent yet (not part of `SessionEngine`). */
   get queuedMessages(): number {
-    return this.outgoing.queuedMessages;
+    return this.#outgoing.queuedMessages;
   }
 
   // ---------------------------------------------------------------------------------------------- connection
 
   connectionOpened(now: number): void {
-    if (this._state !== 'disconnected') {
-      this.out.log(
+    if (this.#_state !== 'disconnected') {
+      this.#out.log(
         'warn',
-        `connectionOpened while ${this._state}: the previous connection is treated as closed`,
+        `connectionOpened while ${this.#_state}: the previous connection is treated as closed`,
       );
       this.connectionClosed(now);
     }
-    this.out.now = now;
-    this.out.maxPacketSize = Infinity;
-    this.decoder.reset();
-    this.decoder.protocolVersion = this.version; // the decoder adopts the level of any CONNECT it decodes
-    this._keepalive = this.opts.keepalive;
-    const cs = this.opts.cleanStart;
+    this.#out.now = now;
+    this.#out.maxPacketSize = Infinity;
+    this.#decoder.reset();
+    this.#decoder.protocolVersion = this.#version; // the decoder adopts the level of any CONNECT it decodes
+    this.#_keepalive = this.#opts.keepalive;
+    const cs = this.#opts.cleanStart;
     // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
     // resumed (the broker assigns none on 3.x), so it stays clean [MQTT-3.1.3-7].
-    this.cleanRequested =
+    this.#cleanRequested =
       cs === true ||
-      (cs === 'first-only' && !this.hadConnected) ||
-      (this.version !== 5 && this._clientId === '');
-    this._state = 'connecting';
-    this.closing = false;
-    this.connectStartedAt = now;
-    this.out.write(this.out.encode(buildConnect(this.opts, this._clientId, this.cleanRequested)));
+      (cs === 'first-only' && !this.#hadConnected) ||
+      (this.#version !== 5 && this.#_clientId === '');
+    this.#_state = 'connecting';
+    this.#closing = false;
+    this.#connectStartedAt = now;
+    this.#out.write(this.#out.encode(buildConnect(this.#opts, this.#_clientId, this.#cleanRequested)));
   }
 
   transportWritable(writable: boolean, now: number): void {
-    this.out.now = now;
-    this.outgoing.setCongested(!writable);
+    this.#out.now = now;
+    this.#outgoing.setCongested(!writable);
   }
 
   connectionClosed(now: number): void {
-    this.out.now = now;
-    if (this._state === 'disconnected') return;
-    this._state = 'disconnected';
-    this.closing = false;
-    this.outgoing.disconnected();
-    this.incoming.connected = false;
-    this.subs.disconnected();
-    this.keepaliveTimer.stop();
-    this.inAliases.reset();
-    this.outAliases.reset(0);
-    this.decoder.reset();
+    this.#out.now = now;
+    if (this.#_state === 'disconnected') return;
+    this.#_state = 'disconnected';
+    this.#closing = false;
+    this.#outgoing.disconnected();
+    this.#incoming.connected = false;
+    this.#subs.disconnected();
+    this.#keepaliveTimer.stop();
+    this.#inAliases.reset();
+    this.#outAliases.reset(0);
+    this.#decoder.reset();
   }
 
   receive(data: Uint8Array, now: number): void {
-    this.out.now = now;
-    if (this._state === 'disconnected' || this.closing) return;
+    this.#out.now = now;
+    if (this.#_state === 'disconnected' || this.#closing) return;
     // Any byte is activity, even a part of a packet still arriving (keepalive.ts).
-    this.keepaliveTimer.lastReceived = now;
+    this.#keepaliveTimer.lastReceived = now;
     try {
-      this.decoder.push(data);
+      this.#decoder.push(data);
     } catch (err) {
-      if (this.closing) return;
+      if (this.#closing) return;
       if (err instanceof MalformedPacketError) {
         // 4.13: on a malformed packet or protocol error, send DISCONNECT with the reason (MQTT 5), then close.
-        this.fail(err.reasonCode, err);
+        this.#fail(err.reasonCode, err);
       } else {
         // A bug in the engine: never let it escape as an exception from an input; close the connection instead.
         const message = err instanceof Error ? err.message : String(err);
-        this.out.log('error', `internal error while handling input: ${message}`);
-        this.fail(
+        this.#out.log('error', `internal error while handling input: ${message}`);
+        this.#fail(
           IMPLEMENTATION_SPECIFIC_ERROR,
           new ProtocolViolationError(IMPLEMENTATION_SPECIFIC_ERROR, `internal error: ${message}`),
         );
@@ -227,12 +214,12 @@ export class Session implements SessionEngine {
   }
 
   tick(now: number): void {
-    this.out.now = now;
-    if (this.closing) return;
-    if (this._state === 'connecting') {
-      const t = this.opts.connackTimeoutMs;
-      if (t > 0 && now >= this.connectStartedAt + t) {
-        this.close(
+    this.#out.now = now;
+    if (this.#closing) return;
+    if (this.#_state === 'connecting') {
+      const t = this.#opts.connackTimeoutMs;
+      if (t > 0 && now >= this.#connectStartedAt + t) {
+        this.#close(
           KEEP_ALIVE_TIMEOUT,
           NO_PROPERTIES,
           false,
@@ -241,13 +228,13 @@ export class Session implements SessionEngine {
       }
       return;
     }
-    if (this._state !== 'connected') return;
-    const k = this.keepaliveTimer;
+    if (this.#_state !== 'connected') return;
+    const k = this.#keepaliveTimer;
     const timeoutAt = k.timeoutAt();
     if (timeoutAt !== undefined && now >= timeoutAt) {
       // The broker is silent after our PINGREQ: Paho's MQTT_ERR_KEEPALIVE, reason 0x8D. No DISCONNECT: the
       // client may not send 0x8D (3.14.2.1), and nothing would read it.
-      this.close(
+      this.#close(
         KEEP_ALIVE_TIMEOUT,
         NO_PROPERTIES,
         false,
@@ -255,54 +242,54 @@ export class Session implements SessionEngine {
       );
       return;
     }
-    const due = k.pingDue(this.out.lastSent);
+    const due = k.pingDue(this.#out.lastSent);
     if (due !== undefined && now >= due) {
       // [MQTT-3.1.2-20] (3.1.1: [MQTT-3.1.2-23]): with nothing else to send, the client sends PINGREQ.
-      this.out.write(this.out.encode(PINGREQ_PACKET));
+      this.#out.write(this.#out.encode(PINGREQ_PACKET));
       k.pingSent(now);
     }
   }
 
   nextDeadline(): number | undefined {
-    if (this.closing) return undefined;
-    if (this._state === 'connecting') {
-      const t = this.opts.connackTimeoutMs;
-      return t > 0 ? this.connectStartedAt + t : undefined;
+    if (this.#closing) return undefined;
+    if (this.#_state === 'connecting') {
+      const t = this.#opts.connackTimeoutMs;
+      return t > 0 ? this.#connectStartedAt + t : undefined;
     }
-    if (this._state !== 'connected') return undefined;
-    const due = this.keepaliveTimer.pingDue(this.out.lastSent);
-    const timeoutAt = this.keepaliveTimer.timeoutAt();
+    if (this.#_state !== 'connected') return undefined;
+    const due = this.#keepaliveTimer.pingDue(this.#out.lastSent);
+    const timeoutAt = this.#keepaliveTimer.timeoutAt();
     if (timeoutAt === undefined) return due;
     return due === undefined ? timeoutAt : Math.min(due, timeoutAt);
   }
 
   disconnect(reasonCode: number, properties: Properties | undefined, now: number): void {
-    this.out.now = now;
+    this.#out.now = now;
     if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) {
       throw new InvalidArgumentError(`the DISCONNECT reason code must be 0..255, got ${reasonCode}`);
     }
     if (
-      this.version === 5 &&
+      this.#version === 5 &&
       properties?.sessionExpiryInterval !== undefined &&
       properties.sessionExpiryInterval !== 0 &&
-      (this.opts.connectProperties?.sessionExpiryInterval ?? 0) === 0
+      (this.#opts.connectProperties?.sessionExpiryInterval ?? 0) === 0
     ) {
       // [MQTT-3.14.2-2]: a non-zero Session Expiry Interval in DISCONNECT after 0 in CONNECT is a Protocol Error.
       throw new InvalidArgumentError(
         'a Session Expiry Interval in DISCONNECT needs a non-zero one in CONNECT',
       );
     }
-    if (this._state === 'disconnected' || this.closing) return;
-    const packet: DisconnectPacket = { type: 14, reasonCode: this.version === 5 ? reasonCode : 0 };
-    if (this.version === 5 && properties !== undefined && Object.keys(properties).length > 0)
+    if (this.#_state === 'disconnected' || this.#closing) return;
+    const packet: DisconnectPacket = { type: 14, reasonCode: this.#version === 5 ? reasonCode : 0 };
+    if (this.#version === 5 && properties !== undefined && Object.keys(properties).length > 0)
       packet.properties = properties;
-    this.out.write(this.out.encode(packet));
-    this.close(reasonCode, NO_PROPERTIES, false, undefined);
+    this.#out.write(this.#out.encode(packet));
+    this.#close(reasonCode, NO_PROPERTIES, false, undefined);
   }
 
   auth(reasonCode: number, properties: Properties, now: number): void {
-    this.out.now = now;
-    if (this.version !== 5) throw new InvalidArgumentError('AUTH exists only in MQTT 5');
+    this.#out.now = now;
+    if (this.#version !== 5) throw new InvalidArgumentError('AUTH exists only in MQTT 5');
     if (reasonCode !== CONTINUE_AUTHENTICATION && reasonCode !== RE_AUTHENTICATE) {
       throw new InvalidArgumentError(
         `a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`,
@@ -310,7 +297,7 @@ export class Session implements SessionEngine {
     }
     // 4.12: enhanced authentication is started by the CONNECT's Authentication Method, and every AUTH carries
     // that same method.
-    const method = this.opts.connectProperties?.authenticationMethod;
+    const method = this.#opts.connectProperties?.authenticationMethod;
     if (method === undefined) {
       throw new InvalidArgumentError('AUTH needs an Authentication Method in the CONNECT properties');
     }
@@ -319,11 +306,11 @@ export class Session implements SessionEngine {
         `the AUTH method '${properties.authenticationMethod}' differs from the CONNECT's '${method}'`,
       );
     }
-    if (this.closing || (this._state !== 'connecting' && this._state !== 'connected')) {
-      this.out.log('warn', 'auth() while not connected: ignored');
+    if (this.#closing || (this.#_state !== 'connecting' && this.#_state !== 'connected')) {
+      this.#out.log('warn', 'auth() while not connected: ignored');
       return;
     }
-    if (reasonCode === RE_AUTHENTICATE && this._state !== 'connected') {
+    if (reasonCode === RE_AUTHENTICATE && this.#_state !== 'connected') {
       throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
     }
     // Filled in when the caller left it out.
@@ -332,17 +319,17 @@ export class Session implements SessionEngine {
         ? { ...properties, authenticationMethod: method }
         : properties;
     const packet: AuthPacket = { type: 15, reasonCode, properties: props };
-    this.out.write(this.out.encode(packet));
+    this.#out.write(this.#out.encode(packet));
   }
 
   reconfigure(options: SessionOptions): void {
-    if (this._state !== 'disconnected') {
+    if (this.#_state !== 'disconnected') {
       throw new SessionReconfigureError(
-        `the engine is ${this._state}: reconfigure it only while disconnected`,
+        `the engine is ${this.#_state}: reconfigure it only while disconnected`,
       );
     }
     validateOptions(options);
-    const current = this.opts;
+    const current = this.#opts;
     if (options.protocolVersion !== current.protocolVersion) {
       throw new SessionReconfigureError(
         `the protocol version cannot change on a session (${current.protocolVersion} -> ${options.protocolVersion})`,
@@ -352,7 +339,7 @@ export class Session implements SessionEngine {
       throw new SessionReconfigureError('autoTopicAlias cannot change on a session');
     }
     const newId = options.clientId !== current.clientId;
-    if (newId && this.holdsSession()) {
+    if (newId && this.#holdsSession()) {
       // The session belongs to its client id: another id is another session (and another store key).
       throw new SessionReconfigureError(
         `the client id cannot change while a session is held ('${current.clientId}' -> '${options.clientId}')`,
@@ -363,58 +350,59 @@ export class Session implements SessionEngine {
     }
     Object.assign(current, options);
     if (newId) {
-      this._clientId = this.version === 3 && options.clientId === '' ? randomClientId() : options.clientId;
-      this.hadConnected = false; // 'first-only' starts clean again for the new id
-      this.identityClientId = undefined;
+      this.#_clientId =
+        this.#version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
+      this.#hadConnected = false; // 'first-only' starts clean again for the new id
+      this.#identityClientId = undefined;
     }
-    this._keepalive = current.keepalive;
-    this.inAliases = new IncomingAliases(this.version === 5 ? incomingTopicAliasMaximum(current) : 0);
-    this.incoming.receiveMaximum = this.version === 5 ? incomingReceiveMaximum(current) : Infinity;
-    this.decoder.maximumPacketSize = incomingMaximumPacketSize(current) ?? MAX_PACKET_SIZE;
+    this.#_keepalive = current.keepalive;
+    this.#inAliases = new IncomingAliases(this.#version === 5 ? incomingTopicAliasMaximum(current) : 0);
+    this.#incoming.receiveMaximum = this.#version === 5 ? incomingReceiveMaximum(current) : Infinity;
+    this.#decoder.maximumPacketSize = incomingMaximumPacketSize(current) ?? MAX_PACKET_SIZE;
   }
 
   /**
    * The engine holds session state tied to the client id: unacknowledged or queued QoS 1/2 messages, incoming
    * QoS 2 ids, held subscriptions, or a session the broker may keep (a non-clean connection was accepted).
    */
-  private holdsSession(): boolean {
+  #holdsSession(): boolean {
     return (
-      this.outgoing.records.size > 0 ||
-      this.incoming.unacknowledged > 0 ||
-      this.subs.held.size > 0 ||
-      (this.hadConnected && this.opts.cleanStart !== true)
+      this.#outgoing.records.size > 0 ||
+      this.#incoming.unacknowledged > 0 ||
+      this.#subs.held.size > 0 ||
+      (this.#hadConnected && this.#opts.cleanStart !== true)
     );
   }
 
   takeOutput(): SessionOutput {
-    return this.out.take();
+    return this.#out.take();
   }
 
   // ---------------------------------------------------------------------------------------------- commands
 
   publish(message: OutgoingMessage, now: number): PublishTicket {
-    this.out.now = now;
+    this.#out.now = now;
     const { qos, payload } = message;
     if (qos !== 0 && qos !== 1 && qos !== 2)
       throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(qos)}`);
     if (!(payload instanceof Uint8Array)) throw new InvalidArgumentError('payload must be a Uint8Array');
     if (typeof message.retain !== 'boolean') throw new InvalidArgumentError('retain must be a boolean');
-    const alias = this.version === 5 ? message.properties?.topicAlias : undefined;
+    const alias = this.#version === 5 ? message.properties?.topicAlias : undefined;
     validateTopicName(message.topic, { allowEmpty: alias !== undefined });
     let msg = message;
     if (alias !== undefined) {
       if (!Number.isInteger(alias) || alias < 1 || alias > 65535) {
         throw new InvalidArgumentError(`topicAlias must be 1..65535, got ${alias}`); // [MQTT-3.3.2-8]
       }
-      if (this._state === 'connected' && alias > this.outAliases.max) {
+      if (this.#_state === 'connected' && alias > this.#outAliases.max) {
         // [MQTT-3.3.2-9]: no alias above the broker's Topic Alias Maximum.
         throw new InvalidArgumentError(
-          `topicAlias ${alias} exceeds the broker's Topic Alias Maximum ${this.outAliases.max}`,
+          `topicAlias ${alias} exceeds the broker's Topic Alias Maximum ${this.#outAliases.max}`,
         );
       }
       if (message.topic === '') {
         // Stored and resent messages need the topic itself: aliases die with the connection.
-        const topic = this._state === 'connected' ? this.outAliases.topicOf(alias) : undefined;
+        const topic = this.#_state === 'connected' ? this.#outAliases.topicOf(alias) : undefined;
         if (topic === undefined)
           throw new InvalidArgumentError(
             `topic alias ${alias} is not set on this connection: publish with the topic first`,
@@ -423,11 +411,11 @@ export class Session implements SessionEngine {
       }
     }
     if (payload.length > MAX_PAYLOAD) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
-    return this.outgoing.publish(msg);
+    return this.#outgoing.publish(msg);
   }
 
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number {
-    this.out.now = now;
+    this.#out.now = now;
     if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
       throw new InvalidArgumentError('subscribe needs at least one subscription'); // 3.8.3: a SUBSCRIBE without one is a Protocol Error
     }
@@ -443,7 +431,7 @@ export class Session implements SessionEngine {
       ) {
         throw new InvalidArgumentError(`retainHandling must be 0, 1 or 2, got ${String(s.retainHandling)}`);
       }
-      if (this.version === 5 && s.noLocal === true && s.topicFilter.startsWith('$share/')) {
+      if (this.#version === 5 && s.noLocal === true && s.topicFilter.startsWith('$share/')) {
         // [MQTT-3.8.3-4]: No Local on a shared subscription is a Protocol Error.
         throw new InvalidArgumentError(`noLocal cannot be set on a shared subscription ('${s.topicFilter}')`);
       }
@@ -452,244 +440,244 @@ export class Session implements SessionEngine {
     if (ids !== undefined && ids.some((id) => !Number.isInteger(id) || id < 1 || id > 268_435_455)) {
       throw new InvalidArgumentError('a subscription identifier is 1..268435455'); // 3.8.2.1.2
     }
-    const props = this.version === 5 ? properties : undefined;
+    const props = this.#version === 5 ? properties : undefined;
     // A trial encode: what the codec refuses (a bad property) throws now, not when the request is sent.
-    this.out.encode(
+    this.#out.encode(
       props === undefined
         ? { type: 8, packetId: 1, subscriptions }
         : { type: 8, packetId: 1, subscriptions, properties: props },
     );
-    const mid = this.subs.subscribe(subscriptions.slice(), props);
+    const mid = this.#subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }
 
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {
-    this.out.now = now;
+    this.#out.now = now;
     if (!Array.isArray(topicFilters) || topicFilters.length === 0) {
       throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // 3.10.3
     }
     for (const f of topicFilters) validateTopicFilter(f);
-    const props = this.version === 5 ? properties : undefined;
-    this.out.encode(
+    const props = this.#version === 5 ? properties : undefined;
+    this.#out.encode(
       props === undefined
         ? { type: 10, packetId: 1, topicFilters }
         : { type: 10, packetId: 1, topicFilters, properties: props },
     );
-    const mid = this.subs.unsubscribe(topicFilters.slice(), props);
+    const mid = this.#subs.unsubscribe(topicFilters.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }
 
   ack(packetId: number, qos: QoS, now: number): boolean {
-    this.out.now = now;
-    return this.incoming.ack(packetId, qos);
+    this.#out.now = now;
+    return this.#incoming.ack(packetId, qos);
   }
 
   // ---------------------------------------------------------------------------------------------- input
 
-  private onPacket(p: Packet): void {
-    if (this.closing) return;
-    if (this._state === 'connecting') {
+  #onPacket(p: Packet): void {
+    if (this.#closing) return;
+    if (this.#_state === 'connecting') {
       switch (p.type) {
         case 2:
-          return this.onConnack(p);
+          return this.#onConnack(p);
         case 15:
-          return this.onAuth(p);
+          return this.#onAuth(p);
         case 14:
-          return this.onDisconnect(p);
+          return this.#onDisconnect(p);
         default:
           // [MQTT-3.2.0-1]: the first packet from the server is CONNACK (AUTH aside, MQTT 5 4.12).
-          return this.protocolError(`${PACKET_NAMES[p.type]} before CONNACK`);
+          return this.#protocolError(`${PACKET_NAMES[p.type]} before CONNACK`);
       }
     }
     switch (p.type) {
       case 3:
-        return this.onPublish(p);
+        return this.#onPublish(p);
       case 4:
-        return this.outgoing.onPuback(p.packetId, p.reasonCode, p.properties);
+        return this.#outgoing.onPuback(p.packetId, p.reasonCode, p.properties);
       case 5:
-        return this.outgoing.onPubrec(p.packetId, p.reasonCode, p.properties);
+        return this.#outgoing.onPubrec(p.packetId, p.reasonCode, p.properties);
       case 6:
-        return this.incoming.pubrel(p.packetId);
+        return this.#incoming.pubrel(p.packetId);
       case 7:
-        return this.outgoing.onPubcomp(p.packetId, p.reasonCode, p.properties);
+        return this.#outgoing.onPubcomp(p.packetId, p.reasonCode, p.properties);
       case 9:
-        return this.subs.onSuback(p);
+        return this.#subs.onSuback(p);
       case 11:
-        return this.subs.onUnsuback(p);
+        return this.#subs.onUnsuback(p);
       case 13:
-        this.keepaliveTimer.pingResponse();
+        this.#keepaliveTimer.pingResponse();
         return;
       case 14:
-        return this.onDisconnect(p);
+        return this.#onDisconnect(p);
       case 15:
-        return this.onAuth(p);
+        return this.#onAuth(p);
       case 1:
       case 2:
       case 8:
       case 10:
       case 12:
         // [MQTT-3.2.0-2]: a second CONNACK; and packets only a client sends.
-        return this.protocolError(`unexpected ${PACKET_NAMES[p.type]} from the broker`);
+        return this.#protocolError(`unexpected ${PACKET_NAMES[p.type]} from the broker`);
     }
   }
 
-  private onPublish(p: PublishPacket): void {
-    if (this.version === 5) {
+  #onPublish(p: PublishPacket): void {
+    if (this.#version === 5) {
       const alias = p.properties?.topicAlias;
       if (alias !== undefined) {
-        const r = this.inAliases.resolve(alias, p.topic);
+        const r = this.#inAliases.resolve(alias, p.topic);
         if (typeof r === 'number') {
-          return this.protocolError(
+          return this.#protocolError(
             r === PROTOCOL_ERROR
               ? `PUBLISH with an empty topic and unknown topic alias ${alias}`
-              : `topic alias ${alias} is 0 or above our maximum ${this.inAliases.maximum}`,
+              : `topic alias ${alias} is 0 or above our maximum ${this.#inAliases.maximum}`,
             r,
           );
         }
         p.topic = r;
       } else if (p.topic.length === 0) {
-        return this.protocolError('PUBLISH with an empty topic and no topic alias'); // 3.3.2.1
+        return this.#protocolError('PUBLISH with an empty topic and no topic alias'); // 3.3.2.1
       }
     }
     if (p.qos === 0) {
-      this.out.event({ type: 'message', packet: p });
+      this.#out.event({ type: 'message', packet: p });
       return;
     }
-    const r = this.incoming.publish(p);
-    if (r === DELIVER) this.out.event({ type: 'message', packet: p });
+    const r = this.#incoming.publish(p);
+    if (r === DELIVER) this.#out.event({ type: 'message', packet: p });
     else if (r !== SUPPRESS)
-      this.protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
+      this.#protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
   }
 
-  private onConnack(p: ConnackPacket): void {
+  #onConnack(p: ConnackPacket): void {
     const props = p.properties ?? NO_PROPERTIES;
-    const reason = connackReasonCode(p, this.version);
+    const reason = connackReasonCode(p, this.#version);
     if (reason !== 0) {
       // A refusal: 'connack' (onConnect sees the code), then 'close' with the MQTT 5 equivalent.
-      this.out.event({
+      this.#out.event({
         type: 'connack',
         reasonCode: p.reasonCode,
         sessionPresent: p.sessionPresent,
         properties: props,
       });
-      this.close(reason, props, false, undefined);
+      this.#close(reason, props, false, undefined);
       return;
     }
-    if (p.sessionPresent && this.cleanRequested) {
+    if (p.sessionPresent && this.#cleanRequested) {
       // [MQTT-3.2.2-4]: a client without session state that gets Session Present = 1 closes the connection.
-      return this.protocolError('Session Present = 1 in answer to Clean Start = 1');
+      return this.#protocolError('Session Present = 1 in answer to Clean Start = 1');
     }
     let limits = DEFAULT_LIMITS;
-    if (this.version === 5 && p.properties !== undefined) {
+    if (this.#version === 5 && p.properties !== undefined) {
       // [MQTT-3.2.2-21]: the Server Keep Alive replaces ours.
-      if (p.properties.serverKeepAlive !== undefined) this._keepalive = p.properties.serverKeepAlive;
+      if (p.properties.serverKeepAlive !== undefined) this.#_keepalive = p.properties.serverKeepAlive;
       if (p.properties.assignedClientIdentifier !== undefined)
-        this._clientId = p.properties.assignedClientIdentifier;
+        this.#_clientId = p.properties.assignedClientIdentifier;
       limits = brokerLimits(p.properties);
     }
-    this._state = 'connected';
-    this.keepaliveTimer.start(this.out.now, this._keepalive, this.opts.pingTimeoutMs);
-    this.inAliases.reset();
-    this.outgoing.connack(limits, this.version);
-    this.out.event({
+    this.#_state = 'connected';
+    this.#keepaliveTimer.start(this.#out.now, this.#_keepalive, this.#opts.pingTimeoutMs);
+    this.#inAliases.reset();
+    this.#outgoing.connack(limits, this.#version);
+    this.#out.event({
       type: 'connack',
       reasonCode: p.reasonCode,
       sessionPresent: p.sessionPresent,
       properties: props,
     });
 
-    const firstConnack = !this.hadConnected;
-    this.hadConnected = true;
-    if (this.cleanRequested) this.out.op({ kind: 'clear' });
-    const identity = this.opts.identity;
+    const firstConnack = !this.#hadConnected;
+    this.#hadConnected = true;
+    if (this.#cleanRequested) this.#out.op({ kind: 'clear' });
+    const identity = this.#opts.identity;
     if (
       identity !== undefined &&
-      (firstConnack || this.cleanRequested || this.identityClientId !== this._clientId)
+      (firstConnack || this.#cleanRequested || this.#identityClientId !== this.#_clientId)
     ) {
-      this.identityClientId = this._clientId;
-      this.out.op({ kind: 'setIdentity', identity: { ...identity, clientId: this._clientId } });
+      this.#identityClientId = this.#_clientId;
+      this.#out.op({ kind: 'setIdentity', identity: { ...identity, clientId: this.#_clientId } });
     }
-    if (this.cleanRequested) {
+    if (this.#cleanRequested) {
       // A new session: discard what the old one held, keep what was never sent (it belongs to the new one).
-      this.outgoing.discardSent();
-      this.incoming.clear(false);
-      if (!firstConnack && this.opts.resubscribe) {
+      this.#outgoing.discardSent();
+      this.#incoming.clear(false);
+      if (!firstConnack && this.#opts.resubscribe) {
         // Subscriptions made in this process are the user's: bring them to the new session.
-        this.subs.restoreStore();
-        this.subs.resubscribe();
+        this.#subs.restoreStore();
+        this.#subs.resubscribe();
       } else {
         // On the first connection, held subscriptions come from a stored session the user chose to discard.
-        this.subs.clearHeld(false);
+        this.#subs.clearHeld(false);
       }
     } else if (!p.sessionPresent) {
       // The broker lost the session: publish again as new messages (promise 3), forget incoming QoS 2 ids.
-      this.outgoing.requeueAll();
-      this.incoming.clear(true);
-      if (this.opts.resubscribe) this.subs.resubscribe();
-      else this.subs.clearHeld(true);
+      this.#outgoing.requeueAll();
+      this.#incoming.clear(true);
+      if (this.#opts.resubscribe) this.#subs.resubscribe();
+      else this.#subs.clearHeld(true);
     }
-    this.incoming.connected = true;
-    this.subs.connected = true;
-    this.subs.sendPending();
-    this.outgoing.drain();
+    this.#incoming.connected = true;
+    this.#subs.connected = true;
+    this.#subs.sendPending();
+    this.#outgoing.drain();
   }
 
-  private onAuth(p: AuthPacket): void {
-    const method = this.opts.connectProperties?.authenticationMethod;
+  #onAuth(p: AuthPacket): void {
+    const method = this.#opts.connectProperties?.authenticationMethod;
     if (method === undefined) {
       // [MQTT-4.12.0-6]: a server MUST NOT send AUTH to a client that did not ask for enhanced authentication.
-      return this.protocolError('AUTH without an Authentication Method in CONNECT');
+      return this.#protocolError('AUTH without an Authentication Method in CONNECT');
     }
     // [MQTT-4.12.0-2]: during CONNECT the server's AUTH is 0x18 (success comes as CONNACK); once connected it
     // is 0x18 (re-authentication goes on) or 0x00 (re-authentication succeeded). 0x19 is the client's.
-    const allowed = this._state === 'connecting' ? [CONTINUE_AUTHENTICATION] : [0, CONTINUE_AUTHENTICATION];
+    const allowed = this.#_state === 'connecting' ? [CONTINUE_AUTHENTICATION] : [0, CONTINUE_AUTHENTICATION];
     if (!allowed.includes(p.reasonCode)) {
-      return this.protocolError(`AUTH with reason code 0x${p.reasonCode.toString(16)} from the broker`);
+      return this.#protocolError(`AUTH with reason code 0x${p.reasonCode.toString(16)} from the broker`);
     }
     // [MQTT-4.12.0-5]: every AUTH carries the CONNECT's Authentication Method.
     if (p.properties?.authenticationMethod !== method) {
-      return this.protocolError(
+      return this.#protocolError(
         `AUTH with Authentication Method '${p.properties?.authenticationMethod ?? ''}', not '${method}'`,
       );
     }
-    this.out.event({ type: 'auth', reasonCode: p.reasonCode, properties: p.properties ?? NO_PROPERTIES });
+    this.#out.event({ type: 'auth', reasonCode: p.reasonCode, properties: p.properties ?? NO_PROPERTIES });
   }
 
-  private onDisconnect(p: DisconnectPacket): void {
-    this.close(p.reasonCode, p.properties ?? NO_PROPERTIES, true, undefined);
+  #onDisconnect(p: DisconnectPacket): void {
+    this.#close(p.reasonCode, p.properties ?? NO_PROPERTIES, true, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------- closing
 
-  private protocolError(message: string, reasonCode = PROTOCOL_ERROR): void {
-    this.fail(reasonCode, new ProtocolViolationError(reasonCode, message));
+  #protocolError(message: string, reasonCode = PROTOCOL_ERROR): void {
+    this.#fail(reasonCode, new ProtocolViolationError(reasonCode, message));
   }
 
   /** A protocol violation: DISCONNECT with the reason on MQTT 5 (none on 3.x: no such packet), then close. */
-  private fail(reasonCode: number, error: MqttError): void {
-    this.out.log('error', error.message);
-    if (this.version === 5) this.out.write(this.out.encode({ type: 14, reasonCode }));
-    this.close(reasonCode, NO_PROPERTIES, false, error);
+  #fail(reasonCode: number, error: MqttError): void {
+    this.#out.log('error', error.message);
+    if (this.#version === 5) this.#out.write(this.#out.encode({ type: 14, reasonCode }));
+    this.#close(reasonCode, NO_PROPERTIES, false, error);
   }
 
-  private close(
+  #close(
     reasonCode: number,
     properties: Properties,
     fromServer: boolean,
     error: MqttError | undefined,
   ): void {
-    this.closing = true;
-    this._state = 'disconnecting';
-    this.outgoing.closing();
-    this.incoming.connected = false;
-    this.subs.connected = false;
-    this.keepaliveTimer.stop();
+    this.#closing = true;
+    this.#_state = 'disconnecting';
+    this.#outgoing.closing();
+    this.#incoming.connected = false;
+    this.#subs.connected = false;
+    this.#keepaliveTimer.stop();
     const event =
       error === undefined
         ? ({ type: 'close', reasonCode, properties, fromServer } as const)
         : ({ type: 'close', reasonCode, properties, fromServer, error } as const);
-    this.out.event(event);
+    this.#out.event(event);
   }
 }

@@ -47,14 +47,17 @@ function toSubscription(s: StoredSubscription): Subscription {
 
 export class Subscriptions {
   readonly held = new Map<string, StoredSubscription>();
-  private readonly pending = new Map<number, Request>();
+  readonly #pending = new Map<number, Request>();
   /** Requests may be written (CONNACK accepted, not closing). */
   connected = false;
 
-  constructor(
-    private readonly out: Output,
-    private readonly ids: PacketIds,
-  ) {}
+  readonly #out: Output;
+  readonly #ids: PacketIds;
+
+  constructor(out: Output, ids: PacketIds) {
+    this.#out = out;
+    this.#ids = ids;
+  }
 
   restore(subscriptions: readonly StoredSubscription[]): void {
     for (const s of subscriptions) this.held.set(s.topicFilter, s);
@@ -62,24 +65,24 @@ export class Subscriptions {
 
   /** Queues (and sends when connected) a SUBSCRIBE; returns its mid, or 0 when no packet id is free. */
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, internal = false): number {
-    return this.request(subscriptions, [], properties, internal);
+    return this.#request(subscriptions, [], properties, internal);
   }
 
   unsubscribe(topicFilters: string[], properties: Properties | undefined): number {
-    return this.request(undefined, topicFilters, properties, false);
+    return this.#request(undefined, topicFilters, properties, false);
   }
 
-  private request(
+  #request(
     subscriptions: Subscription[] | undefined,
     topicFilters: string[],
     properties: Properties | undefined,
     internal: boolean,
   ): number {
-    const packetId = this.ids.allocate();
+    const packetId = this.#ids.allocate();
     if (packetId === 0) return 0;
     const req: Request = { packetId, subscriptions, topicFilters, properties, internal, sent: false };
-    this.pending.set(packetId, req);
-    if (this.connected) this.send(req);
+    this.#pending.set(packetId, req);
+    if (this.connected) this.#send(req);
     return packetId;
   }
 
@@ -89,13 +92,13 @@ export class Subscriptions {
    * user's requests in the order they were made.
    */
   sendPending(): void {
-    for (const req of this.pending.values()) if (!req.sent && req.internal) this.send(req);
-    for (const req of this.pending.values()) if (!req.sent && !req.internal) this.send(req);
+    for (const req of this.#pending.values()) if (!req.sent && req.internal) this.#send(req);
+    for (const req of this.#pending.values()) if (!req.sent && !req.internal) this.#send(req);
   }
 
   disconnected(): void {
     this.connected = false;
-    for (const req of this.pending.values()) req.sent = false;
+    for (const req of this.#pending.values()) req.sent = false;
   }
 
   /** The broker lost the session: subscribe again to everything held, in batches, without events. */
@@ -111,7 +114,7 @@ export class Subscriptions {
       for (let i = 0; i < g.length; i += RESUBSCRIBE_BATCH) {
         const batch = g.slice(i, i + RESUBSCRIBE_BATCH);
         if (this.subscribe(batch.map(toSubscription), batch[0].properties, true) === 0) {
-          this.out.log('error', 'no free packet identifier to re-subscribe');
+          this.#out.log('error', 'no free packet identifier to re-subscribe');
           return;
         }
       }
@@ -120,24 +123,24 @@ export class Subscriptions {
 
   /** Writes the held subscriptions to the store again (after a `clear`). */
   restoreStore(): void {
-    for (const s of this.held.values()) this.out.op({ kind: 'putSubscription', subscription: s });
+    for (const s of this.held.values()) this.#out.op({ kind: 'putSubscription', subscription: s });
   }
 
   /** Forgets the held subscriptions (the broker has none); `storeOps` false when a `clear` op covers it. */
   clearHeld(storeOps: boolean): void {
     if (storeOps)
-      for (const f of this.held.keys()) this.out.op({ kind: 'deleteSubscription', topicFilter: f });
+      for (const f of this.held.keys()) this.#out.op({ kind: 'deleteSubscription', topicFilter: f });
     this.held.clear();
   }
 
   onSuback(p: SubackPacket): void {
-    const req = this.pending.get(p.packetId);
+    const req = this.#pending.get(p.packetId);
     if (req === undefined || req.subscriptions === undefined) {
-      this.out.log('warn', `SUBACK for unknown packet id ${p.packetId}, ignored`);
+      this.#out.log('warn', `SUBACK for unknown packet id ${p.packetId}, ignored`);
       return;
     }
-    this.pending.delete(p.packetId);
-    this.ids.release(p.packetId);
+    this.#pending.delete(p.packetId);
+    this.#ids.release(p.packetId);
     const subs = req.subscriptions;
     for (let i = 0; i < subs.length; i++) {
       const rc = p.reasonCodes[i] ?? 0x80;
@@ -145,14 +148,14 @@ export class Subscriptions {
       if (rc < 0x80) {
         const stored = toStored(subs[i], req.properties);
         this.held.set(filter, stored);
-        this.out.op({ kind: 'putSubscription', subscription: stored });
+        this.#out.op({ kind: 'putSubscription', subscription: stored });
       } else if (req.internal) {
-        this.out.log('warn', `re-subscription to '${filter}' refused (0x${rc.toString(16)})`);
-        if (this.held.delete(filter)) this.out.op({ kind: 'deleteSubscription', topicFilter: filter });
+        this.#out.log('warn', `re-subscription to '${filter}' refused (0x${rc.toString(16)})`);
+        if (this.held.delete(filter)) this.#out.op({ kind: 'deleteSubscription', topicFilter: filter });
       }
     }
     if (!req.internal) {
-      this.out.event({
+      this.#out.event({
         type: 'subscribed',
         mid: p.packetId,
         reasonCodes: p.reasonCodes,
@@ -162,22 +165,22 @@ export class Subscriptions {
   }
 
   onUnsuback(p: UnsubackPacket): void {
-    const req = this.pending.get(p.packetId);
+    const req = this.#pending.get(p.packetId);
     if (req === undefined || req.subscriptions !== undefined) {
-      this.out.log('warn', `UNSUBACK for unknown packet id ${p.packetId}, ignored`);
+      this.#out.log('warn', `UNSUBACK for unknown packet id ${p.packetId}, ignored`);
       return;
     }
-    this.pending.delete(p.packetId);
-    this.ids.release(p.packetId);
+    this.#pending.delete(p.packetId);
+    this.#ids.release(p.packetId);
     const filters = req.topicFilters;
     for (let i = 0; i < filters.length; i++) {
       // 3.x UNSUBACK has no codes: success. MQTT 5: 0x00 Success, 0x11 No subscription existed: gone either way.
-      const rc = this.out.version === 5 ? (p.reasonCodes[i] ?? 0) : 0;
+      const rc = this.#out.version === 5 ? (p.reasonCodes[i] ?? 0) : 0;
       if (rc < 0x80 && this.held.delete(filters[i])) {
-        this.out.op({ kind: 'deleteSubscription', topicFilter: filters[i] });
+        this.#out.op({ kind: 'deleteSubscription', topicFilter: filters[i] });
       }
     }
-    this.out.event({
+    this.#out.event({
       type: 'unsubscribed',
       mid: p.packetId,
       reasonCodes: p.reasonCodes,
@@ -185,11 +188,11 @@ export class Subscriptions {
     });
   }
 
-  private send(req: Request): void {
+  #send(req: Request): void {
     req.sent = true;
     const ok =
       req.subscriptions !== undefined
-        ? this.out.send(
+        ? this.#out.send(
             req.properties === undefined
               ? { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
               : {
@@ -199,7 +202,7 @@ export class Subscriptions {
                   properties: req.properties,
                 },
           )
-        : this.out.send(
+        : this.#out.send(
             req.properties === undefined
               ? { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters }
               : {
@@ -211,16 +214,16 @@ export class Subscriptions {
           );
     if (ok) return;
     // Larger than the broker's Maximum Packet Size [MQTT-3.2.2-15]: it can never be sent; fail it as refused.
-    this.pending.delete(req.packetId);
-    this.ids.release(req.packetId);
-    this.out.log(
+    this.#pending.delete(req.packetId);
+    this.#ids.release(req.packetId);
+    this.#out.log(
       'error',
       `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`,
     );
     const count = req.subscriptions?.length ?? req.topicFilters.length;
     const reasonCodes = new Array<number>(count).fill(0x80);
     if (req.internal) return;
-    this.out.event({
+    this.#out.event({
       type: req.subscriptions !== undefined ? 'subscribed' : 'unsubscribed',
       mid: req.packetId,
       reasonCodes,

@@ -8,12 +8,12 @@ const PROTOCOL_ERROR = 0x82;
 
 /** Aliases the broker sets on the PUBLISH packets it sends us, within the Topic Alias Maximum we advertised. */
 export class IncomingAliases {
-  private readonly topics = new Map<number, string>();
+  readonly #topics = new Map<number, string>();
 
   constructor(readonly maximum: number) {}
 
   reset(): void {
-    this.topics.clear();
+    this.#topics.clear();
   }
 
   /**
@@ -24,10 +24,10 @@ export class IncomingAliases {
   resolve(alias: number, topic: string): string | number {
     if (alias === 0 || alias > this.maximum) return TOPIC_ALIAS_INVALID;
     if (topic.length > 0) {
-      this.topics.set(alias, topic);
+      this.#topics.set(alias, topic);
       return topic;
     }
-    return this.topics.get(alias) ?? PROTOCOL_ERROR;
+    return this.#topics.get(alias) ?? PROTOCOL_ERROR;
   }
 }
 
@@ -38,46 +38,46 @@ export class IncomingAliases {
  * under a packet already written).
  */
 export class OutgoingAliases {
-  private readonly byTopic = new Map<string, number>();
-  private readonly byAlias = new Map<number, string>();
-  private maximum = 0;
+  readonly #byTopic = new Map<string, number>();
+  readonly #byAlias = new Map<number, string>();
+  #maximum = 0;
 
   /** A new connection, with the broker's Topic Alias Maximum (0 = aliases not accepted). */
   reset(maximum: number): void {
-    this.byTopic.clear();
-    this.byAlias.clear();
-    this.maximum = maximum;
+    this.#byTopic.clear();
+    this.#byAlias.clear();
+    this.#maximum = maximum;
   }
 
   get max(): number {
-    return this.maximum;
+    return this.#maximum;
   }
 
   /** The alias the broker already holds for `topic`, or 0. */
   lookup(topic: string): number {
-    return this.byTopic.get(topic) ?? 0;
+    return this.#byTopic.get(topic) ?? 0;
   }
 
   /** The lowest alias not mapped on this connection, or 0 when all are taken (no eviction). */
   nextFree(): number {
-    if (this.byAlias.size >= this.maximum) return 0;
+    if (this.#byAlias.size >= this.#maximum) return 0;
     let alias = 1;
-    while (this.byAlias.has(alias)) alias++;
+    while (this.#byAlias.has(alias)) alias++;
     return alias;
   }
 
   /** Records a mapping (automatic, or one the user made with a topic and a Topic Alias property). */
   record(topic: string, alias: number): void {
-    const previous = this.byAlias.get(alias);
-    if (previous !== undefined) this.byTopic.delete(previous);
-    const old = this.byTopic.get(topic);
-    if (old !== undefined) this.byAlias.delete(old);
-    this.byAlias.set(alias, topic);
-    this.byTopic.set(topic, alias);
+    const previous = this.#byAlias.get(alias);
+    if (previous !== undefined) this.#byTopic.delete(previous);
+    const old = this.#byTopic.get(topic);
+    if (old !== undefined) this.#byAlias.delete(old);
+    this.#byAlias.set(alias, topic);
+    this.#byTopic.set(topic, alias);
   }
 
   /** The topic `alias` stands for on this connection. */
   topicOf(alias: number): string | undefined {
-    return this.byAlias.get(alias);
+    return this.#byAlias.get(alias);
   }
 }

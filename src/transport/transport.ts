@@ -1,6 +1,6 @@
 /**
- * The byte-stream interface every transport implements (TCP now; TLS, WebSocket and Unix sockets later), and
- * `openTransport()`, which picks the implementation by name.
+ * The byte-stream interface every transport implements (TCP, TLS, WebSocket and Unix sockets; a platform lists
+ * those it has, see `platform.ts`), and `openTransport()`, which picks the implementation by name.
  *
  * A transport knows nothing about MQTT: it opens, carries bytes both ways, reports back-pressure and closes.
  * Its events reach the owner through the `TransportHandlers` given at open time, so no byte can arrive before

@@ -1,26 +1,48 @@
 /**
- * `EventDispatcher`: turns the engine's events into Paho's VERSION2 callbacks, with Paho's objects
- * (`ReasonCode`, `Properties`, `MQTTMessage`, flags), settles `MQTTMessageInfo` handles, runs per-filter message
- * callbacks and `messages()` iterators, and logs. A callback that throws (or whose Promise rejects) is logged at
- * `MQTT_LOG_ERR` and never reaches the client's loop.
+ * `Dispatcher`: the one place user callbacks are called. It turns the engine's events (handed on by the
+ * `Connection`) into Paho's VERSION2 callbacks, with Paho's objects (`ReasonCode`, `Properties`, `MQTTMessage`,
+ * flags), settles `MQTTMessageInfo` handles, runs per-filter message callbacks and `messages()` iterators, and
+ * logs. A callback that throws (or whose Promise rejects) is logged at `MQTT_LOG_ERR` and never reaches the
+ * client's loop.
+ *
+ * It gets a plain record of the callbacks (`CallbackSlots`) and the object to pass them first (the client, as
+ * an opaque `C`), and talks to the engine through the driver directly: the auto-ack after `onMessage`, the
+ * `authenticator`'s answer, and `publish()`, whose handle it tracks.
  */
 import { PacketType, type Properties as PacketProperties, type QoS } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import { SubscriptionTrie } from '../topic/trie.js';
 import { topicMatchesSub } from '../topic/match.js';
 import { ConnectionError } from '../transport/errors.js';
-import type { OnMessage } from './callbacks.js';
-import type { Client } from './client.js';
-import type { CloseReason, DriverEvent } from './engine-driver.js';
+import { isPromise, noop } from './async.js';
+import type { Authenticator, CallbackSlots, OnMessageOf } from './callback-slots.js';
+import { answerAuthChallenge } from './enhanced-auth.js';
+import type { CloseReason, DriverEvent, EngineDriver } from './engine-driver.js';
 import { LogLevel, MQTTProtocolVersion } from './enums.js';
 import { ConnectionRefusedError } from './errors.js';
 import { ConnectFlags, DisconnectFlags } from './flags.js';
 import { describeError, logLevelOf, writeToLogger, type Logger } from './logging.js';
 import { MessageIterator } from './message-iterator.js';
-import type { MQTTMessageInfo } from './message-info.js';
+import { MQTTMessageInfo } from './message-info.js';
 import { MQTTMessage } from './mqtt-message.js';
 import { Properties } from './properties.js';
 import { ReasonCode } from './reason-code.js';
+
+/** The engine's events the dispatcher turns into callbacks. */
+export type EngineEvent = Exclude<
+  DriverEvent,
+  {
+    type:
+      | 'connack'
+      | 'transport-closed'
+      | 'transport-opened'
+      | 'transport-down'
+      | 'writes-pending'
+      | 'writes-flushed'
+      | 'store-failed'
+      | 'internal-error';
+  }
+>;
 
 /** What `connectAndWait()` resolves with: `onConnect`'s arguments. */
 export interface ConnectResult {
@@ -29,26 +51,27 @@ export interface ConnectResult {
   properties: Properties;
 }
 
-/** What the dispatcher needs from the client besides its callbacks. */
-export interface DispatcherContext<U> {
+/** What the dispatcher reads of the client's settings, when it needs them (they change). */
+export interface DispatcherSettings<U> {
   userdata(): U;
   logger(): Logger | undefined;
   protocol(): MQTTProtocolVersion;
   manualAck(): boolean;
   describeBroker(): string;
-  /** Acknowledges an incoming message to the engine (auto-ack mode). */
-  ack(mid: number, qos: QoS): void;
-  /** A CONNACK with a success code was dispatched. */
-  connected(): void;
-  /** `onDisconnect` was dispatched for a closed transport. */
-  closed(reason: CloseReason): void;
-  /** The broker sent AUTH 0x18: the `authenticator` option answers, if there is one. */
-  challenge(properties: PacketProperties): void;
   /** A callback's exception is to be rethrown by the loop (`suppressExceptions` false, manual/external loop). */
   rethrowCallbackErrors(): boolean;
+  /** The `authenticator` option: answers a broker's AUTH 0x18, if given. */
+  readonly authenticator: Authenticator | undefined;
 }
 
-const noop = (): void => undefined;
+/** An outgoing message, checked, as `publish()` hands it to the engine. */
+export interface OutgoingMessage {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties: PacketProperties | undefined;
+}
 
 /** A publish handle waiting for its message to complete. */
 interface TrackedPublish {
@@ -57,15 +80,18 @@ interface TrackedPublish {
 }
 const CONTINUE_AUTHENTICATION = 0x18;
 
-function isPromise(value: unknown): value is Promise<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
+/** The 3.x CONNACK return codes 0..5 as their MQTT 5 equivalents; any other code as the MQTT 5 code it is. */
+export function connackReasonCode(protocol: MQTTProtocolVersion, code: number): ReasonCode {
+  return protocol !== MQTTProtocolVersion.MQTTv5 && code <= 5
+    ? ReasonCode.fromConnackReturnCode(code)
+    : new ReasonCode(PacketType.CONNACK, code);
 }
 
-export class EventDispatcher<U> {
-  readonly #client: Client<U>;
-  readonly #context: DispatcherContext<U>;
+export class Dispatcher<C, U> {
+  readonly #client: C;
+  readonly #callbacks: CallbackSlots<C, U>;
+  readonly #context: DispatcherSettings<U>;
+  readonly #driver: EngineDriver;
   /** Pending publish handles by mid: one entry, or (a mid reused while its handle is pending) several in order. */
   readonly #infos = new Map<number, TrackedPublish | TrackedPublish[]>();
   /**
@@ -76,7 +102,7 @@ export class EventDispatcher<U> {
   #soleQos: QoS = 0;
   /** The QoS of the handle `#takeInfo()` returned last. */
   #takenQos: QoS = 0;
-  #messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
+  #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
   #lastSocket: unknown;
@@ -84,22 +110,39 @@ export class EventDispatcher<U> {
   #callbackError: { error: unknown } | undefined;
   #holdMessages = false;
 
-  constructor(client: Client<U>, context: DispatcherContext<U>) {
+  /**
+   * @param client passed first to every callback.
+   * @param callbacks the user's callbacks, read at each call (the client's `onX` properties write them).
+   */
+  constructor(
+    client: C,
+    callbacks: CallbackSlots<C, U>,
+    context: DispatcherSettings<U>,
+    driver: EngineDriver,
+  ) {
     this.#client = client;
+    this.#callbacks = callbacks;
     this.#context = context;
+    this.#driver = driver;
   }
 
-  /** The socket passed to the socket callbacks. */
-  set socket(socket: unknown) {
-    this.#lastSocket = socket;
-  }
-
-  get socket(): unknown {
-    return this.#lastSocket;
+  /**
+   * Hands a checked message to the engine and returns its handle. The handle is tracked inside the engine
+   * command, before the driver hands over the command's events: a QoS 0 message completes (`published`) within
+   * this very call, and its handle must be found then.
+   */
+  publish(message: OutgoingMessage): MQTTMessageInfo {
+    return this.#driver.run((session, now) => {
+      const ticket = session.publish(message, now);
+      const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
+      if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info, message.qos);
+      else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
+      return info;
+    });
   }
 
   /** Tracks `info` until its message completes or is dropped. */
-  trackPublish(info: MQTTMessageInfo, qos: QoS): void {
+  #track(info: MQTTMessageInfo, qos: QoS): void {
     if (this.#soleInfo === undefined && this.#infos.size === 0) {
       this.#soleInfo = info;
       this.#soleQos = qos;
@@ -112,7 +155,7 @@ export class EventDispatcher<U> {
     else this.#infos.set(info.mid, [pending, entry]);
   }
 
-  addMessageCallback(filter: string, callback: OnMessage<U>): void {
+  addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
     this.#messageCallbacks.set(filter, callback);
   }
 
@@ -155,27 +198,62 @@ export class EventDispatcher<U> {
     return connack;
   }
 
-  /** Rejects the `nextConnack()` Promises: the attempt failed before a CONNACK. */
-  connectFailed(error: unknown): void {
+  /**
+   * A connection attempt failed: rejects the `nextConnack()` Promises, then calls `onConnectFail` when the
+   * attempt was the background loop's.
+   */
+  connectFailed(error: unknown, byLoop: boolean): void {
     this.#settleConnack(undefined, error);
+    if (byLoop)
+      this.invoke('onConnectFail', () => this.#callbacks.onConnectFail?.(this.#client, this.#userdata));
+  }
+
+  /** Before each connection attempt. */
+  preConnect(): void {
+    this.invoke('onPreConnect', () => this.#callbacks.onPreConnect?.(this.#client, this.#userdata));
+  }
+
+  /** A transport opened: its underlying object is passed to the socket callbacks from now on. */
+  socketOpened(socket: unknown): void {
+    this.#lastSocket = socket;
+    this.invoke('onSocketOpen', () => this.#callbacks.onSocketOpen?.(this.#client, this.#userdata, socket));
+  }
+
+  /** Outgoing bytes wait for `loopWrite()` (Paho's register-write). */
+  writesPending(): void {
+    const socket = this.#lastSocket;
+    this.invoke('onSocketRegisterWrite', () =>
+      this.#callbacks.onSocketRegisterWrite?.(this.#client, this.#userdata, socket),
+    );
+  }
+
+  /** The waiting bytes were written (Paho's unregister-write). */
+  writesFlushed(): void {
+    const socket = this.#lastSocket;
+    this.invoke('onSocketUnregisterWrite', () =>
+      this.#callbacks.onSocketUnregisterWrite?.(this.#client, this.#userdata, socket),
+    );
+  }
+
+  /** True when a register-write hook is set (writes then wait for `loopWrite()` outside any loop). */
+  get wantsWriteHooks(): boolean {
+    return this.#callbacks.onSocketRegisterWrite !== undefined;
   }
 
   /** Forgets per-filter callbacks and pending publishes (`reinitialise()`). */
   reset(): void {
     this.#infos.clear();
     this.#soleInfo = undefined;
-    this.#messageCallbacks = new SubscriptionTrie<OnMessage<U>>();
+    this.#messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
   }
 
-  /** Dispatches one event from the engine driver. */
-  handle(event: DriverEvent): void {
+  /** Dispatches one engine event (the `Connection` handles `connack` and the transport's events itself). */
+  handle(event: EngineEvent): void {
     const client = this.#client;
+    const callbacks = this.#callbacks;
     switch (event.type) {
-      case 'connack':
-        this.#onConnack(event.reasonCode, event.sessionPresent, event.properties);
-        break;
       case 'message':
-        this.#onMessage(new MQTTMessage(event.packet, performance.now()));
+        this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
         break;
       case 'published':
         this.#onPublished(event.mid, event.reasonCode, event.properties);
@@ -188,7 +266,7 @@ export class EventDispatcher<U> {
         const codes = event.reasonCodes.map((code) => new ReasonCode(PacketType.SUBACK, code));
         const properties = Properties.fromPacket(PacketType.SUBACK, event.properties);
         this.invoke('onSubscribe', () =>
-          client.onSubscribe?.(client, this.#userdata, event.mid, codes, properties),
+          callbacks.onSubscribe?.(client, this.#userdata, event.mid, codes, properties),
         );
         break;
       }
@@ -196,7 +274,7 @@ export class EventDispatcher<U> {
         const codes = event.reasonCodes.map((code) => new ReasonCode(PacketType.UNSUBACK, code));
         const properties = Properties.fromPacket(PacketType.UNSUBACK, event.properties);
         this.invoke('onUnsubscribe', () =>
-          client.onUnsubscribe?.(client, this.#userdata, event.mid, codes, properties),
+          callbacks.onUnsubscribe?.(client, this.#userdata, event.mid, codes, properties),
         );
         break;
       }
@@ -204,19 +282,26 @@ export class EventDispatcher<U> {
         const reasonCode = new ReasonCode(PacketType.AUTH, event.reasonCode);
         const properties = Properties.fromPacket(PacketType.AUTH, event.properties);
         this.log(LogLevel.MQTT_LOG_DEBUG, `Received AUTH (${reasonCode.getName()})`);
-        this.invoke('onAuth', () => client.onAuth?.(client, this.#userdata, reasonCode, properties));
-        if (event.reasonCode === CONTINUE_AUTHENTICATION) this.#context.challenge(event.properties);
+        this.invoke('onAuth', () => callbacks.onAuth?.(client, this.#userdata, reasonCode, properties));
+        if (event.reasonCode === CONTINUE_AUTHENTICATION) this.#answerChallenge(event.properties);
         break;
       }
       case 'log':
         this.log(logLevelOf(event.level), event.message);
         break;
-      case 'transport-closed':
-        this.#onTransportClosed(event.reason);
-        break;
-      default:
-        break;
     }
+  }
+
+  /** The `authenticator` option answers a broker's AUTH 0x18 on the connection it came on. */
+  #answerChallenge(properties: PacketProperties): void {
+    const authenticator = this.#context.authenticator;
+    if (authenticator === undefined) return;
+    answerAuthChallenge(
+      this.#driver,
+      authenticator,
+      (message) => this.log(LogLevel.MQTT_LOG_ERR, message),
+      properties,
+    );
   }
 
   /** Runs a user callback; an exception (or a rejected Promise) is logged and never propagates. */
@@ -232,7 +317,7 @@ export class EventDispatcher<U> {
   /** Sends a log line to `onLog` and to the logger, if any; neither may break the client. */
   log(level: LogLevel, message: string): void {
     const client = this.#client;
-    const onLog = client.onLog;
+    const onLog = this.#callbacks.onLog;
     if (onLog !== undefined) {
       try {
         const result = onLog(client, this.#userdata, level, message);
@@ -258,7 +343,7 @@ export class EventDispatcher<U> {
   #callbackFailed(label: string, error: unknown): void {
     this.log(LogLevel.MQTT_LOG_ERR, `Caught exception in ${label}: ${describeError(error)}`);
     const client = this.#client;
-    const hook = client.onCallbackError;
+    const hook = this.#callbacks.onCallbackError;
     if (hook !== undefined) {
       try {
         const result = hook(client, this.#userdata, error, label);
@@ -280,16 +365,12 @@ export class EventDispatcher<U> {
     return pending;
   }
 
-  #onConnack(code: number, sessionPresent: boolean, properties: PacketProperties): void {
+  /** A CONNACK (`reasonCode` from `connackReasonCode()`): `onConnect`, then the `nextConnack()` Promises. */
+  connack(reasonCode: ReasonCode, sessionPresent: boolean, properties: PacketProperties): void {
     const client = this.#client;
-    const reasonCode =
-      this.#context.protocol() !== MQTTProtocolVersion.MQTTv5 && code <= 5
-        ? ReasonCode.fromConnackReturnCode(code)
-        : new ReasonCode(PacketType.CONNACK, code);
     if (reasonCode.isFailure) {
       this.log(LogLevel.MQTT_LOG_WARNING, `Connection refused by the broker: ${reasonCode.getName()}`);
     } else {
-      this.#context.connected();
       this.log(
         LogLevel.MQTT_LOG_INFO,
         `Connected to ${this.#context.describeBroker()} (session present: ${sessionPresent})`,
@@ -298,7 +379,7 @@ export class EventDispatcher<U> {
     const flags = new ConnectFlags(sessionPresent);
     const connackProperties = Properties.fromPacket(PacketType.CONNACK, properties);
     this.invoke('onConnect', () =>
-      client.onConnect?.(client, this.#userdata, flags, reasonCode, connackProperties),
+      this.#callbacks.onConnect?.(client, this.#userdata, flags, reasonCode, connackProperties),
     );
     this.#settleConnack({ flags, reasonCode, properties: connackProperties }, undefined);
   }
@@ -327,11 +408,14 @@ export class EventDispatcher<U> {
         );
       }
     } else {
-      this.invoke('onMessage', () => client.onMessage?.(client, this.#userdata, message));
+      this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
     for (const iterator of this.#iterators) iterator.push(message);
     // Paho acknowledges after the callback returns, even when it threw (the error is logged).
-    if (!this.#context.manualAck() && message.qos > 0) this.#context.ack(message.mid, message.qos);
+    if (!this.#context.manualAck() && message.qos > 0) {
+      const { mid, qos } = message;
+      this.#driver.run((session, now) => session.ack(mid, qos, now));
+    }
   }
 
   #onPublished(mid: number, code: number, properties: PacketProperties): void {
@@ -350,7 +434,7 @@ export class EventDispatcher<U> {
       this.log(LogLevel.MQTT_LOG_WARNING, `The broker refused message ${mid}: ${reasonCode.getName()}`);
     }
     this.invoke('onPublish', () =>
-      client.onPublish?.(client, this.#userdata, mid, reasonCode, ackProperties),
+      this.#callbacks.onPublish?.(client, this.#userdata, mid, reasonCode, ackProperties),
     );
   }
 
@@ -377,10 +461,11 @@ export class EventDispatcher<U> {
     return entry.info;
   }
 
-  #onTransportClosed(reason: CloseReason): void {
+  /** The transport closed: `onSocketClose`, the log line, `onDisconnect`, then the `nextConnack()` Promises. */
+  transportClosed(reason: CloseReason): void {
     const client = this.#client;
     const socket = this.#lastSocket;
-    this.invoke('onSocketClose', () => client.onSocketClose?.(client, this.#userdata, socket));
+    this.invoke('onSocketClose', () => this.#callbacks.onSocketClose?.(client, this.#userdata, socket));
     const reasonCode = new ReasonCode(PacketType.DISCONNECT, reason.reasonCode);
     const level = reason.reasonCode === 0 ? LogLevel.MQTT_LOG_INFO : LogLevel.MQTT_LOG_WARNING;
     const cause = reason.error === undefined ? '' : `: ${reason.error.message}`;
@@ -389,10 +474,9 @@ export class EventDispatcher<U> {
     const flags = new DisconnectFlags(reason.fromServer);
     const properties = Properties.fromPacket(PacketType.DISCONNECT, reason.properties);
     this.invoke('onDisconnect', () =>
-      client.onDisconnect?.(client, this.#userdata, flags, reasonCode, properties),
+      this.#callbacks.onDisconnect?.(client, this.#userdata, flags, reasonCode, properties),
     );
     this.#settleConnack(undefined, new ConnectionError(`the connection closed before CONNACK${cause}`));
-    this.#context.closed(reason);
   }
 
   /** Fails the pending publish handles of QoS 0 messages lost with a connection (none are tracked by id). */

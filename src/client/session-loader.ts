@@ -1,0 +1,107 @@
+/**
+ * `SessionLoader`: builds the session engine from the store before a connection (and for commands given
+ * before one), and gives a disconnected engine new settings. The engine lives in the driver; this file decides
+ * when it is created, reconfigured or replaced.
+ */
+import { SessionReconfigureError } from '../session/errors.js';
+import type { SessionEngine } from '../session/types.js';
+import type { Store, StoredSession } from '../store/types.js';
+import { isPromise, noop } from './async.js';
+import type { ClientConfig } from './client-config.js';
+import type { EngineDriver } from './engine-driver.js';
+import { LogLevel } from './enums.js';
+import { ClientStateError } from './errors.js';
+import { createSessionEngine } from './session-factory.js';
+
+export class SessionLoader {
+  readonly #driver: EngineDriver;
+  readonly #store: Store;
+  readonly #config: () => ClientConfig;
+  readonly #log: (level: LogLevel, message: string) => void;
+  readonly #random: () => number;
+  /** The settings the engine was built with (`ClientConfig.sessionFingerprint()`). */
+  #fingerprint: string | undefined;
+  #loading: Promise<void> | undefined;
+
+  constructor(
+    driver: EngineDriver,
+    store: Store,
+    config: () => ClientConfig,
+    log: (level: LogLevel, message: string) => void,
+    random: () => number,
+  ) {
+    this.#random = random;
+    this.#driver = driver;
+    this.#store = store;
+    this.#config = config;
+    this.#log = log;
+  }
+
+  /**
+   * Makes sure an engine exists. With `rebuild`, a disconnected engine whose settings changed takes the new
+   * settings (`SessionEngine.reconfigure`: queued messages, QoS 0 included, and unsent SUBSCRIBE/UNSUBSCRIBE
+   * are kept); only a change the engine refuses (the protocol version, the client id while a session is held)
+   * replaces it by a new engine restored from the store. Returns a Promise only when the store loads
+   * asynchronously.
+   */
+  prepare(rebuild: boolean): Promise<void> | undefined {
+    if (this.#loading !== undefined) return this.#loading;
+    const driver = this.#driver;
+    const current = driver.session;
+    if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
+    const config = this.#config();
+    const fingerprint = config.sessionFingerprint();
+    const options = { ...config.toSessionOptions(), random: this.#random };
+    const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
+    if (current !== undefined) {
+      if (fingerprint === this.#fingerprint) return undefined;
+      if (driver.transport !== undefined) return undefined;
+      try {
+        current.reconfigure(options);
+        driver.setSession(current, storeKey); // the same engine; the store key follows a new client id
+        this.#fingerprint = fingerprint;
+        this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: the session engine took them');
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof SessionReconfigureError)) throw error;
+        this.#log(
+          LogLevel.MQTT_LOG_WARNING,
+          `Settings changed (${error.message}): restarting the session engine from the store; queued QoS 0 ` +
+            'messages and unsent SUBSCRIBE/UNSUBSCRIBE requests are dropped',
+        );
+      }
+    }
+    const install = (restored: StoredSession): void => {
+      driver.setSession(createSessionEngine(options, restored), storeKey);
+      this.#fingerprint = fingerprint;
+    };
+    const loaded = this.#store.load(storeKey);
+    if (!isPromise(loaded)) {
+      install(loaded);
+      return undefined;
+    }
+    const loading = loaded.then(install).finally(() => {
+      this.#loading = undefined;
+    });
+    loading.catch(noop);
+    this.#loading = loading;
+    return loading;
+  }
+
+  /** The engine, created now if needed; throws when the store loads asynchronously and has not yet. */
+  engine(): SessionEngine {
+    const loading = this.prepare(false);
+    const session = this.#driver.session;
+    if (loading !== undefined || session === undefined) {
+      throw new ClientStateError(
+        'the store loads asynchronously: await connect() before publishing or subscribing',
+      );
+    }
+    return session;
+  }
+
+  /** `reinitialise()`: the next engine is built from the new settings. */
+  forget(): void {
+    this.#fingerprint = undefined;
+  }
+}
