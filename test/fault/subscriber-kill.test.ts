@@ -155,8 +155,7 @@ void test(
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'subscriber.db');
     const journalPath = join(dir, 'subscriber.journal');
-    // No in-flight limit: with one, Mosquitto 2.0.11 re-queues in-flight QoS 2 messages past their PUBREL on a
-    // reconnect and sends them again as PUBLISH (see connection-cuts.test.ts).
+    // No in-flight limit: not below the publisher's window (reference/mosquitto-for-tests.md).
     const broker = await startBroker({
       maxInflightMessages: 0,
       maxQueuedMessages: 100_000,
