@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
 import { buildBundles, removeBundles, REPO_ROOT } from './lib/bundle.js';
 import { describeCommit, describeMachine } from './lib/machine.js';
+import { hasPaho, measureBaselines } from './lib/baselines.js';
 import { killAll } from './lib/processes.js';
 import { runScenario, type ScenarioOutcome, type TrialOutcome } from './lib/runner.js';
 import { writeDocs } from './report/docs.js';
@@ -39,14 +40,21 @@ function selectScenarios(args: BenchArgs): Scenario[] {
   });
 }
 
+/** Drops the Paho peer when Debian's python3-paho-mqtt is not installed (said on the progress line). */
+function withAvailablePeers(scenarios: Scenario[], progress: (line: string) => void): Scenario[] {
+  if (hasPaho()) return scenarios;
+  progress('Paho Python not found (apt-get install python3-paho-mqtt): its peer is left out');
+  return scenarios.map((s) => ({ ...s, peers: s.peers.filter((p) => p !== 'paho') }));
+}
+
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.help) {
     console.log(`${USAGE}\n\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     return 0;
   }
-  const scenarios = selectScenarios(args);
   const progress = (line: string): void => void process.stderr.write(line + '\n');
+  const scenarios = withAvailablePeers(selectScenarios(args), progress);
   const machine = describeMachine();
   const command = [
     'npm run bench',
@@ -58,6 +66,11 @@ async function main(): Promise<number> {
     `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}`,
   );
   const bundles = await buildBundles();
+  const baselines = measureBaselines();
+  progress(
+    `empty processes' peak RSS: Node ${(baselines.nodeRssKb / 1024).toFixed(1)} MB, ` +
+      `Python ${(baselines.pythonRssKb / 1024).toFixed(1)} MB`,
+  );
   const steadyNodeArgs: string[] = [];
   if (args.profile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
@@ -73,6 +86,7 @@ async function main(): Promise<number> {
         runs: args.runs,
         bundles,
         steadyNodeArgs,
+        baselines,
         progress,
         describeTrial,
       }),

@@ -10,7 +10,19 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type BundleName = 'steady' | 'mqttjs';
+export type BundleName = 'steady' | 'mqttjs' | 'raw' | 'importProbe' | 'steadyLibrary';
+
+/**
+ * Each bundle's entry: a peer's child program, the import-cost probe, and steady-mqtt's main entry point alone
+ * (what the probe imports, as an application bundle would hold it).
+ */
+const ENTRIES: Record<BundleName, string> = {
+  steady: join('bench', 'peers', 'steady.ts'),
+  mqttjs: join('bench', 'peers', 'mqttjs.ts'),
+  raw: join('bench', 'peers', 'raw.ts'),
+  importProbe: join('bench', 'peers', 'import-probe.ts'),
+  steadyLibrary: join('src', 'index.ts'),
+};
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE_ROOT = join(REPO_ROOT, '.tmp', 'bench-bundles');
@@ -19,13 +31,13 @@ export type Bundles = Record<BundleName, string> & { dir: string };
 
 export async function buildBundles(dir = join(BUNDLE_ROOT, String(process.pid))): Promise<Bundles> {
   mkdirSync(dir, { recursive: true });
-  const names: BundleName[] = ['steady', 'mqttjs'];
-  const out: Bundles = { dir, steady: '', mqttjs: '' };
+  const names = Object.keys(ENTRIES) as BundleName[];
+  const out: Bundles = { dir, steady: '', mqttjs: '', raw: '', importProbe: '', steadyLibrary: '' };
   await Promise.all(
     names.map(async (name) => {
       const outfile = join(dir, `${name}.mjs`);
       await build({
-        entryPoints: [join(REPO_ROOT, 'bench', 'peers', `${name}.ts`)],
+        entryPoints: [join(REPO_ROOT, ENTRIES[name])],
         outfile,
         bundle: true,
         platform: 'node',
