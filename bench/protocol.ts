@@ -147,6 +147,12 @@ export interface ManyResult extends Usage {
   /** RSS before the first connect and after the last SUBACK, KiB. */
   rssBeforeKb: number;
   rssAfterKb: number;
+  /**
+   * Whether every client stayed connected until the end. Paho Python's loop() uses select(), which cannot watch
+   * a descriptor above 1,023, so its sequential connects close each client after its CONNACK: a time per
+   * connect, but no memory per idle client.
+   */
+  keptOpen: boolean;
 }
 
 export interface FanInResult extends Usage {

@@ -24,7 +24,7 @@ class RawBenchClient implements BenchClient {
   readonly #options: BenchClientOptions;
   readonly #window: number;
   readonly #reader = new P.PacketReader();
-  readonly #inUse = new Uint8Array(65_536);
+  readonly #inUse = new Set<number>();
   readonly #waiting: Waiting[] = [];
   readonly #subacks = new Map<number, () => void>();
   readonly #topics = new Map<string, Buffer>();
@@ -95,13 +95,13 @@ class RawBenchClient implements BenchClient {
 
   #takeId(): number {
     do this.#nextId = this.#nextId === 65_535 ? 1 : this.#nextId + 1;
-    while (this.#inUse[this.#nextId] === 1);
-    this.#inUse[this.#nextId] = 1;
+    while (this.#inUse.has(this.#nextId));
+    this.#inUse.add(this.#nextId);
     return this.#nextId;
   }
 
   #completed(id: number): void {
-    this.#inUse[id] = 0;
+    this.#inUse.delete(id);
     this.#inflight--;
     while (this.#inflight < this.#window && this.#waitingHead < this.#waiting.length) {
       const next = this.#waiting[this.#waitingHead++];
@@ -128,7 +128,7 @@ class RawBenchClient implements BenchClient {
       case P.PUBREL:
         return this.#write(P.ackPacket(P.PUBCOMP, id));
       case P.SUBACK: {
-        this.#inUse[id] = 0;
+        this.#inUse.delete(id);
         const done = this.#subacks.get(id);
         this.#subacks.delete(id);
         return done?.();

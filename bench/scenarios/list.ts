@@ -152,7 +152,7 @@ export const SCENARIOS: readonly Scenario[] = [
       `${fmt(MANY[size])} clients connect one after another (each waits for the previous CONNACK), no subscription`,
     peers: ['steady', 'raw', 'mqttjs', 'paho'],
     brokerMaxInflight: BROKER_INFLIGHT,
-    metrics: [M.CONNECT_MS, M.PEAK_RSS, M.RSS_ABOVE, M.KB_PER_CONN, M.CPU_PER_CLIENT],
+    metrics: [M.CONNECTED_MS, M.PEAK_RSS, M.RSS_ABOVE, M.KB_PER_CONN, M.CPU_PER_CLIENT],
     timeoutMs: timeouts(60_000, 20_000),
     trial: (peer, env, size) =>
       manyTrial(peer, env, { clients: MANY[size], concurrency: 1, subscribe: false }),

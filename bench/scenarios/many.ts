@@ -21,8 +21,8 @@ export async function manyTrial(
   return {
     connectMs: r.elapsedMs,
     rssMb: r.maxRssKb / 1024,
-    rssAboveMb: rssAboveEmptyMb(peer, env, r.maxRssKb),
-    kbPerConn: (r.rssAfterKb - r.rssBeforeKb) / p.clients,
+    rssAboveMb: r.keptOpen ? rssAboveEmptyMb(peer, env, r.maxRssKb) : NaN,
+    kbPerConn: r.keptOpen ? (r.rssAfterKb - r.rssBeforeKb) / p.clients : NaN,
     cpuUsPerClient: r.cpuUs / p.clients,
   };
 }

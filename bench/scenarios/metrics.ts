@@ -26,6 +26,7 @@ export const RESP_CPU = m('respCpuUs', 'responder CPU', 'µs/rt', 'lower', 2);
 export const REQ_RSS = m('reqRssMb', 'requester peak RSS', 'MB', 'lower', 1);
 export const RESP_RSS = m('respRssMb', 'responder peak RSS', 'MB', 'lower', 1);
 export const CONNECT_MS = m('connectMs', 'time to all subscribed', 'ms', 'lower');
+export const CONNECTED_MS = m('connectMs', 'time to all connected', 'ms', 'lower');
 export const PEAK_RSS = m('rssMb', 'peak RSS', 'MB', 'lower', 1);
 export const KB_PER_CONN = m('kbPerConn', 'RSS per idle connection', 'KiB', 'lower', 1);
 export const CPU_PER_CLIENT = m('cpuUsPerClient', 'CPU per client', 'µs', 'lower');

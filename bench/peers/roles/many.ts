@@ -34,5 +34,13 @@ export async function runMany(task: ManyTask, factory: BenchClientFactory): Prom
   const rssAfterKb = process.memoryUsage().rss / 1024;
   const usage = usageSince(cpuStart);
   await Promise.all(clients.map((c) => c.end()));
-  return { role: 'many', connected: clients.length, elapsedMs, rssBeforeKb, rssAfterKb, ...usage };
+  return {
+    role: 'many',
+    connected: clients.length,
+    elapsedMs,
+    rssBeforeKb,
+    rssAfterKb,
+    keptOpen: true,
+    ...usage,
+  };
 }
