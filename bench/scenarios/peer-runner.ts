@@ -9,7 +9,7 @@ import type { PeerName, TrialEnv } from './types.js';
 export const IDLE_MS = 2000;
 
 export function storeOf(peer: PeerName): StoreKind {
-  return peer === 'steady-sqlite' ? 'sqlite' : 'memory';
+  return peer === 'steady-sqlite' || peer === 'steady-sqlite-base' ? 'sqlite' : 'memory';
 }
 
 /** Starts the Node child of `peer` for `task` (not for the C peer). */
@@ -17,7 +17,12 @@ export function startPeerChild(peer: PeerName, env: TrialEnv, task: Task): NodeC
   if (peer === 'c') throw new Error('the C clients have no Node child');
   if (peer === 'paho') return startChild(PAHO_PYTHON, [PAHO_SCRIPT], task);
   if (peer === 'mqttjs') return startNodeChild(env.bundles.mqttjs, task);
-  if (peer === 'raw') return startNodeChild(env.bundles.raw, task);
+  // --profile covers the raw peer too: its profile is the floor to compare steady-mqtt's with.
+  if (peer === 'raw') return startNodeChild(env.bundles.raw, task, env.steadyNodeArgs);
+  if (peer === 'steady-base' || peer === 'steady-sqlite-base') {
+    if (env.bundles.steadyBaseline === undefined) throw new Error('no baseline bundle (--baseline REV)');
+    return startNodeChild(env.bundles.steadyBaseline, task, env.steadyNodeArgs);
+  }
   return startNodeChild(env.bundles.steady, task, env.steadyNodeArgs);
 }
 
