@@ -30,8 +30,9 @@ export const BUNDLE_ROOT = join(REPO_ROOT, '.tmp', 'bench-bundles');
 
 export type Bundles = Record<BundleName, string> & {
   dir: string;
-  /** steady-mqtt's peer built from another commit's `src/` (`--baseline`), when asked. */
+  /** steady-mqtt's peer and its main entry point built from another commit's `src/` (`--baseline`), when asked. */
   steadyBaseline?: string;
+  steadyLibraryBaseline?: string;
 };
 
 async function bundle(entry: string, outfile: string): Promise<void> {
@@ -61,8 +62,13 @@ export async function buildBaselineBundle(bundles: Bundles, rev: string): Promis
   execFileSync('tar', ['-x', '-C', root], { input: archive });
   cpSync(join(REPO_ROOT, 'bench'), join(root, 'bench'), { recursive: true });
   const outfile = join(bundles.dir, 'steady-baseline.mjs');
-  await bundle(join(root, 'bench', 'peers', 'steady.ts'), outfile);
+  const library = join(bundles.dir, 'steady-library-baseline.mjs');
+  await Promise.all([
+    bundle(join(root, 'bench', 'peers', 'steady.ts'), outfile),
+    bundle(join(root, 'src', 'index.ts'), library),
+  ]);
   bundles.steadyBaseline = outfile;
+  bundles.steadyLibraryBaseline = library;
 }
 
 export async function buildBundles(dir = join(BUNDLE_ROOT, String(process.pid))): Promise<Bundles> {

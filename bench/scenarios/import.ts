@@ -10,6 +10,11 @@ import type { Metrics, PeerName, TrialEnv } from './types.js';
 function specifierOf(peer: PeerName, env: TrialEnv): string {
   if (peer === 'mqttjs') return 'mqtt';
   if (peer === 'raw') return 'node:net';
+  if (peer === 'steady-base') {
+    if (env.bundles.steadyLibraryBaseline === undefined)
+      throw new Error('no baseline bundle (--baseline REV)');
+    return pathToFileURL(env.bundles.steadyLibraryBaseline).href;
+  }
   return pathToFileURL(env.bundles.steadyLibrary).href;
 }
 
