@@ -25,8 +25,9 @@ import type {
 interface Entry {
   identity: SessionIdentity | undefined;
   outgoing: Map<number, OutgoingRecord>;
-  incoming: Set<number>;
-  subscriptions: Map<string, StoredSubscription>;
+  /** Made on first use: a clean session with no QoS 2 subscriber has none (an empty Set/Map is ~190 bytes). */
+  incoming: Set<number> | undefined;
+  subscriptions: Map<string, StoredSubscription> | undefined;
 }
 
 function isState(state: unknown): boolean {
@@ -98,8 +99,8 @@ export class MemoryStore implements Store {
     const outgoing = [...e.outgoing.values()].map(copyRecord).sort((a, b) => a.seq - b.seq);
     const session: StoredSession = {
       outgoing,
-      incomingQos2: [...e.incoming],
-      subscriptions: [...e.subscriptions.values()].map(copySubscription),
+      incomingQos2: e.incoming === undefined ? [] : [...e.incoming],
+      subscriptions: e.subscriptions === undefined ? [] : [...e.subscriptions.values()].map(copySubscription),
     };
     if (e.identity !== undefined) session.identity = { ...e.identity };
     return session;
@@ -119,7 +120,7 @@ export class MemoryStore implements Store {
     if (setsState) this.checkStateChanges(existing, ops);
     let e = existing;
     if (e === undefined) {
-      e = { identity: undefined, outgoing: new Map(), incoming: new Set(), subscriptions: new Map() };
+      e = { identity: undefined, outgoing: new Map(), incoming: undefined, subscriptions: undefined };
       this.sessions.set(key, e);
     }
     for (const op of ops) {
@@ -138,16 +139,19 @@ export class MemoryStore implements Store {
           e.outgoing.delete(op.packetId);
           break;
         case 'putIncoming':
-          e.incoming.add(op.packetId);
+          (e.incoming ??= new Set<number>()).add(op.packetId);
           break;
         case 'deleteIncoming':
-          e.incoming.delete(op.packetId);
+          e.incoming?.delete(op.packetId);
           break;
         case 'putSubscription':
-          e.subscriptions.set(op.subscription.topicFilter, copySubscription(op.subscription));
+          (e.subscriptions ??= new Map<string, StoredSubscription>()).set(
+            op.subscription.topicFilter,
+            copySubscription(op.subscription),
+          );
           break;
         case 'deleteSubscription':
-          e.subscriptions.delete(op.topicFilter);
+          e.subscriptions?.delete(op.topicFilter);
           break;
         case 'setIdentity':
           e.identity = { ...op.identity };
@@ -155,8 +159,8 @@ export class MemoryStore implements Store {
         case 'clear':
           e.identity = undefined;
           e.outgoing.clear();
-          e.incoming.clear();
-          e.subscriptions.clear();
+          e.incoming = undefined;
+          e.subscriptions = undefined;
           break;
       }
     }
