@@ -42,7 +42,9 @@ node --import tsx bench/tools/profile-summary.ts .tmp/bench-profiles/*.cpuprofil
   \`loop_start()\`, \`on_message\` and \`on_publish\`; it takes part where a scenario fits (bursts, round trips,
   sequential connects, import). Its sequential connects close each client after its CONNACK: Paho 1.6's
   \`loop()\` uses \`select()\`, which cannot watch a descriptor above 1,023, and each client holds three, so it
-  cannot keep 1,000 open in one process (a time per connect, no memory per idle client).
+  cannot keep 1,000 open in one process (a time per connect, no memory per idle client). It runs under
+  \`/usr/bin/python3\` (where \`apt-get install python3-paho-mqtt\` puts the module); without it the peer is left
+  out, and the run says so.
 - **QoS 0 publishing**: 1,000 publishes per event-loop turn (\`setImmediate\` between chunks). No
   library-specific flow control.
 - **Disconnect**: a Node publisher stays connected after its last publish (QoS 1/2: last acknowledgement) until
