@@ -30,6 +30,8 @@ export interface SubTask extends Endpoint {
  * Publishes `count` messages of `payloadBytes` bytes. QoS 0: in chunks of `chunk` messages per event-loop turn.
  * QoS 1/2: at most `window` messages awaiting their PUBACK/PUBCOMP at any time (0 = no limit), the next publish
  * made as each acknowledgement arrives; the client's own in-flight limit is set to the same value.
+ * `burst` (QoS 1/2): all `count` publishes from one loop (`for (...) client.publish(t, p, qos)`), then waiting
+ * for every acknowledgement; the client keeps its library's default in-flight limit.
  */
 export interface PubTask extends Endpoint {
   role: 'pub';
@@ -43,6 +45,7 @@ export interface PubTask extends Endpoint {
   store: StoreKind;
   /** Folder for the SQLite file when `store` is 'sqlite'. */
   storeDir?: string;
+  burst: boolean;
 }
 
 /** Answers every message on `topic` with the same payload on `replyTopic`, at `qos`. */
@@ -68,12 +71,22 @@ export interface RequesterTask extends Endpoint {
   maxMs: number;
 }
 
-/** `clients` clients in this one process connect and subscribe (each to its own topic), then disconnect. */
+/**
+ * `clients` clients in this one process connect and, with `subscribe`, subscribe (each to its own topic), then
+ * disconnect. `concurrency` 1: one after another.
+ */
 export interface ManyTask extends Endpoint {
   role: 'many';
   clients: number;
   /** How many connections are opened at once (the rest wait for a slot). */
   concurrency: number;
+  subscribe: boolean;
+}
+
+/** Imports the client library `specifier` (nothing else loaded before) and reports what that cost. */
+export interface ImportTask {
+  role: 'import';
+  specifier: string;
 }
 
 /** `publishers` clients in this one process, each publishing `count / publishers` QoS 0 messages. */
@@ -86,7 +99,7 @@ export interface FanInTask extends Endpoint {
   chunk: number;
 }
 
-export type Task = SubTask | PubTask | ResponderTask | RequesterTask | ManyTask | FanInTask;
+export type Task = SubTask | PubTask | ResponderTask | RequesterTask | ManyTask | FanInTask | ImportTask;
 
 /** CPU and memory of a child process, measured by itself. */
 export interface Usage {
@@ -94,6 +107,8 @@ export interface Usage {
   cpuUs: number;
   /** Peak resident set size of the whole process life, KiB. */
   maxRssKb: number;
+  /** User + system CPU of the whole process life until the report (module loading included), microseconds. */
+  processCpuUs: number;
 }
 
 export interface SubResult extends Usage {
@@ -132,6 +147,12 @@ export interface ManyResult extends Usage {
   /** RSS before the first connect and after the last SUBACK, KiB. */
   rssBeforeKb: number;
   rssAfterKb: number;
+  /**
+   * Whether every client stayed connected until the end. Paho Python's loop() uses select(), which cannot watch
+   * a descriptor above 1,023, so its sequential connects close each client after its CONNACK: a time per
+   * connect, but no memory per idle client.
+   */
+  keptOpen: boolean;
 }
 
 export interface FanInResult extends Usage {
@@ -141,7 +162,16 @@ export interface FanInResult extends Usage {
   doneAt: number;
 }
 
-export type Result = SubResult | PubResult | ResponderResult | RequesterResult | ManyResult | FanInResult;
+export interface ImportResult extends Usage {
+  role: 'import';
+  /** Wall time of the `import()`, milliseconds. */
+  importMs: number;
+  /** RSS after the import minus RSS before it, KiB. */
+  rssDeltaKb: number;
+}
+
+export type Result =
+  SubResult | PubResult | ResponderResult | RequesterResult | ManyResult | FanInResult | ImportResult;
 
 export type ChildEvent =
   | { type: 'ready' }

@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBenchArgs, USAGE, type BenchArgs } from './lib/args.js';
-import { buildBundles, removeBundles, REPO_ROOT } from './lib/bundle.js';
+import { buildBaselineBundle, buildBundles, removeBundles, REPO_ROOT } from './lib/bundle.js';
 import { describeCommit, describeMachine } from './lib/machine.js';
+import { hasPaho, measureBaselines } from './lib/baselines.js';
 import { killAll } from './lib/processes.js';
 import { runScenario, type ScenarioOutcome, type TrialOutcome } from './lib/runner.js';
 import { writeDocs } from './report/docs.js';
@@ -15,7 +16,7 @@ import { renderSweep } from './report/sweep-table.js';
 import { renderTable } from './report/table.js';
 import { findScenario, SCENARIOS } from './scenarios/list.js';
 import { sweepScenarios } from './scenarios/sweep.js';
-import { PEER_LABELS, type Scenario } from './scenarios/types.js';
+import { PEER_LABELS, type PeerName, type Scenario } from './scenarios/types.js';
 import { formatValue } from './report/format.js';
 import type { RunInfo } from './report/run-info.js';
 
@@ -39,14 +40,38 @@ function selectScenarios(args: BenchArgs): Scenario[] {
   });
 }
 
+/**
+ * With `--baseline`, steady-mqtt's baseline build runs beside each steady-mqtt peer; with `--peers`, only the
+ * peers named run (a scenario keeps its subject first).
+ */
+function withChosenPeers(scenarios: Scenario[], args: BenchArgs): Scenario[] {
+  return scenarios.map((s) => {
+    let peers: PeerName[] = [...s.peers];
+    if (args.baseline !== undefined) {
+      peers = peers.flatMap((p): PeerName[] =>
+        p === 'steady' ? [p, 'steady-base'] : p === 'steady-sqlite' ? [p, 'steady-sqlite-base'] : [p],
+      );
+    }
+    if (args.peers.length > 0) peers = peers.filter((p) => args.peers.includes(p));
+    return { ...s, peers };
+  });
+}
+
+/** Drops the Paho peer when Debian's python3-paho-mqtt is not installed (said on the progress line). */
+function withAvailablePeers(scenarios: Scenario[], progress: (line: string) => void): Scenario[] {
+  if (hasPaho()) return scenarios;
+  progress('Paho Python not found (apt-get install python3-paho-mqtt): its peer is left out');
+  return scenarios.map((s) => ({ ...s, peers: s.peers.filter((p) => p !== 'paho') }));
+}
+
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.help) {
     console.log(`${USAGE}\n\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     return 0;
   }
-  const scenarios = selectScenarios(args);
   const progress = (line: string): void => void process.stderr.write(line + '\n');
+  const scenarios = withAvailablePeers(withChosenPeers(selectScenarios(args), args), progress);
   const machine = describeMachine();
   const command = [
     'npm run bench',
@@ -58,6 +83,12 @@ async function main(): Promise<number> {
     `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}`,
   );
   const bundles = await buildBundles();
+  if (args.baseline !== undefined) await buildBaselineBundle(bundles, args.baseline);
+  const baselines = measureBaselines();
+  progress(
+    `empty processes' peak RSS: Node ${(baselines.nodeRssKb / 1024).toFixed(1)} MB, ` +
+      `Python ${(baselines.pythonRssKb / 1024).toFixed(1)} MB`,
+  );
   const steadyNodeArgs: string[] = [];
   if (args.profile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
@@ -73,6 +104,7 @@ async function main(): Promise<number> {
         runs: args.runs,
         bundles,
         steadyNodeArgs,
+        baselines,
         progress,
         describeTrial,
       }),

@@ -12,6 +12,10 @@ export interface BenchArgs {
   /** Rewrite docs/benchmarks.md: true/false when asked, undefined = only after a full default run. */
   docs: boolean | undefined;
   help: boolean;
+  /** A commit whose steady-mqtt runs beside the current one (A/B), or undefined. */
+  baseline: string | undefined;
+  /** Only these peers (and the subject), or every peer when empty. */
+  peers: string[];
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -21,7 +25,10 @@ export const USAGE = `npm run bench -- [options]
   --runs N           runs per scenario and peer (default 3; 1 with --quick)
   --sweep            the in-flight window sweep (QoS 1 and 2 at windows 10..200 and unlimited) instead of the scenarios
   --json             print the results as JSON on stdout (progress stays on stderr)
-  --profile          run steady-mqtt's child processes under node --cpu-prof (profiles in .tmp/bench-profiles/)
+  --profile          run steady-mqtt's and raw Node's child processes under node --cpu-prof (.tmp/bench-profiles/)
+  --baseline REV     A/B: also run steady-mqtt built from commit REV's src/ ("steady-mqtt (baseline)")
+  --peers A,B        only these peers (names: steady steady-sqlite steady-base steady-sqlite-base raw mqttjs
+                     c paho); the subject first
   --docs / --no-docs rewrite docs/benchmarks.md (default: only after a full run of every scenario, or of the sweep)
   --help`;
 
@@ -38,6 +45,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       docs: { type: 'boolean' },
       'no-docs': { type: 'boolean' },
       help: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      peers: { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
@@ -53,5 +62,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     profile: values.profile,
     docs: values['no-docs'] === true ? false : values.docs,
     help: values.help,
+    baseline: values.baseline,
+    peers: values.peers.flatMap((s) => s.split(',')).filter((s) => s !== ''),
   };
 }

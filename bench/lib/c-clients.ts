@@ -28,7 +28,7 @@ function timed(program: string, args: string[], usageFile: string): Spawned {
 function readUsage(usageFile: string): Usage {
   const text = readFileSync(usageFile, 'utf8').trim().split('\n').pop() ?? '';
   const [user, system, rss] = text.split(' ').map(Number);
-  return { cpuUs: (user + system) * 1e6, maxRssKb: rss };
+  return { cpuUs: (user + system) * 1e6, maxRssKb: rss, processCpuUs: (user + system) * 1e6 };
 }
 
 export interface CSub {
@@ -102,7 +102,9 @@ export async function runCPub(task: PubTask, broker: Broker, timeoutMs: number):
     const lines = Buffer.alloc(task.count * (task.payloadBytes + 1), 0x61);
     for (let i = task.payloadBytes; i < lines.length; i += task.payloadBytes + 1) lines[i] = 10;
     const args = ['-h', task.host, '-p', String(task.port), '-i', task.clientId, '-t', task.topic];
-    args.push('-q', String(task.qos), '-l', '-M', String(task.window === 0 ? 65535 : task.window));
+    args.push('-q', String(task.qos), '-l');
+    // A burst keeps mosquitto_pub's default in-flight limit (20), like every other peer's library default.
+    if (!task.burst) args.push('-M', String(task.window === 0 ? 65535 : task.window));
     const pub = timed('mosquitto_pub', args, usageFile);
     await waitForLog(broker, new RegExp(`as ${escapeRegExp(task.clientId)} `), timeoutMs);
     const firstAt = epochMs();

@@ -1,6 +1,7 @@
 /**
- * A Node peer's child process (a bundle from `bundle.ts`) playing one `Task`: `ready` resolves on its ready
- * event, `result` on its result; both reject if it reports an error or exits first.
+ * A peer's child process playing one `Task` (a Node bundle from `bundle.ts`, or the Paho Python script, which
+ * speaks the same protocol): `ready` resolves on its ready event, `result` on its result; both reject if it
+ * reports an error or exits first.
  */
 import { createInterface } from 'node:readline';
 import type { ChildEvent, Result, Task } from '../protocol.js';
@@ -17,7 +18,12 @@ export interface NodeChild {
 }
 
 export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly string[] = []): NodeChild {
-  const spawned = spawnTracked(process.execPath, [...nodeArgs, bundle, JSON.stringify(task)]);
+  return startChild(process.execPath, [...nodeArgs, bundle], task);
+}
+
+/** Runs `command args... <task as JSON>` as a peer child. */
+export function startChild(command: string, args: readonly string[], task: Task): NodeChild {
+  const spawned = spawnTracked(command, [...args, JSON.stringify(task)]);
   let onReady: () => void = () => undefined;
   let onPublished: () => void = () => undefined;
   let onResult: (result: Result) => void = () => undefined;

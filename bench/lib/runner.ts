@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Metrics, PeerName, Scenario, Size, TrialEnv } from '../scenarios/types.js';
+import type { Baselines, Metrics, PeerName, Scenario, Size, TrialEnv } from '../scenarios/types.js';
 import { startBenchBroker } from './broker.js';
 import type { Bundles } from './bundle.js';
 import { awaitExits, killAll } from './processes.js';
@@ -42,6 +42,7 @@ export interface RunOptions {
   runs: number;
   bundles: Bundles;
   steadyNodeArgs: readonly string[];
+  baselines: Baselines;
   /** Progress lines (the terminal's stderr). */
   progress: (line: string) => void;
   /** Describes a finished trial for the progress line. */
@@ -123,6 +124,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           dir: mkdtempSync(join(tmpdir(), 'steady-bench-')),
           tag,
           steadyNodeArgs: options.steadyNodeArgs,
+          baselines: options.baselines,
           timeoutMs: scenario.timeoutMs(options.size),
         };
         const outcome = await runTrial(scenario, peer, round, env, options.size);

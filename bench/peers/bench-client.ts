@@ -9,8 +9,8 @@ export interface BenchClientOptions {
   host: string;
   port: number;
   clientId: string;
-  /** The client's own in-flight limit for QoS 1/2 where it has one (0 = no limit). */
-  window: number;
+  /** The client's own in-flight limit for QoS 1/2 where it has one (0 = no limit, null = the library's default). */
+  window: number | null;
   cleanSession: boolean;
   store: StoreKind;
   /** Folder for the SQLite file when `store` is 'sqlite'. */

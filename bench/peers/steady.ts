@@ -31,7 +31,7 @@ class SteadyBenchClient implements BenchClient {
       reconnectOnFailure: false,
       ...(this.#store === undefined ? {} : { store: this.#store }),
     });
-    client.maxInflightMessagesSet(options.window);
+    if (options.window !== null) client.maxInflightMessagesSet(options.window);
     client.onConnect = (_c, _u, _flags, reasonCode) => {
       if (reasonCode.isFailure) this.#connected?.reject(new Error(`CONNACK ${reasonCode.getName()}`));
       else this.#connected?.resolve();

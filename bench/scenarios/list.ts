@@ -1,11 +1,15 @@
-/** The scenarios of issue 6, in its order, with their sizes: full (default), `--quick`, and the smoke test's. */
+/**
+ * The scenarios of issues 6 and 16, with their sizes: full (default), `--quick`, and the smoke test's. Issue 16
+ * added the bursts (2b, 3b), sequential connects (6b), the import cost (9), the raw Node and Paho peers.
+ */
 import { fanInTrial } from './fanin.js';
+import { importTrial } from './import.js';
 import { latencyTrial } from './latency.js';
 import { manyTrial } from './many.js';
 import * as M from './metrics.js';
 import { throughputTrial } from './throughput.js';
 import type { QoS } from '../protocol.js';
-import type { Scenario, Size } from './types.js';
+import type { PeerName, Scenario, Size } from './types.js';
 
 type BySize<T> = Record<Size, T>;
 
@@ -26,15 +30,23 @@ function throughputScenario(
   qos: QoS,
   counts: BySize<number>,
   timeoutFull: number,
+  burst = false,
 ): Scenario {
+  const peers: PeerName[] = burst
+    ? ['steady', 'raw', 'mqttjs', 'c', 'paho']
+    : ['steady', 'raw', 'mqttjs', 'c'];
   return {
     name,
     id,
-    title: `QoS ${qos} throughput`,
+    title: burst ? `QoS ${qos} burst from one loop` : `QoS ${qos} throughput`,
     describe: (size) =>
       `${fmt(counts[size])} × 64 B, one publisher → one subscriber, ` +
-      (qos === 0 ? '1,000 publishes per event-loop turn' : `window ${WINDOW}`),
-    peers: ['steady', 'mqttjs', 'c'],
+      (qos === 0
+        ? '1,000 publishes per event-loop turn'
+        : burst
+          ? "every publish from one loop, each library's default in-flight limit (raw Node: 100)"
+          : `window ${WINDOW}`),
+    peers,
     brokerMaxInflight: BROKER_INFLIGHT,
     metrics: M.THROUGHPUT_METRICS,
     timeoutMs: timeouts(timeoutFull, 30_000),
@@ -46,11 +58,12 @@ function throughputScenario(
         window: WINDOW,
         chunk: 1000,
         cleanSession: true,
+        burst,
       }),
   };
 }
 
-function latencyScenario(name: string, id: string, qos: QoS): Scenario {
+function latencyScenario(name: string, id: string, qos: QoS, peers: readonly PeerName[]): Scenario {
   const counts: BySize<number> = { full: 5000, quick: 500, smoke: 20 };
   const warmups: BySize<number> = { full: 200, quick: 20, smoke: 5 };
   const budgetsMs: BySize<number> = { full: 30_000, quick: 3000, smoke: 5000 };
@@ -61,7 +74,7 @@ function latencyScenario(name: string, id: string, qos: QoS): Scenario {
     describe: (size) =>
       `${fmt(counts[size])} sequential request/response round trips (64 B) after ${warmups[size]} warm-up, ` +
       `or as many as fit in ${budgetsMs[size] / 1000} s`,
-    peers: ['steady', 'mqttjs'],
+    peers,
     brokerMaxInflight: BROKER_INFLIGHT,
     metrics: [M.P50, M.P99, M.MAX, M.ROUNDS, M.REQ_CPU, M.RESP_CPU, M.REQ_RSS, M.RESP_RSS],
     timeoutMs: timeouts(60_000, 20_000),
@@ -88,13 +101,17 @@ const FANIN: BySize<{ publishers: number; count: number }> = {
   smoke: { publishers: 5, count: 100 },
 };
 const PERSISTENT: BySize<number> = { full: 50_000, quick: 5000, smoke: 100 };
+const QOS1_COUNTS: BySize<number> = { full: 50_000, quick: 5000, smoke: 100 };
+const QOS2_COUNTS: BySize<number> = { full: 20_000, quick: 2000, smoke: 100 };
 
 export const SCENARIOS: readonly Scenario[] = [
   throughputScenario('qos0', '1', 0, { full: 200_000, quick: 20_000, smoke: 200 }, 120_000),
-  throughputScenario('qos1', '2', 1, { full: 50_000, quick: 5000, smoke: 100 }, 120_000),
-  throughputScenario('qos2', '3', 2, { full: 20_000, quick: 2000, smoke: 100 }, 120_000),
-  latencyScenario('latency-qos0', '4a', 0),
-  latencyScenario('latency-qos1', '4b', 1),
+  throughputScenario('qos1', '2', 1, QOS1_COUNTS, 120_000),
+  throughputScenario('qos1-burst', '2b', 1, QOS1_COUNTS, 120_000, true),
+  throughputScenario('qos2', '3', 2, QOS2_COUNTS, 120_000),
+  throughputScenario('qos2-burst', '3b', 2, QOS2_COUNTS, 120_000, true),
+  latencyScenario('latency-qos0', '4a', 0, ['steady', 'raw', 'mqttjs', 'paho']),
+  latencyScenario('latency-qos1', '4b', 1, ['steady', 'raw', 'mqttjs']),
   {
     name: 'large',
     id: '5',
@@ -112,6 +129,7 @@ export const SCENARIOS: readonly Scenario[] = [
         window: 2,
         chunk: 1,
         cleanSession: true,
+        burst: false,
       }),
   },
   {
@@ -119,11 +137,25 @@ export const SCENARIOS: readonly Scenario[] = [
     id: '6',
     title: 'Many clients in one process',
     describe: (size) => `${fmt(MANY[size])} clients connect and subscribe, at most 100 connecting at once`,
-    peers: ['steady', 'mqttjs'],
+    peers: ['steady', 'raw', 'mqttjs'],
     brokerMaxInflight: BROKER_INFLIGHT,
-    metrics: [M.CONNECT_MS, M.PEAK_RSS, M.KB_PER_CONN, M.CPU_PER_CLIENT],
+    metrics: [M.CONNECT_MS, M.PEAK_RSS, M.RSS_ABOVE, M.KB_PER_CONN, M.CPU_PER_CLIENT],
     timeoutMs: timeouts(60_000, 20_000),
-    trial: (peer, env, size) => manyTrial(peer, env, { clients: MANY[size], concurrency: 100 }),
+    trial: (peer, env, size) =>
+      manyTrial(peer, env, { clients: MANY[size], concurrency: 100, subscribe: true }),
+  },
+  {
+    name: 'connect-seq',
+    id: '6b',
+    title: 'Sequential connects in one process',
+    describe: (size) =>
+      `${fmt(MANY[size])} clients connect one after another (each waits for the previous CONNACK), no subscription`,
+    peers: ['steady', 'raw', 'mqttjs', 'paho'],
+    brokerMaxInflight: BROKER_INFLIGHT,
+    metrics: [M.CONNECTED_MS, M.PEAK_RSS, M.RSS_ABOVE, M.KB_PER_CONN, M.CPU_PER_CLIENT],
+    timeoutMs: timeouts(60_000, 20_000),
+    trial: (peer, env, size) =>
+      manyTrial(peer, env, { clients: MANY[size], concurrency: 1, subscribe: false }),
   },
   {
     name: 'fanin',
@@ -133,7 +165,7 @@ export const SCENARIOS: readonly Scenario[] = [
       `${FANIN[size].publishers} publishers in one process → one subscriber, ${fmt(FANIN[size].count)} × 64 B in all`,
     peers: ['steady', 'mqttjs'],
     brokerMaxInflight: BROKER_INFLIGHT,
-    metrics: M.THROUGHPUT_METRICS,
+    metrics: [M.MSGS_PER_SEC, M.RECEIVED, M.PUB_CPU, M.SUB_CPU, M.PUB_RSS, M.SUB_RSS, M.BROKER_CPU],
     timeoutMs: timeouts(120_000, 30_000),
     trial: (peer, env, size) => fanInTrial(peer, env, { ...FANIN[size], payloadBytes: 64, chunk: 10 }),
   },
@@ -155,7 +187,21 @@ export const SCENARIOS: readonly Scenario[] = [
         window: WINDOW,
         chunk: 1000,
         cleanSession: false,
+        burst: false,
       }),
+  },
+  {
+    name: 'import',
+    id: '9',
+    title: 'Import cost',
+    describe: () =>
+      'a fresh process imports the library and nothing else (steady-mqtt: its main entry point bundled as an ' +
+      "application would; MQTT.js: 'mqtt' from node_modules; raw Node: node:net; Paho: paho.mqtt.client)",
+    peers: ['steady', 'raw', 'mqttjs', 'paho'],
+    brokerMaxInflight: BROKER_INFLIGHT,
+    metrics: [M.IMPORT_MS, M.IMPORT_RSS, M.PROCESS_CPU_MS, M.RSS_ABOVE],
+    timeoutMs: timeouts(20_000, 20_000),
+    trial: (peer, env) => importTrial(peer, env),
   },
 ];
 

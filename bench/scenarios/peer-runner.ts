@@ -1,21 +1,35 @@
 /** Starting a peer's subscriber or publisher: a Node bundle for steady-mqtt and MQTT.js, the C clients for `c`. */
 import type { PubResult, PubTask, StoreKind, SubResult, SubTask, Task } from '../protocol.js';
 import { runCPub, startCSub } from '../lib/c-clients.js';
-import { startNodeChild, type NodeChild } from '../lib/node-child.js';
+import { startChild, startNodeChild, type NodeChild } from '../lib/node-child.js';
+import { PAHO_PYTHON, PAHO_SCRIPT } from '../lib/baselines.js';
 import type { PeerName, TrialEnv } from './types.js';
 
 /** How long a receiver waits for more after its publisher finished, before reporting what it has. */
 export const IDLE_MS = 2000;
 
 export function storeOf(peer: PeerName): StoreKind {
-  return peer === 'steady-sqlite' ? 'sqlite' : 'memory';
+  return peer === 'steady-sqlite' || peer === 'steady-sqlite-base' ? 'sqlite' : 'memory';
 }
 
 /** Starts the Node child of `peer` for `task` (not for the C peer). */
 export function startPeerChild(peer: PeerName, env: TrialEnv, task: Task): NodeChild {
   if (peer === 'c') throw new Error('the C clients have no Node child');
-  const bundle = peer === 'mqttjs' ? env.bundles.mqttjs : env.bundles.steady;
-  return startNodeChild(bundle, task, peer === 'mqttjs' ? [] : env.steadyNodeArgs);
+  if (peer === 'paho') return startChild(PAHO_PYTHON, [PAHO_SCRIPT], task);
+  if (peer === 'mqttjs') return startNodeChild(env.bundles.mqttjs, task);
+  // --profile covers the raw peer too: its profile is the floor to compare steady-mqtt's with.
+  if (peer === 'raw') return startNodeChild(env.bundles.raw, task, env.steadyNodeArgs);
+  if (peer === 'steady-base' || peer === 'steady-sqlite-base') {
+    if (env.bundles.steadyBaseline === undefined) throw new Error('no baseline bundle (--baseline REV)');
+    return startNodeChild(env.bundles.steadyBaseline, task, env.steadyNodeArgs);
+  }
+  return startNodeChild(env.bundles.steady, task, env.steadyNodeArgs);
+}
+
+/** Peak RSS of `peer`'s process above an empty process of its runtime (Node, Python; C: as it is), MB. */
+export function rssAboveEmptyMb(peer: PeerName, env: TrialEnv, maxRssKb: number): number {
+  const base = peer === 'paho' ? env.baselines.pythonRssKb : peer === 'c' ? 0 : env.baselines.nodeRssKb;
+  return (maxRssKb - base) / 1024;
 }
 
 export interface Subscriber {

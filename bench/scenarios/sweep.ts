@@ -39,6 +39,7 @@ export function sweepScenarios(): Scenario[] {
             window,
             chunk: 1000,
             cleanSession: true,
+            burst: false,
           }),
       });
     }

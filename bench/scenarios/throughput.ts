@@ -5,7 +5,7 @@
  */
 import type { PubTask, QoS } from '../protocol.js';
 import { processCpuUs } from '../lib/proc.js';
-import { startPublisher, startSubscriber, storeOf } from './peer-runner.js';
+import { rssAboveEmptyMb, startPublisher, startSubscriber, storeOf } from './peer-runner.js';
 import type { Metrics, PeerName, TrialEnv } from './types.js';
 
 export interface ThroughputParams {
@@ -17,6 +17,8 @@ export interface ThroughputParams {
   /** QoS 0 publishes per event-loop turn. */
   chunk: number;
   cleanSession: boolean;
+  /** QoS 1/2: every publish from one loop, library default in-flight limits (see `PubTask.burst`). */
+  burst: boolean;
 }
 
 export const TOPIC = 'bench/throughput';
@@ -36,6 +38,7 @@ export async function throughputTrial(peer: PeerName, env: TrialEnv, p: Throughp
     cleanSession: p.cleanSession,
     store: storeOf(peer),
     storeDir: env.dir,
+    burst: p.burst,
   };
   const publisher = startPublisher(peer, env, task);
   try {
@@ -53,6 +56,8 @@ export async function throughputTrial(peer: PeerName, env: TrialEnv, p: Throughp
     mbPerSec: s.received > 0 ? s.bytes / 1e6 / seconds : 0,
     received: s.received,
     pubCpuUs: pub.cpuUs / p.count,
+    pubProcessCpuS: pub.processCpuUs / 1e6,
+    pubRssAboveMb: rssAboveEmptyMb(peer, env, pub.maxRssKb),
     subCpuUs: s.received > 0 ? s.cpuUs / s.received : NaN,
     pubRssMb: pub.maxRssKb / 1024,
     subRssMb: s.maxRssKb / 1024,

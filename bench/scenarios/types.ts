@@ -4,16 +4,29 @@ import type { Bundles } from '../lib/bundle.js';
 
 /**
  * The clients compared. The first peer of a scenario is its subject: ratios are subject / each other peer.
- * `steady-sqlite` is steady-mqtt with a `SqliteStore` (scenario 8).
+ * `steady-sqlite` is steady-mqtt with a `SqliteStore` (scenario 8); `raw` the minimal `node:net` client of
+ * `bench/peers/raw.ts`; `paho` Paho Python (Debian's `python3-paho-mqtt`). `steady-base` and
+ * `steady-sqlite-base` are steady-mqtt built from another commit's `src/` (`--baseline REV`), for A/B runs.
  */
-export type PeerName = 'steady' | 'steady-sqlite' | 'mqttjs' | 'c';
+export type PeerName =
+  'steady' | 'steady-sqlite' | 'steady-base' | 'steady-sqlite-base' | 'mqttjs' | 'c' | 'raw' | 'paho';
 
 export const PEER_LABELS: Record<PeerName, string> = {
   steady: 'steady-mqtt',
   'steady-sqlite': 'steady-mqtt + SqliteStore',
+  'steady-base': 'steady-mqtt (baseline)',
+  'steady-sqlite-base': 'steady-mqtt + SqliteStore (baseline)',
   mqttjs: 'MQTT.js',
   c: 'C clients',
+  raw: 'raw Node',
+  paho: 'Paho Python',
 };
+
+/** The peak RSS of a process that loaded nothing, per runtime, KiB (what "above an empty process" subtracts). */
+export interface Baselines {
+  nodeRssKb: number;
+  pythonRssKb: number;
+}
 
 /** Which run size: `full` (the default), `quick` (`--quick`), `smoke` (the harness test). */
 export type Size = 'full' | 'quick' | 'smoke';
@@ -41,6 +54,7 @@ export interface TrialEnv {
   steadyNodeArgs: readonly string[];
   /** Timeout of one trial, ms. */
   timeoutMs: number;
+  baselines: Baselines;
 }
 
 export interface Scenario {

@@ -25,11 +25,14 @@ import type {
 interface Entry {
   identity: SessionIdentity | undefined;
   outgoing: Map<number, OutgoingRecord>;
-  incoming: Set<number>;
-  subscriptions: Map<string, StoredSubscription>;
+  /** Made on first use: a clean session with no QoS 2 subscriber has none (an empty Set/Map is ~190 bytes). */
+  incoming: Set<number> | undefined;
+  subscriptions: Map<string, StoredSubscription> | undefined;
 }
 
-const STATES = new Set(['queued', 'sent', 'pubrec']);
+function isState(state: unknown): boolean {
+  return state === 'queued' || state === 'sent' || state === 'pubrec';
+}
 
 function isPacketId(id: unknown): boolean {
   return typeof id === 'number' && Number.isInteger(id) && id >= 1 && id <= 65535;
@@ -57,12 +60,12 @@ function validate(op: StoreOp): string | undefined {
       if (r.qos !== 1 && r.qos !== 2) return `invalid qos ${String(r.qos)} for a stored message`;
       if (typeof r.topic !== 'string') return 'the topic must be a string';
       if (!(r.payload instanceof Uint8Array)) return 'the payload must be a Uint8Array';
-      if (!STATES.has(r.state)) return `invalid state ${String(r.state)}`;
+      if (!isState(r.state)) return `invalid state ${String(r.state)}`;
       return undefined;
     }
     case 'setOutgoingState':
       if (!isPacketId(op.packetId)) return `invalid packet id ${String(op.packetId)}`;
-      if (!STATES.has(op.state)) return `invalid state ${String(op.state)}`;
+      if (!isState(op.state)) return `invalid state ${String(op.state)}`;
       return undefined;
     case 'deleteOutgoing':
     case 'putIncoming':
@@ -96,8 +99,8 @@ export class MemoryStore implements Store {
     const outgoing = [...e.outgoing.values()].map(copyRecord).sort((a, b) => a.seq - b.seq);
     const session: StoredSession = {
       outgoing,
-      incomingQos2: [...e.incoming],
-      subscriptions: [...e.subscriptions.values()].map(copySubscription),
+      incomingQos2: e.incoming === undefined ? [] : [...e.incoming],
+      subscriptions: e.subscriptions === undefined ? [] : [...e.subscriptions.values()].map(copySubscription),
     };
     if (e.identity !== undefined) session.identity = { ...e.identity };
     return session;
@@ -107,31 +110,17 @@ export class MemoryStore implements Store {
     this.checkOpen();
     if (ops.length === 0) return;
     // Validate everything first (shape, and that a state change names a record that will exist), then apply.
-    const existing = this.sessions.get(key);
-    // Which packet ids this batch put (true) or deleted (false) so far; others are as stored (none after a
-    // clear). Only the batch's own ids are tracked: copying the stored ids made every apply() cost O(stored
-    // messages), quadratic over a long queue.
-    const changed = new Map<number, boolean>();
-    let cleared = false;
-    const known = (packetId: number): boolean =>
-      changed.get(packetId) ?? (!cleared && existing?.outgoing.has(packetId) === true);
+    let setsState = false;
     for (const op of ops) {
       const problem = validate(op);
       if (problem !== undefined) throw new StoreError(`store op refused, nothing applied: ${problem}`);
-      if (op.kind === 'putOutgoing') changed.set(op.record.packetId, true);
-      else if (op.kind === 'deleteOutgoing') changed.set(op.packetId, false);
-      else if (op.kind === 'clear') {
-        cleared = true;
-        changed.clear();
-      } else if (op.kind === 'setOutgoingState' && !known(op.packetId)) {
-        throw new StoreError(
-          `store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`,
-        );
-      }
+      if (op.kind === 'setOutgoingState') setsState = true;
     }
+    const existing = this.sessions.get(key);
+    if (setsState) this.checkStateChanges(existing, ops);
     let e = existing;
     if (e === undefined) {
-      e = { identity: undefined, outgoing: new Map(), incoming: new Set(), subscriptions: new Map() };
+      e = { identity: undefined, outgoing: new Map(), incoming: undefined, subscriptions: undefined };
       this.sessions.set(key, e);
     }
     for (const op of ops) {
@@ -150,16 +139,19 @@ export class MemoryStore implements Store {
           e.outgoing.delete(op.packetId);
           break;
         case 'putIncoming':
-          e.incoming.add(op.packetId);
+          (e.incoming ??= new Set<number>()).add(op.packetId);
           break;
         case 'deleteIncoming':
-          e.incoming.delete(op.packetId);
+          e.incoming?.delete(op.packetId);
           break;
         case 'putSubscription':
-          e.subscriptions.set(op.subscription.topicFilter, copySubscription(op.subscription));
+          (e.subscriptions ??= new Map<string, StoredSubscription>()).set(
+            op.subscription.topicFilter,
+            copySubscription(op.subscription),
+          );
           break;
         case 'deleteSubscription':
-          e.subscriptions.delete(op.topicFilter);
+          e.subscriptions?.delete(op.topicFilter);
           break;
         case 'setIdentity':
           e.identity = { ...op.identity };
@@ -167,8 +159,8 @@ export class MemoryStore implements Store {
         case 'clear':
           e.identity = undefined;
           e.outgoing.clear();
-          e.incoming.clear();
-          e.subscriptions.clear();
+          e.incoming = undefined;
+          e.subscriptions = undefined;
           break;
       }
     }
@@ -176,6 +168,32 @@ export class MemoryStore implements Store {
 
   close(): void {
     this.closed = true;
+  }
+
+  /**
+   * Refuses a batch whose `setOutgoingState` names a message that will not exist at that point. Only the batch's
+   * own puts and deletes are tracked (true: put, false: deleted), on top of what is stored (nothing after a
+   * clear): copying the stored ids made every apply() cost O(stored messages), quadratic over a long queue. Only
+   * run for a batch that sets a state: a burst of publishes is one batch of puts, with nothing to check.
+   */
+  private checkStateChanges(existing: Entry | undefined, ops: readonly StoreOp[]): void {
+    const changed = new Map<number, boolean>();
+    let cleared = false;
+    for (const op of ops) {
+      if (op.kind === 'putOutgoing') changed.set(op.record.packetId, true);
+      else if (op.kind === 'deleteOutgoing') changed.set(op.packetId, false);
+      else if (op.kind === 'clear') {
+        cleared = true;
+        changed.clear();
+      } else if (op.kind === 'setOutgoingState') {
+        const known = changed.get(op.packetId) ?? (!cleared && existing?.outgoing.has(op.packetId) === true);
+        if (!known) {
+          throw new StoreError(
+            `store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`,
+          );
+        }
+      }
+    }
   }
 
   private checkOpen(): void {

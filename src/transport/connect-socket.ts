@@ -3,7 +3,7 @@
  * run an opening sequence (proxy, TLS, WebSocket upgrade) under one `connectTimeoutMs` deadline.
  */
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { ConnectionError, ConnectTimeoutError } from './errors.js';
 import { toTlsError } from './tls-errors.js';
 
@@ -60,13 +60,20 @@ export function connectSocket(options: NetConnectOpts, label: string, signal?: A
 /**
  * Starts TLS (on a new connection, or on `options.socket` when given) and resolves once the handshake is done
  * and the certificate checks passed; rejects with a `TlsError` saying why when they did not.
+ * `node:tls` is imported here, on the first TLS connection: importing it with the library cost every plain TCP
+ * client start-up time and memory (it brings in OpenSSL's bindings).
  */
-export function connectTls(
+export async function connectTls(
   options: ConnectionOptions,
   label: string,
   hasClientCertificate: boolean,
   signal?: AbortSignal,
 ): Promise<TLSSocket> {
+  const { connect: tlsConnect } = await import('node:tls');
+  if (signal?.aborted === true) {
+    options.socket?.destroy();
+    throw new AbortedError('aborted');
+  }
   return new Promise((resolve, reject) => {
     let settled = false;
     let socket: TLSSocket;

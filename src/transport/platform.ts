@@ -2,7 +2,6 @@
  * The transports this platform offers, by kind: in Node every one. The browser build replaces this module with
  * `platform-browser.ts` (see `scripts/build-browser.mjs`), so no Node module reaches a browser bundle.
  */
-import { resolveSrv as nodeResolveSrv } from 'node:dns/promises';
 import { openTcpOrProxied, openTlsTransport, openUnixTransport } from './node-streams.js';
 import { checkProxyOptions, parseProxyUrl, type ProxyOptions } from './proxy/proxy-config.js';
 import { resolveSrv, type SrvTarget } from './srv.js';
@@ -39,6 +38,8 @@ export const platform: Platform = {
     wss: openNodeWebSocket,
     unix: openUnixTransport,
   },
-  srvBrokers: (domain, secure) => resolveSrv(domain, secure, nodeResolveSrv),
+  // node:dns/promises is imported on the first SRV lookup, not with the library (start-up cost of every client).
+  srvBrokers: async (domain, secure) =>
+    resolveSrv(domain, secure, (await import('node:dns/promises')).resolveSrv),
   proxy: { check: checkProxyOptions, parseUrl: parseProxyUrl },
 };

@@ -4,7 +4,7 @@
  * proxy tunnel (SOCKS5 or HTTP CONNECT), TLS settings as for `tls`.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import type WebSocket from 'ws';
 import { withConnectTimeout } from './connect-socket.js';
 import { ConnectionError, WebSocketError } from './errors.js';
@@ -126,6 +126,9 @@ export function openNodeWebSocketTransport(options: TransportOptions): Promise<T
       const tunnel = proxy === undefined ? undefined : await openTunnel(proxy, host, port, signal);
       const headers = resolveWebSocketHeaders(options.ws?.headers, host, port);
       const tlsOptions: ConnectionOptions = secure ? tlsConnectionOptions(options.tls, host, port) : {};
+      // Imported here, not at the top: a bundler hoists a static import of a Node module out of this lazily
+      // loaded file, so every client would load `node:tls` (OpenSSL's bindings) at start-up.
+      const tlsConnect = secure ? (await import('node:tls')).connect : undefined;
       let socket: Socket | undefined;
       let opened = false;
       const mapError = (error: Error): ConnectionError =>
@@ -153,7 +156,7 @@ export function openNodeWebSocketTransport(options: TransportOptions): Promise<T
           port: Number(requestOptions.port ?? port),
           ...(bindAddress === undefined ? {} : { localAddress: bindAddress }),
         };
-        if (secure) {
+        if (tlsConnect !== undefined) {
           const tlsSocketOptions: ConnectionOptions = { ...address, ...tlsOptions };
           if (tunnel !== undefined) tlsSocketOptions.socket = tunnel;
           socket = tlsConnect(tlsSocketOptions);

@@ -41,6 +41,9 @@ function play(task: Task, factory: BenchClientFactory, ctx: ChildContext): Promi
       return runMany(task, factory);
     case 'fanin':
       return runFanIn(task, factory, ctx);
+    case 'import':
+      // The import probe (`import-probe.ts`) plays it: a peer's child has loaded its library already.
+      return Promise.reject(new Error('the import role runs in the import probe, not in a peer child'));
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Many clients in one process: `clients` connections, at most `concurrency` being opened at once, each
- * subscribing to its own topic; timed from the first connect to the last SUBACK.
+ * subscribing to its own topic when `subscribe` is set; timed from the first connect to the last CONNACK or
+ * SUBACK.
  */
 import type { ManyResult, ManyTask } from '../../protocol.js';
 import type { BenchClient, BenchClientFactory } from '../bench-client.js';
@@ -25,7 +26,7 @@ export async function runMany(task: ManyTask, factory: BenchClientFactory): Prom
       });
       clients.push(client);
       await client.connect();
-      await client.subscribe(`bench/many/${i}`, 1);
+      if (task.subscribe) await client.subscribe(`bench/many/${i}`, 1);
     }
   };
   await Promise.all(Array.from({ length: Math.min(task.concurrency, task.clients) }, worker));
@@ -33,5 +34,13 @@ export async function runMany(task: ManyTask, factory: BenchClientFactory): Prom
   const rssAfterKb = process.memoryUsage().rss / 1024;
   const usage = usageSince(cpuStart);
   await Promise.all(clients.map((c) => c.end()));
-  return { role: 'many', connected: clients.length, elapsedMs, rssBeforeKb, rssAfterKb, ...usage };
+  return {
+    role: 'many',
+    connected: clients.length,
+    elapsedMs,
+    rssBeforeKb,
+    rssAfterKb,
+    keptOpen: true,
+    ...usage,
+  };
 }

@@ -2,7 +2,8 @@
  * The publisher. QoS 0: `chunk` publishes per event-loop turn. Then `published`, and a graceful disconnect once
  * the parent says `finish` (the subscriber has reported).
  * QoS 1/2: pipelined within a window: at most `window` publishes await their PUBACK/PUBCOMP (0 = no limit), and
- * each acknowledgement lets the next publish go.
+ * each acknowledgement lets the next publish go; or, with `burst`, every publish from one loop, the client at
+ * its library's default in-flight limit.
  */
 import { epochMs, type PubResult, type PubTask } from '../../protocol.js';
 import type { BenchClient, BenchClientFactory } from '../bench-client.js';
@@ -14,12 +15,13 @@ export async function runPub(
   factory: BenchClientFactory,
   ctx: ChildContext,
 ): Promise<PubResult> {
-  const client = factory(task);
+  const client = factory(task.burst ? { ...task, window: null } : task);
   const payload = makePayload(task.payloadBytes);
   await client.connect();
   const cpuStart = process.cpuUsage();
   const firstAt = epochMs();
   if (task.qos === 0) await publishChunked(client, task, payload);
+  else if (task.burst) await publishBurst(client, task, payload);
   else await publishWindowed(client, task, payload);
   ctx.emit({ type: 'published' });
   await ctx.finished;
@@ -35,6 +37,17 @@ async function publishChunked(client: BenchClient, task: PubTask, payload: Buffe
     for (; i < stop; i++) client.publish(task.topic, payload, 0);
     if (i < task.count) await yieldTurn();
   }
+}
+
+/** Publishes `task.count` messages from one loop; resolves on the last acknowledgement. */
+function publishBurst(client: BenchClient, task: PubTask, payload: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    let acked = 0;
+    client.onAcked = () => {
+      if (++acked === task.count) resolve();
+    };
+    for (let i = 0; i < task.count; i++) client.publish(task.topic, payload, task.qos);
+  });
 }
 
 /** Publishes `task.count` messages keeping at most `task.window` unacknowledged; resolves on the last ack. */

@@ -11,10 +11,15 @@ export function yieldTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** CPU since `start` (a `process.cpuUsage()` value) and the process's peak RSS. */
+/** CPU since `start` (a `process.cpuUsage()` value), the whole process's CPU so far and its peak RSS. */
 export function usageSince(start: NodeJS.CpuUsage): Usage {
   const cpu = process.cpuUsage(start);
-  return { cpuUs: cpu.user + cpu.system, maxRssKb: process.resourceUsage().maxRSS };
+  const whole = process.cpuUsage();
+  return {
+    cpuUs: cpu.user + cpu.system,
+    maxRssKb: process.resourceUsage().maxRSS,
+    processCpuUs: whole.user + whole.system,
+  };
 }
 
 /**
