@@ -13,6 +13,7 @@
 import { InvalidArgumentError, type MqttError } from '../errors.js';
 import { PacketDecoder } from '../packet/decoder.js';
 import { MalformedPacketError } from '../packet/errors.js';
+import { isValidReasonCode } from '../packet/reason-codes.js';
 import type {
   AuthPacket,
   ConnackPacket,
@@ -23,7 +24,7 @@ import type {
   QoS,
   Subscription,
 } from '../packet/types.js';
-import { PACKET_NAMES } from '../packet/types.js';
+import { PACKET_NAMES, PacketType } from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
 import { validateTopicFilter, validateTopicName } from '../topic/validate.js';
 import {
@@ -658,7 +659,11 @@ export class Session implements SessionEngine {
   /** A protocol violation: DISCONNECT with the reason on MQTT 5 (none on 3.x: no such packet), then close. */
   #fail(reasonCode: number, error: MqttError): void {
     this.#out.log('error', error.message);
-    if (this.#version === 5) this.#out.write(this.#out.encode({ type: 14, reasonCode }));
+    // A decoder reason only a server sends (0x84 Unsupported Protocol Version, for a CONNECT the broker should
+    // never have sent) is no DISCONNECT reason (3.14.2.1): the broker is told what it did, a Protocol Error; the
+    // application still sees the precise reason on close.
+    const sent = isValidReasonCode(PacketType.DISCONNECT, reasonCode) ? reasonCode : PROTOCOL_ERROR;
+    if (this.#version === 5) this.#out.write(this.#out.encode({ type: 14, reasonCode: sent }));
     this.#close(reasonCode, NO_PROPERTIES, false, error);
   }
 

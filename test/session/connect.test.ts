@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { Session } from '../../src/session/session.js';
-import { bytes, eventTypes, Harness, options, publishes, serverPublish, types } from './helpers.js';
+import {
+  bytes,
+  eventTypes,
+  Harness,
+  options,
+  publishes,
+  serverPublish,
+  type Step,
+  types,
+} from './helpers.js';
 
 void describe('CONNECT', () => {
   void test('MQTT 5 defaults: only what the user set, nothing equal to a spec default', () => {
@@ -387,6 +396,27 @@ void describe('malformed input', () => {
     assert.equal(s.packets[0].reasonCode, 0x81);
     assert.ok(s.events[0].type === 'close' && s.events[0].reasonCode === 0x81);
     assert.equal(s.events[0].error?.code, 'ERR_MQTT_MALFORMED_PACKET');
+  });
+
+  void test('a reason only a server sends (0x84 for a CONNECT) goes out as DISCONNECT 0x82', () => {
+    // Found by the engine fuzzer: a CONNECT from the broker with an unknown protocol level made the decoder's
+    // 0x84 Unsupported Protocol Version the DISCONNECT's reason, which DISCONNECT does not allow, and the
+    // encoder's InvalidArgumentError escaped receive().
+    const h = new Harness();
+    h.connect();
+    const connect = [
+      0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x09, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61,
+    ];
+    let s: Step | undefined;
+    assert.doesNotThrow(() => {
+      s = h.feedBytes(new Uint8Array(connect));
+    });
+    assert.ok(s !== undefined);
+    assert.deepEqual(types(s), [14]);
+    assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x82);
+    const close = s.events.at(-1);
+    assert.ok(close?.type === 'close' && close.reasonCode === 0x84);
+    assert.equal(close.error?.code, 'ERR_MQTT_MALFORMED_PACKET');
   });
 
   void test('packets before the malformed one in the same chunk are handled', () => {
