@@ -13,6 +13,7 @@
  *     that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as any later command would;
  *   - the manual `loop()` and external loops never reconnect; mixing loop modes throws `ClientStateError`.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store } from '../store/types.js';
@@ -306,6 +307,9 @@ export class Connection<C, U> implements DriverConsumer {
   // ---- loop modes ----
 
   loop(timeoutMs: number): Promise<MQTTErrorCode> {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      throw new InvalidArgumentError(`timeoutMs must be a number >= 0, got ${String(timeoutMs)}`);
+    }
     this.#enterMode('manual', 'loop()');
     return this.#loopOnce(timeoutMs);
   }

@@ -11,6 +11,7 @@
  */
 import { PacketType, type Properties as PacketProperties, type QoS } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
+import type { OutgoingMessage } from '../session/types.js';
 import { SubscriptionTrie } from '../topic/trie.js';
 import { topicMatchesSub } from '../topic/match.js';
 import { ConnectionError } from '../transport/errors.js';
@@ -62,15 +63,6 @@ export interface DispatcherSettings<U> {
   rethrowCallbackErrors(): boolean;
   /** The `authenticator` option: answers a broker's AUTH 0x18, if given. */
   readonly authenticator: Authenticator | undefined;
-}
-
-/** An outgoing message, checked, as `publish()` hands it to the engine. */
-export interface OutgoingMessage {
-  topic: string;
-  payload: Uint8Array;
-  qos: QoS;
-  retain: boolean;
-  properties: PacketProperties | undefined;
 }
 
 /** A publish handle waiting for its message to complete. */

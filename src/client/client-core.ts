@@ -1,0 +1,125 @@
+/**
+ * `ClientCore`: what one `Client` is made of, built once by its constructor. The facade (`client.ts`) holds one
+ * and hands each call to the file that owns the behaviour:
+ *   - the settings (`ClientConfig`), the userdata and the logger, which this core owns and `reinitialise()`
+ *     replaces;
+ *   - the user's callbacks (`CallbackSlots`), read by the dispatcher;
+ *   - the `Connection` (state, loop modes, reconnect), which owns the `EngineDriver` and the `Dispatcher`.
+ */
+import { MQTTErrorCode } from '../session/error-code.js';
+import { CALLBACK_SLOTS, type CallbackSlots } from './callback-slots.js';
+import { ClientConfig } from './client-config.js';
+import { Connection } from './connection.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { EngineDriver } from './engine-driver.js';
+import { MQTTProtocolVersion, type CallbackAPIVersion } from './enums.js';
+import { ClientStateError } from './errors.js';
+import type { Logger } from './logging.js';
+import { validateClientOptions, type ClientOptions } from './options.js';
+import { runtimeOf } from './runtime.js';
+import { createDefaultStore } from './session-factory.js';
+
+export class ClientCore<C, U> {
+  readonly callbackApiVersion: CallbackAPIVersion;
+  /** The settings a connection is made with; replaced by `reinitialise()`. */
+  config: ClientConfig;
+  userdata: U;
+  logger: Logger | undefined;
+  /** The user's callbacks: the client's `onX` properties read and write this record. */
+  readonly callbacks: CallbackSlots<C, U> = emptyCallbacks();
+  readonly connection: Connection<C, U>;
+  readonly driver: EngineDriver;
+  readonly dispatcher: Dispatcher<C, U>;
+
+  /**
+   * @param client passed first to every callback.
+   * @param suppressExceptions reads the client's `suppressExceptions` (a plain public field of the facade).
+   * `options` must have been checked by `validateClientOptions`.
+   */
+  constructor(
+    client: C & object,
+    callbackApiVersion: CallbackAPIVersion,
+    options: ClientOptions<U>,
+    suppressExceptions: () => boolean,
+  ) {
+    this.callbackApiVersion = callbackApiVersion;
+    this.config = new ClientConfig(options);
+    this.userdata = options.userdata as U;
+    this.logger = options.logger;
+    exposeCallbacks(client, this.callbacks);
+    this.connection = new Connection<C, U>({
+      client,
+      callbacks: this.callbacks,
+      settings: {
+        userdata: () => this.userdata,
+        logger: () => this.logger,
+        protocol: () => this.config.protocol,
+        manualAck: () => this.config.manualAck,
+        describeBroker: () => this.config.net.current?.url ?? `${this.config.host}:${this.config.port}`,
+        rethrowCallbackErrors: () => {
+          const mode = this.connection.mode;
+          return !suppressExceptions() && (mode === 'manual' || mode === 'external');
+        },
+        authenticator: options.authenticator,
+      },
+      config: () => this.config,
+      store: options.store ?? createDefaultStore(),
+      runtime: runtimeOf(options),
+      jitter: options.reconnectJitter ?? 0.5,
+    });
+    this.driver = this.connection.driver;
+    this.dispatcher = this.connection.dispatcher;
+  }
+
+  /** The settings, to change `what`: refused while a connection is open, opening or scheduled. */
+  settingsToChange(what: string): ClientConfig {
+    if (this.connection.busy) {
+      throw new ClientStateError(
+        `cannot change ${what} while connected or reconnecting; call disconnect() first`,
+      );
+    }
+    return this.config;
+  }
+
+  /**
+   * `reinitialise()`: as if newly constructed, keeping the callback API version, the protocol, the logger and
+   * the store. Closes any connection at once, stops the loops, clears the callbacks, settings and session.
+   */
+  reinitialise(clientId: string, cleanSession: boolean, userdata: U | undefined): void {
+    const options: ClientOptions<U> = { clientId, userdata, protocol: this.config.protocol };
+    if (this.config.protocol !== MQTTProtocolVersion.MQTTv5) options.cleanSession = cleanSession;
+    validateClientOptions(options);
+    this.connection.reset();
+    this.dispatcher.endIterators();
+    this.dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
+    this.dispatcher.reset();
+    this.config = new ClientConfig(options);
+    this.userdata = userdata as U;
+    Object.assign(this.callbacks, emptyCallbacks());
+  }
+}
+
+/** Every callback slot unset. */
+function emptyCallbacks<C, U>(): CallbackSlots<C, U> {
+  const slots: Partial<CallbackSlots<C, U>> = {};
+  for (const name of CALLBACK_SLOTS) slots[name] = undefined;
+  return slots as CallbackSlots<C, U>;
+}
+
+/**
+ * Makes each slot of `callbacks` an own property of `client` (`client.onConnect = ...` writes the record the
+ * dispatcher reads). Own properties, as plain fields would be: the Paho facade tells callback slots from methods
+ * that way.
+ */
+function exposeCallbacks<C, U>(client: object, callbacks: CallbackSlots<C, U>): void {
+  for (const name of CALLBACK_SLOTS) {
+    Object.defineProperty(client, name, {
+      get: () => callbacks[name],
+      set: (value: never) => {
+        callbacks[name] = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}

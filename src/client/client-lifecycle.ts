@@ -1,0 +1,120 @@
+/**
+ * What the `Client`'s connection methods do: `connect` and its variants, `reconnect`, `disconnect`. The
+ * arguments are recorded in the `ClientConfig`; the `Connection` decides what an attempt or a disconnect means
+ * in its state; the `Dispatcher` holds or releases the messages and iterators.
+ */
+import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
+import { MQTTErrorCode } from '../session/error-code.js';
+import { noop } from './async.js';
+import type { CleanStartOption } from './client-config.js';
+import { reasonCodeValue } from './client-commands.js';
+import type { ClientCore } from './client-core.js';
+import type { ConnectResult } from './dispatcher.js';
+import { ClientStateError } from './errors.js';
+import { toPacketProperties, type Properties } from './properties.js';
+import type { ReasonCode } from './reason-code.js';
+import { connectSrv as lookUpBrokers } from './transport-methods.js';
+import type { ConnectHost } from './transport-config.js';
+
+/**
+ * `connect()`'s parameters: the host (a name, a URL or a broker list), the port (default 1883), the keepalive
+ * (60 s), the local bind address and port ('' and 0: any), and on MQTT 5 clean start and CONNECT properties.
+ */
+export type ConnectParameters = [
+  host: ConnectHost,
+  port?: number,
+  keepalive?: number,
+  bindAddress?: string,
+  bindPort?: number,
+  cleanStart?: CleanStartOption,
+  properties?: Properties | PacketProperties,
+];
+
+/** `connectSrv()`'s: `connect()`'s with a domain instead of the host and port. */
+export type ConnectSrvParameters = [
+  domain: string,
+  keepalive?: number,
+  bindAddress?: string,
+  bindPort?: number,
+  cleanStart?: CleanStartOption,
+  properties?: Properties | PacketProperties,
+];
+
+function configure<C, U>(core: ClientCore<C, U>, parameters: ConnectParameters): void {
+  const [host, port = 1883, keepalive = 60, bindAddress = '', bindPort = 0, cleanStart, properties] =
+    parameters;
+  core.config.configureConnect(host, port, keepalive, bindAddress, bindPort, cleanStart, properties);
+}
+
+export function connect<C, U>(core: ClientCore<C, U>, parameters: ConnectParameters): Promise<MQTTErrorCode> {
+  configure(core, parameters);
+  return reconnect(core);
+}
+
+/** Records the settings; a running background loop (or `reconnect()`) connects. */
+export function connectAsync<C, U>(core: ClientCore<C, U>, parameters: ConnectParameters): void {
+  configure(core, parameters);
+  core.dispatcher.holdMessages = false;
+  core.connection.want();
+}
+
+/** Looks up `_mqtt._tcp.<domain>` (`_secure-mqtt._tcp` with TLS), then connects to the brokers found. */
+export async function connectSrv<C, U>(
+  core: ClientCore<C, U>,
+  [domain, ...rest]: ConnectSrvParameters,
+): Promise<MQTTErrorCode> {
+  const brokers = await lookUpBrokers(domain, core.config.net.tlsEnabled);
+  return connect(core, [brokers, 1883, ...rest]);
+}
+
+/** Not awaiting the attempt is fine: a failure is also logged, and reported by `loopForever()`. */
+export function reconnect<C, U>(core: ClientCore<C, U>): Promise<MQTTErrorCode> {
+  core.connection.prepareSession();
+  core.dispatcher.holdMessages = false;
+  const attempt = core.connection.reconnect();
+  attempt.catch(noop);
+  return attempt;
+}
+
+/** `connect()`, resolving with `onConnect`'s arguments on a successful CONNACK; needs a running background loop. */
+export async function connectAndWait<C, U>(
+  core: ClientCore<C, U>,
+  parameters: ConnectParameters,
+): Promise<ConnectResult> {
+  const mode = core.connection.mode;
+  if (mode !== 'background' && mode !== 'forever') {
+    throw new ClientStateError('connectAndWait() needs a running loop: call loopStart() first');
+  }
+  const connack = core.dispatcher.nextConnack();
+  await connect(core, parameters);
+  return connack;
+}
+
+export function disconnect<C, U>(
+  core: ClientCore<C, U>,
+  reasonCode: number | ReasonCode,
+  properties: Properties | PacketProperties | undefined,
+): MQTTErrorCode {
+  const code = reasonCodeValue(reasonCode);
+  const packetProperties = toPacketProperties(properties, PacketType.DISCONNECT, core.config.protocol);
+  core.dispatcher.endIterators();
+  core.dispatcher.holdMessages = true;
+  const action = core.connection.unwant();
+  if (action === 'send') {
+    core.driver.run((session, now) => session.disconnect(code, packetProperties, now));
+    return MQTTErrorCode.MQTT_ERR_SUCCESS;
+  }
+  // While opening, DISCONNECT goes out as soon as the transport is open.
+  return action === 'opening' ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
+}
+
+export async function disconnectAndWait<C, U>(
+  core: ClientCore<C, U>,
+  reasonCode: number | ReasonCode,
+  properties: Properties | PacketProperties | undefined,
+): Promise<void> {
+  const opening = core.connection.opening;
+  disconnect(core, reasonCode, properties);
+  if (opening !== undefined) await opening.catch(noop);
+  await core.driver.whenClosed();
+}
