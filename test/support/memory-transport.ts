@@ -177,7 +177,7 @@ export class BrokerLink {
         }
         break;
       case PacketType.PINGREQ:
-        this.send({ type: PacketType.PINGRESP });
+        if (broker.answerPings) this.send({ type: PacketType.PINGRESP });
         break;
       case PacketType.DISCONNECT:
         this.transport.close();
@@ -194,6 +194,8 @@ export class MemoryBroker {
   /** Refuse this many transport opens (as an unreachable broker would) before accepting. */
   refuseOpens = 0;
   answerConnect = true;
+  /** Answer PINGREQ with PINGRESP (off: a broker gone silent, for the keepalive timeout). */
+  answerPings = true;
   connackCode = 0;
   readonly clock = new FakeClock();
   /** The numbers the reconnect jitter draws; cycled. */
