@@ -3,7 +3,7 @@
  *
  * The public facade, with no logic of its own: each member hands its call to the file that owns the behaviour
  * (docs/architecture.md follows a publish and a message through them):
- *   - Paho's properties (`host`, `port`, ...): `client-properties.ts`; the callback slots: `callback-slots.ts`;
+ *   - Paho's properties and setting methods (`host`, `tlsSet()`, ...): `client-settings.ts`; callbacks: `callback-slots.ts`;
  *   - connecting and disconnecting: `client-lifecycle.ts`; messaging: `client-commands.ts`;
  *   - the loop modes and the connection state: `connection.ts`; settings: `client-config.ts`;
  *   - what one client is made of: `client-core.ts`.
