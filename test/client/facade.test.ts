@@ -22,11 +22,8 @@ import { MemoryBroker, settle } from '../support/memory-transport.js';
 
 function setup(options: ClientOptions<unknown> = {}): { broker: MemoryBroker; client: Client<unknown> } {
   const broker = new MemoryBroker();
-  const client = new Client(CallbackAPIVersion.VERSION2, {
-    protocol: MQTTProtocolVersion.MQTTv311,
-    ...options,
-    [RUNTIME]: broker.runtime,
-  });
+  const withRuntime = { protocol: MQTTProtocolVersion.MQTTv311, ...options, [RUNTIME]: broker.runtime };
+  const client = new Client(CallbackAPIVersion.VERSION2, withRuntime);
   return { broker, client };
 }
 
