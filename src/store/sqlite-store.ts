@@ -1,16 +1,20 @@
 /**
- * `SqliteStore`: a `Store` in one SQLite file (better-sqlite3, WAL mode), holding the sessions of any number of
- * clients, each under its own `key`. Every `apply()` is one transaction: all of its ops or none. Its methods are
- * synchronous: when `apply()` returns, the batch is committed (see `SqliteDurability` for what survives what).
+ * `SqliteStore`: a `Store` in one SQLite file (WAL mode), holding the sessions of any number of clients, each
+ * under its own `key`. Every `apply()` is one transaction: all of its ops or none. Its methods are synchronous:
+ * when `apply()` returns, the batch is committed (see `SqliteDurability` for what survives what).
  *
- * Exported from `steady-mqtt/sqlite` only; better-sqlite3 is loaded when the first store is constructed.
+ * It runs on the runtime's own `node:sqlite` where there is one, on better-sqlite3 otherwise (`sqlite/driver.ts`):
+ * the same schema, SQL and settings on both, so a file written through one opens through the other.
+ * Exported from `steady-mqtt/sqlite` only; the binding is loaded when the first store is constructed.
  * The schema, durability reasoning and inspection queries are in docs/persistence.md.
  */
 import { StoreError } from './errors.js';
-import { decodeProperties, encodeProperties, optionalFlag, bytes, toBuffer } from './sqlite/codec.js';
-import { type Database, loadDriver } from './sqlite/driver.js';
+import { decodeProperties, encodeProperties, optionalFlag, bytes } from './sqlite/codec.js';
+import type { SqliteConnection } from './sqlite/connection.js';
+import { resolveDriver, type SqliteDriverChoice } from './sqlite/driver.js';
 import { ensureSchema, readSchemaVersion } from './sqlite/schema.js';
 import { type IdentityRow, prepareStatements, type Statements } from './sqlite/statements.js';
+import { transaction } from './sqlite/transaction.js';
 import { validateOp } from './sqlite/validate.js';
 import type {
   OutgoingRecord,
@@ -39,6 +43,11 @@ export interface SqliteStoreOptions {
   durability?: SqliteDurability;
   /** How long to wait for a lock held by another connection before failing with `SQLITE_BUSY`. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * The SQLite binding: `'auto'` (the default: `node:sqlite` where the runtime has it, else better-sqlite3),
+   * `'node:sqlite'`, `'better-sqlite3'`, or a `SqliteDriver`.
+   */
+  driver?: SqliteDriverChoice;
 }
 
 /** One stored session, as `listSessions()` describes it. */
@@ -75,7 +84,9 @@ export class SqliteStore implements Store {
   readonly path: string;
   /** The durability in effect. */
   readonly durability: SqliteDurability;
-  #db: Database | undefined;
+  /** The binding in use: `'node:sqlite'` or `'better-sqlite3'` (or a custom driver's name). */
+  readonly driver: string;
+  #db: SqliteConnection | undefined;
   readonly #sql: Statements;
   readonly #applyBatch: (key: string, ops: readonly StoreOp[]) => void;
   readonly #loadSession: (key: string) => StoredSession;
@@ -83,7 +94,7 @@ export class SqliteStore implements Store {
   /**
    * Opens (creating it if needed) the store at `path`; `':memory:'` gives a store that lives as long as the object.
    *
-   * @throws StoreError when better-sqlite3 is missing, the folder is missing or read-only, the file is locked,
+   * @throws StoreError when no SQLite binding is available (no node:sqlite and no better-sqlite3), the folder is missing or read-only, the file is locked,
    *   corrupt, not a session store, or written by a newer version.
    */
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -98,22 +109,21 @@ export class SqliteStore implements Store {
     }
     this.path = path;
     this.durability = durability;
-    const Driver = loadDriver();
-    let db: Database;
+    const driver = resolveDriver(options.driver);
+    this.driver = driver.name;
+    let db: SqliteConnection;
     try {
-      db = new Driver(path, { timeout: busyTimeoutMs });
+      db = driver.open(path);
     } catch (err) {
-      const context = isNativeLoadError(err)
-        ? `better-sqlite3's native module could not be loaded (npm rebuild better-sqlite3, or npm install better-sqlite3@12)`
-        : `cannot open the session store ${path}`;
-      throw wrap(err, context);
+      throw wrap(err, `cannot open the session store ${path}`);
     }
     try {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      const mode = pragma(db, 'journal_mode = WAL');
       if (mode !== 'wal' && path !== ':memory:') {
         throw new StoreError(`${path}: SQLite could not use WAL mode here (journal_mode is ${String(mode)})`);
       }
-      db.pragma(`synchronous = ${SYNCHRONOUS[durability]}`);
+      db.exec(`PRAGMA synchronous = ${SYNCHRONOUS[durability]}`);
       ensureSchema(db, path);
       this.#sql = prepareStatements(db);
     } catch (err) {
@@ -121,13 +131,12 @@ export class SqliteStore implements Store {
       throw wrap(err, `cannot open the session store ${path}`);
     }
     this.#db = db;
-    const applyTx = db.transaction((key: string, ops: readonly StoreOp[]) => {
-      for (const op of ops) this.#applyOp(key, op);
-    });
-    const loadTx = db.transaction((key: string) => this.#read(key));
-    // IMMEDIATE takes the write lock up front, so a busy file waits (busyTimeoutMs) instead of failing mid-batch.
-    this.#applyBatch = (key, ops) => applyTx.immediate(key, ops);
-    this.#loadSession = (key) => loadTx.deferred(key);
+    this.#applyBatch = (key, ops) =>
+      transaction(db, () => {
+        for (const op of ops) this.#applyOp(key, op);
+      });
+    // A read in one transaction, so the tables are read at one point in time.
+    this.#loadSession = (key) => transaction(db, () => this.#read(key), 'DEFERRED');
   }
 
   /** Loads the session stored under `key`: outgoing in `seq` order, incoming ids ascending. */
@@ -189,12 +198,12 @@ export class SqliteStore implements Store {
   /** The settings SQLite reports for this connection (read back, not the options given). */
   settings(): SqliteSettings {
     this.#check('', 'settings');
-    const db = this.#db as Database;
+    const db = this.#db as SqliteConnection;
     try {
       return {
-        journalMode: String(db.pragma('journal_mode', { simple: true })),
-        synchronous: Number(db.pragma('synchronous', { simple: true })),
-        busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+        journalMode: String(pragma(db, 'journal_mode')),
+        synchronous: Number(pragma(db, 'synchronous')),
+        busyTimeoutMs: Number(pragma(db, 'busy_timeout')),
         schemaVersion: Number(readSchemaVersion(db)),
       };
     } catch (err) {
@@ -221,7 +230,7 @@ export class SqliteStore implements Store {
 
   #deleteAll(key: string): boolean {
     let changes = 0;
-    for (const stmt of this.#sql.clear) changes += stmt.run(key).changes;
+    for (const stmt of this.#sql.clear) changes += Number(stmt.run(key).changes);
     return changes > 0;
   }
 
@@ -232,21 +241,11 @@ export class SqliteStore implements Store {
         const r = op.record;
         const props = encodeProperties(r.properties);
         const retain = r.retain ? 1 : 0;
-        sql.putOutgoing.run(
-          key,
-          r.packetId,
-          r.seq,
-          r.qos,
-          r.topic,
-          toBuffer(r.payload),
-          retain,
-          props,
-          r.state,
-        );
+        sql.putOutgoing.run(key, r.packetId, r.seq, r.qos, r.topic, r.payload, retain, props, r.state);
         return;
       }
       case 'setOutgoingState':
-        if (sql.setOutgoingState.run(op.state, key, op.packetId).changes === 0) {
+        if (Number(sql.setOutgoingState.run(op.state, key, op.packetId).changes) === 0) {
           throw new StoreError(`setOutgoingState: no outgoing message with packet id ${op.packetId}`);
         }
         return;
@@ -302,7 +301,7 @@ export class SqliteStore implements Store {
         if (row.properties !== null) record.properties = decodeProperties(row.properties);
         return record;
       }),
-      incomingQos2: sql.loadIncoming.all(key),
+      incomingQos2: sql.loadIncoming.all(key).map((row) => row.packet_id),
       subscriptions: sql.loadSubscriptions.all(key).map((row) => {
         const sub: StoredSubscription = { topicFilter: row.topic_filter, qos: row.qos as QoS };
         if (row.no_local !== null) sub.noLocal = row.no_local !== 0;
@@ -327,13 +326,10 @@ function identityOf(row: IdentityRow): SessionIdentity {
   };
 }
 
-/** better-sqlite3 loads its addon in the Database constructor: a missing or mismatched build fails there. */
-function isNativeLoadError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return (
-    code === 'ERR_DLOPEN_FAILED' || /bindings file|NODE_MODULE_VERSION|better_sqlite3\.node/.test(err.message)
-  );
+/** The value of `PRAGMA <statement>` (its first column), on any binding. */
+function pragma(db: SqliteConnection, statement: string): unknown {
+  const row = db.prepare(`PRAGMA ${statement}`).get();
+  return row === undefined ? undefined : Object.values(row)[0];
 }
 
 function wrap(err: unknown, context: string): StoreError {

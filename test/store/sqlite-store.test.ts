@@ -8,9 +8,8 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SqliteStore, StoreError, type SqliteDurability } from '../../src/sqlite.js';
-import { loadDriver } from '../../src/store/sqlite/driver.js';
+import { loadBetterSqlite3 } from '../../src/store/sqlite/better-sqlite3-driver.js';
 import type { StoreOp } from '../../src/store/types.js';
-import { runStoreContract } from './store-contract.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,25 +30,6 @@ after(() => {
     }
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-runStoreContract('SqliteStore', () => {
-  const dir = tempDir();
-  const path = join(dir, 'sessions.db');
-  let current = new SqliteStore(path);
-  return Promise.resolve({
-    store: current,
-    reopen: () => {
-      current.close();
-      current = new SqliteStore(path);
-      return Promise.resolve(current);
-    },
-    cleanup: () => {
-      current.close();
-      rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
-    },
-  });
 });
 
 function put(seq: number, packetId: number): StoreOp {
@@ -327,10 +307,10 @@ void describe('SqliteStore', () => {
 
   void test('a missing better-sqlite3 is a StoreError that says what to install', () => {
     assert.throws(
-      () => loadDriver('better-sqlite3-that-is-not-installed'),
+      () => loadBetterSqlite3('better-sqlite3-that-is-not-installed'),
       storeError(/npm install better-sqlite3@12/, 'MODULE_NOT_FOUND'),
     );
-    assert.equal(typeof loadDriver(), 'function');
+    assert.equal(typeof loadBetterSqlite3(), 'function');
   });
 
   void test('better-sqlite3 is loaded by the first new SqliteStore, not by importing', async () => {

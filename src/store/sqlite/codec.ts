@@ -3,6 +3,7 @@
  * payloads as BLOBs read back as plain `Uint8Array`s, MQTT 5 properties as JSON with binary values
  * (`correlationData`, `authenticationData`) encoded as `{"$base64": "..."}`.
  */
+import { Buffer } from 'node:buffer';
 import type { Properties } from '../../packet/types.js';
 
 const BASE64 = '$base64';
@@ -36,14 +37,19 @@ function isBase64Box(value: unknown): value is { [BASE64]: string } {
   );
 }
 
-/** A `Buffer` over the same memory (no copy), which is what better-sqlite3 binds as a BLOB. */
-export function toBuffer(value: Uint8Array): Buffer {
+/** A `Buffer` over the same memory (no copy). */
+function toBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
-/** A plain `Uint8Array` over the same memory as a `Buffer` (no copy). */
-export function bytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+/**
+ * A BLOB as read (a `Buffer` from better-sqlite3, a `Uint8Array` from node:sqlite) as a plain `Uint8Array`
+ * over the same memory (no copy).
+ */
+export function bytes(blob: Uint8Array): Uint8Array {
+  return blob.constructor === Uint8Array
+    ? blob
+    : new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
 }
 
 /** `true`/`false` as 1/0, `undefined` as NULL. */

@@ -6,7 +6,8 @@
  * a database with tables but no such table is refused rather than written into.
  */
 import { StoreError } from '../errors.js';
-import type { Database } from './driver.js';
+import type { SqliteConnection } from './connection.js';
+import { transaction } from './transaction.js';
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1;
@@ -61,20 +62,14 @@ CREATE UNIQUE INDEX subscriptions_by_filter ON subscriptions (session_key, topic
  *
  * @throws StoreError for a file written by a newer version, or a database that is not a session store.
  */
-export function ensureSchema(db: Database, path: string): void {
-  db.transaction(() => {
-    const hasMeta = db
-      .prepare<[], number>(
-        `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'steady_mqtt_meta'`,
-      )
-      .pluck()
-      .get();
+export function ensureSchema(db: SqliteConnection, path: string): void {
+  transaction(db, () => {
+    const hasMeta = count(
+      db,
+      `SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = 'steady_mqtt_meta'`,
+    );
     if (hasMeta === 0) {
-      const tables = db
-        .prepare<[], number>(`SELECT count(*) FROM sqlite_schema WHERE type = 'table'`)
-        .pluck()
-        .get();
-      if (tables !== 0) {
+      if (count(db, `SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`) !== 0) {
         throw new StoreError(
           `${path} is an SQLite database but not a steady-mqtt session store (it has tables, none named ` +
             `steady_mqtt_meta); give SqliteStore a file of its own`,
@@ -97,13 +92,15 @@ export function ensureSchema(db: Database, path: string): void {
           `reads up to ${SCHEMA_VERSION}): upgrade steady-mqtt, or use another file`,
       );
     }
-  }).immediate();
+  });
+}
+
+function count(db: SqliteConnection, sql: string): number {
+  return Number(db.prepare(sql).get()?.n);
 }
 
 /** The `schema_version` recorded in the file, as stored (`undefined` when absent). */
-export function readSchemaVersion(db: Database): string | undefined {
-  return db
-    .prepare<[], string>(`SELECT value FROM steady_mqtt_meta WHERE name = 'schema_version'`)
-    .pluck()
-    .get();
+export function readSchemaVersion(db: SqliteConnection): string | undefined {
+  const row = db.prepare(`SELECT value FROM steady_mqtt_meta WHERE name = 'schema_version'`).get();
+  return row === undefined ? undefined : String(row.value);
 }

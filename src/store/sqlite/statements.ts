@@ -1,11 +1,18 @@
 /**
  * The prepared statements of a `SqliteStore`, prepared once per connection and reused by every batch.
  */
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Database } from './driver.js';
+import type { SqliteConnection, SqliteStatement, SqlValue } from './connection.js';
 
-type Stmt<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
-type SqlValue = string | number | bigint | Buffer | null;
+/** A statement whose rows read as `R`. */
+interface Stmt<P extends SqlValue[], R = unknown> {
+  run(...params: P): { changes: number | bigint };
+  all(...params: P): R[];
+  get(...params: P): R | undefined;
+}
+
+function typed<P extends SqlValue[], R = unknown>(statement: SqliteStatement): Stmt<P, R> {
+  return statement as unknown as Stmt<P, R>;
+}
 
 /** An `outgoing` row as SELECTed. */
 export interface OutgoingRow {
@@ -13,7 +20,7 @@ export interface OutgoingRow {
   seq: number;
   qos: number;
   topic: string;
-  payload: Buffer;
+  payload: Uint8Array;
   retain: number;
   properties: string | null;
   state: string;
@@ -57,60 +64,58 @@ export interface Statements {
   setIdentity: Stmt<[string, string, string, number, number]>;
   clear: Stmt<[string]>[];
   loadOutgoing: Stmt<[string], OutgoingRow>;
-  loadIncoming: Stmt<[string], number>;
+  loadIncoming: Stmt<[string], { packet_id: number }>;
   loadSubscriptions: Stmt<[string], SubscriptionRow>;
   loadIdentity: Stmt<[string], IdentityRow>;
   list: Stmt<[], SummaryRow>;
 }
 
 /** Prepares the statements on `db`, whose schema must exist. */
-export function prepareStatements(db: Database): Statements {
+export function prepareStatements(db: SqliteConnection): Statements {
+  const prepare = <P extends SqlValue[], R = unknown>(sql: string): Stmt<P, R> =>
+    typed<P, R>(db.prepare(sql));
   return {
-    putOutgoing: db.prepare<SqlValue[]>(
+    putOutgoing: prepare<SqlValue[]>(
       `INSERT INTO outgoing (session_key, packet_id, seq, qos, topic, payload, retain, properties, state)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_key, packet_id) DO UPDATE SET seq = excluded.seq, qos = excluded.qos,
          topic = excluded.topic, payload = excluded.payload, retain = excluded.retain,
          properties = excluded.properties, state = excluded.state`,
     ),
-    setOutgoingState: db.prepare(`UPDATE outgoing SET state = ? WHERE session_key = ? AND packet_id = ?`),
-    deleteOutgoing: db.prepare(`DELETE FROM outgoing WHERE session_key = ? AND packet_id = ?`),
-    putIncoming: db.prepare(`INSERT OR IGNORE INTO incoming_qos2 (session_key, packet_id) VALUES (?, ?)`),
-    deleteIncoming: db.prepare(`DELETE FROM incoming_qos2 WHERE session_key = ? AND packet_id = ?`),
-    putSubscription: db.prepare<SqlValue[]>(
+    setOutgoingState: prepare(`UPDATE outgoing SET state = ? WHERE session_key = ? AND packet_id = ?`),
+    deleteOutgoing: prepare(`DELETE FROM outgoing WHERE session_key = ? AND packet_id = ?`),
+    putIncoming: prepare(`INSERT OR IGNORE INTO incoming_qos2 (session_key, packet_id) VALUES (?, ?)`),
+    deleteIncoming: prepare(`DELETE FROM incoming_qos2 WHERE session_key = ? AND packet_id = ?`),
+    putSubscription: prepare<SqlValue[]>(
       `INSERT INTO subscriptions (session_key, topic_filter, qos, no_local, retain_as_published, retain_handling,
          properties) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_key, topic_filter) DO UPDATE SET qos = excluded.qos, no_local = excluded.no_local,
          retain_as_published = excluded.retain_as_published, retain_handling = excluded.retain_handling,
          properties = excluded.properties`,
     ),
-    deleteSubscription: db.prepare(`DELETE FROM subscriptions WHERE session_key = ? AND topic_filter = ?`),
-    setIdentity: db.prepare(
+    deleteSubscription: prepare(`DELETE FROM subscriptions WHERE session_key = ? AND topic_filter = ?`),
+    setIdentity: prepare(
       `INSERT INTO sessions (session_key, broker, client_id, protocol_version, session_expiry_interval)
        VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (session_key) DO UPDATE SET broker = excluded.broker, client_id = excluded.client_id,
          protocol_version = excluded.protocol_version, session_expiry_interval = excluded.session_expiry_interval`,
     ),
     clear: ['sessions', 'outgoing', 'incoming_qos2', 'subscriptions'].map((table) =>
-      db.prepare<[string]>(`DELETE FROM ${table} WHERE session_key = ?`),
+      prepare<[string]>(`DELETE FROM ${table} WHERE session_key = ?`),
     ),
-    loadOutgoing: db.prepare(
+    loadOutgoing: prepare(
       `SELECT packet_id, seq, qos, topic, payload, retain, properties, state FROM outgoing
        WHERE session_key = ? ORDER BY seq, packet_id`,
     ),
-    loadIncoming: db
-      .prepare<[string], number>(
-        `SELECT packet_id FROM incoming_qos2 WHERE session_key = ? ORDER BY packet_id`,
-      )
-      .pluck(),
-    loadSubscriptions: db.prepare(
+    loadIncoming: prepare(`SELECT packet_id FROM incoming_qos2 WHERE session_key = ? ORDER BY packet_id`),
+    loadSubscriptions: prepare(
       `SELECT topic_filter, qos, no_local, retain_as_published, retain_handling, properties FROM subscriptions
        WHERE session_key = ? ORDER BY rowid`,
     ),
-    loadIdentity: db.prepare(
+    loadIdentity: prepare(
       `SELECT broker, client_id, protocol_version, session_expiry_interval FROM sessions WHERE session_key = ?`,
     ),
-    list: db.prepare(
+    list: prepare(
       `SELECT k.session_key, s.broker, s.client_id, s.protocol_version, s.session_expiry_interval,
          (SELECT count(*) FROM outgoing o WHERE o.session_key = k.session_key) AS outgoing,
          (SELECT count(*) FROM incoming_qos2 i WHERE i.session_key = k.session_key) AS incoming_qos2,

@@ -1,0 +1,3 @@
+/** `require(id)` resolved from steady-mqtt's own folder (see require-package.cjs). */
+declare function requirePackage(id: string): unknown;
+export = requirePackage;
