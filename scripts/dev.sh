@@ -61,6 +61,8 @@ case "${1:-}" in
     npm run lint
     npm run build
     npm test
+    # The same test files under Bun and Deno (devDependencies; about 80 s).
+    npm run test:runtimes
     ;;
   *)
     echo "usage: bash scripts/dev.sh demo|test" >&2
