@@ -15,54 +15,57 @@ const UNSUBACK = 1 << PacketType.UNSUBACK;
 const DISCONNECT = 1 << PacketType.DISCONNECT;
 const AUTH = 1 << PacketType.AUTH;
 
-/** The MQTT 5 reason codes by name (the specification's names in PascalCase). */
-export const ReasonCode = {
-  Success: 0x00,
-  NormalDisconnection: 0x00,
-  GrantedQoS0: 0x00,
-  GrantedQoS1: 0x01,
-  GrantedQoS2: 0x02,
-  DisconnectWithWillMessage: 0x04,
-  NoMatchingSubscribers: 0x10,
-  NoSubscriptionExisted: 0x11,
-  ContinueAuthentication: 0x18,
-  ReAuthenticate: 0x19,
-  UnspecifiedError: 0x80,
-  MalformedPacket: 0x81,
-  ProtocolError: 0x82,
-  ImplementationSpecificError: 0x83,
-  UnsupportedProtocolVersion: 0x84,
-  ClientIdentifierNotValid: 0x85,
-  BadUserNameOrPassword: 0x86,
-  NotAuthorized: 0x87,
-  ServerUnavailable: 0x88,
-  ServerBusy: 0x89,
-  Banned: 0x8a,
-  ServerShuttingDown: 0x8b,
-  BadAuthenticationMethod: 0x8c,
-  KeepAliveTimeout: 0x8d,
-  SessionTakenOver: 0x8e,
-  TopicFilterInvalid: 0x8f,
-  TopicNameInvalid: 0x90,
-  PacketIdentifierInUse: 0x91,
-  PacketIdentifierNotFound: 0x92,
-  ReceiveMaximumExceeded: 0x93,
-  TopicAliasInvalid: 0x94,
-  PacketTooLarge: 0x95,
-  MessageRateTooHigh: 0x96,
-  QuotaExceeded: 0x97,
-  AdministrativeAction: 0x98,
-  PayloadFormatInvalid: 0x99,
-  RetainNotSupported: 0x9a,
-  QoSNotSupported: 0x9b,
-  UseAnotherServer: 0x9c,
-  ServerMoved: 0x9d,
-  SharedSubscriptionsNotSupported: 0x9e,
-  ConnectionRateExceeded: 0x9f,
-  MaximumConnectTime: 0xa0,
-  SubscriptionIdentifiersNotSupported: 0xa1,
-  WildcardSubscriptionsNotSupported: 0xa2,
-} as const;
+/**
+ * The MQTT 5 reason codes by name: the specification's names in PascalCase (`Packet too large` is
+ * `PacketTooLarge`), 0x00 under each of its names. The values are made from `TABLE` below (`ReasonCode`).
+ */
+export interface ReasonCodes {
+  readonly Success: 0x00;
+  readonly NormalDisconnection: 0x00;
+  readonly GrantedQoS0: 0x00;
+  readonly GrantedQoS1: 0x01;
+  readonly GrantedQoS2: 0x02;
+  readonly DisconnectWithWillMessage: 0x04;
+  readonly NoMatchingSubscribers: 0x10;
+  readonly NoSubscriptionExisted: 0x11;
+  readonly ContinueAuthentication: 0x18;
+  readonly ReAuthenticate: 0x19;
+  readonly UnspecifiedError: 0x80;
+  readonly MalformedPacket: 0x81;
+  readonly ProtocolError: 0x82;
+  readonly ImplementationSpecificError: 0x83;
+  readonly UnsupportedProtocolVersion: 0x84;
+  readonly ClientIdentifierNotValid: 0x85;
+  readonly BadUserNameOrPassword: 0x86;
+  readonly NotAuthorized: 0x87;
+  readonly ServerUnavailable: 0x88;
+  readonly ServerBusy: 0x89;
+  readonly Banned: 0x8a;
+  readonly ServerShuttingDown: 0x8b;
+  readonly BadAuthenticationMethod: 0x8c;
+  readonly KeepAliveTimeout: 0x8d;
+  readonly SessionTakenOver: 0x8e;
+  readonly TopicFilterInvalid: 0x8f;
+  readonly TopicNameInvalid: 0x90;
+  readonly PacketIdentifierInUse: 0x91;
+  readonly PacketIdentifierNotFound: 0x92;
+  readonly ReceiveMaximumExceeded: 0x93;
+  readonly TopicAliasInvalid: 0x94;
+  readonly PacketTooLarge: 0x95;
+  readonly MessageRateTooHigh: 0x96;
+  readonly QuotaExceeded: 0x97;
+  readonly AdministrativeAction: 0x98;
+  readonly PayloadFormatInvalid: 0x99;
+  readonly RetainNotSupported: 0x9a;
+  readonly QoSNotSupported: 0x9b;
+  readonly UseAnotherServer: 0x9c;
+  readonly ServerMoved: 0x9d;
+  readonly SharedSubscriptionsNotSupported: 0x9e;
+  readonly ConnectionRateExceeded: 0x9f;
+  readonly MaximumConnectTime: 0xa0;
+  readonly SubscriptionIdentifiersNotSupported: 0xa1;
+  readonly WildcardSubscriptionsNotSupported: 0xa2;
+}
 
 interface ReasonEntry {
   readonly name: string;
@@ -120,6 +123,24 @@ const TABLE: ReadonlyMap<number, ReasonEntry> = new Map<number, ReasonEntry>([
   [0xa2, { name: 'Wildcard Subscriptions not supported', packets: SUBACK | DISCONNECT }],
 ]);
 
+/** `Packet Identifier not found` → `PacketIdentifierNotFound`: each word capitalised, spaces and hyphens dropped. */
+function pascalCase(name: string): string {
+  return name.replace(/(?:^|[ -])(\w)/g, (_match, first: string) => first.toUpperCase());
+}
+
+/**
+ * The reason codes by name (`ReasonCode.ProtocolError` is 0x82), made from the table's names rather than written
+ * out a second time: the names of 0x00..0x02 depend on the packet, so each of them is listed.
+ */
+export const ReasonCode = Object.fromEntries([
+  ['Success', 0x00],
+  ['NormalDisconnection', 0x00],
+  ['GrantedQoS0', 0x00],
+  ['GrantedQoS1', 0x01],
+  ['GrantedQoS2', 0x02],
+  ...Array.from(TABLE, ([code, entry]) => [pascalCase(entry.name), code]),
+]) as unknown as ReasonCodes;
+
 /** Packets in which 0x00 means "Success". */
 const SUCCESS_PACKETS = CONNACK | PUBACK | PUBREC | PUBREL | PUBCOMP | UNSUBACK | AUTH;
 
@@ -174,6 +195,24 @@ export const ConnackReturnCode = {
   RefusedBadUsernamePassword: 4,
   RefusedNotAuthorized: 5,
 } as const;
+
+/**
+ * The MQTT 5 reason code of each MQTT 3.x CONNACK return code, indexed by it (Paho's
+ * `convert_connack_rc_to_reason_code`).
+ */
+const CONNACK_REASON_CODES: readonly number[] = [
+  ReasonCode.Success,
+  ReasonCode.UnsupportedProtocolVersion,
+  ReasonCode.ClientIdentifierNotValid,
+  ReasonCode.ServerUnavailable,
+  ReasonCode.BadUserNameOrPassword,
+  ReasonCode.NotAuthorized,
+];
+
+/** The MQTT 5 reason code for a MQTT 3.x CONNACK return code; 0x80 Unspecified error for an unknown one. */
+export function connackReturnCodeToReasonCode(returnCode: number): number {
+  return CONNACK_REASON_CODES[returnCode] ?? ReasonCode.UnspecifiedError;
+}
 
 const CONNACK_TEXTS: readonly string[] = [
   'Connection Accepted.',

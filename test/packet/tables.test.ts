@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  connackReturnCodeToReasonCode,
   connackString,
   isValidReasonCode,
   PacketType,
@@ -71,6 +72,66 @@ void describe('reason codes (MQTT 5 Table 2-6)', () => {
       const somewhere = Object.values(PacketType).some((t) => isValidReasonCode(t, code));
       assert.equal(somewhere, defined.includes(code), `0x${code.toString(16)}`);
     }
+  });
+
+  void test('ReasonCode names every code of Table 2-6 in PascalCase, 0x00..0x02 under each of their names', () => {
+    assert.deepEqual(
+      { ...ReasonCode },
+      {
+        Success: 0x00,
+        NormalDisconnection: 0x00,
+        GrantedQoS0: 0x00,
+        GrantedQoS1: 0x01,
+        GrantedQoS2: 0x02,
+        DisconnectWithWillMessage: 0x04,
+        NoMatchingSubscribers: 0x10,
+        NoSubscriptionExisted: 0x11,
+        ContinueAuthentication: 0x18,
+        ReAuthenticate: 0x19,
+        UnspecifiedError: 0x80,
+        MalformedPacket: 0x81,
+        ProtocolError: 0x82,
+        ImplementationSpecificError: 0x83,
+        UnsupportedProtocolVersion: 0x84,
+        ClientIdentifierNotValid: 0x85,
+        BadUserNameOrPassword: 0x86,
+        NotAuthorized: 0x87,
+        ServerUnavailable: 0x88,
+        ServerBusy: 0x89,
+        Banned: 0x8a,
+        ServerShuttingDown: 0x8b,
+        BadAuthenticationMethod: 0x8c,
+        KeepAliveTimeout: 0x8d,
+        SessionTakenOver: 0x8e,
+        TopicFilterInvalid: 0x8f,
+        TopicNameInvalid: 0x90,
+        PacketIdentifierInUse: 0x91,
+        PacketIdentifierNotFound: 0x92,
+        ReceiveMaximumExceeded: 0x93,
+        TopicAliasInvalid: 0x94,
+        PacketTooLarge: 0x95,
+        MessageRateTooHigh: 0x96,
+        QuotaExceeded: 0x97,
+        AdministrativeAction: 0x98,
+        PayloadFormatInvalid: 0x99,
+        RetainNotSupported: 0x9a,
+        QoSNotSupported: 0x9b,
+        UseAnotherServer: 0x9c,
+        ServerMoved: 0x9d,
+        SharedSubscriptionsNotSupported: 0x9e,
+        ConnectionRateExceeded: 0x9f,
+        MaximumConnectTime: 0xa0,
+        SubscriptionIdentifiersNotSupported: 0xa1,
+        WildcardSubscriptionsNotSupported: 0xa2,
+      },
+    );
+  });
+
+  void test('MQTT 3.x CONNACK return codes become the MQTT 5 reason codes Paho uses', () => {
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6, 255].map(connackReturnCodeToReasonCode),
+      [0x00, 0x84, 0x85, 0x88, 0x86, 0x87, 0x80, 0x80],
+    );
   });
 
   void test('MQTT 3.x CONNACK return codes read as Paho prints them', () => {
