@@ -1,9 +1,12 @@
 /** The reason code table, CONNACK return code texts, and the property table against the specification. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { InvalidArgumentError } from '../../src/errors.js';
 import {
   connackReturnCodeToReasonCode,
   connackString,
+  decodePacket,
+  encode,
   isValidReasonCode,
   PacketType,
   PROPERTIES,
@@ -13,6 +16,20 @@ import {
   ReasonCode,
 } from '../../src/packet/index.js';
 import { PROPERTY_CONTEXTS } from './arbitraries.js';
+
+/**
+ * The Will Properties of MQTT 5.0 §3.1.3.2, one subsection each (3.1.3.2.2 to 3.1.3.2.8), and Table 2-4's
+ * "Will Properties" column agrees: the only ones a will may carry.
+ */
+const WILL_ROW = [
+  'willDelayInterval',
+  'payloadFormatIndicator',
+  'messageExpiryInterval',
+  'contentType',
+  'responseTopic',
+  'correlationData',
+  'userProperties',
+];
 
 const NAME_TO_TYPE: Record<string, number> = {
   CONNECT: 1,
@@ -193,5 +210,51 @@ void describe('properties (MQTT 5 Table 2-4)', () => {
       PROPERTIES.filter((p) => p.multiple).map((p) => p.name),
       ['subscriptionIdentifiers', 'userProperties'],
     );
+  });
+});
+
+void describe('the Will row of the property table (MQTT 5 §3.1.3.2)', () => {
+  void test('a will may carry exactly the seven Will Properties', () => {
+    const allowed = PROPERTIES.filter((p) => (p.packets & 1) !== 0).map((p) => p.name);
+    assert.deepEqual([...allowed].sort(), [...WILL_ROW].sort());
+  });
+
+  void test('a CONNECT with all seven in its will encodes and decodes them; a PUBLISH-only property is refused', () => {
+    const will = {
+      topic: 'will/t',
+      payload: new Uint8Array([1]),
+      qos: 1 as const,
+      retain: false,
+      properties: {
+        willDelayInterval: 5,
+        payloadFormatIndicator: 1,
+        messageExpiryInterval: 60,
+        contentType: 'text/plain',
+        responseTopic: 'r/t',
+        correlationData: new Uint8Array([9]),
+        userProperties: [['k', 'v']] as [string, string][],
+      },
+    };
+    const connect = {
+      type: PacketType.CONNECT,
+      protocolVersion: 5 as const,
+      cleanStart: true,
+      keepalive: 60,
+      clientId: 'c',
+      will,
+    };
+    const decoded = decodePacket(encode(connect, 5), 5);
+    assert.ok(decoded.type === PacketType.CONNECT);
+    assert.deepEqual(decoded.will?.properties, will.properties);
+    for (const properties of [
+      { topicAlias: 1 },
+      { subscriptionIdentifiers: [1] },
+      { sessionExpiryInterval: 1 },
+    ]) {
+      assert.throws(
+        () => encode({ ...connect, will: { ...will, properties } }, 5),
+        (err: unknown) => err instanceof InvalidArgumentError && /Will Properties/.test(err.message),
+      );
+    }
   });
 });
