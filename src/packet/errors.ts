@@ -7,14 +7,13 @@
  * with Topic Alias 0.
  */
 import { MqttError } from '../errors.js';
-import { ReasonCode } from './reason-codes.js';
 
-/** Reason codes the decoder reports: names of the `ReasonCode` table in `reason-codes.ts` the codec exports. */
-export const MALFORMED_PACKET = ReasonCode.MalformedPacket;
-export const PROTOCOL_ERROR = ReasonCode.ProtocolError;
-export const UNSUPPORTED_PROTOCOL_VERSION = ReasonCode.UnsupportedProtocolVersion;
-export const TOPIC_ALIAS_INVALID = ReasonCode.TopicAliasInvalid;
-export const PACKET_TOO_LARGE = ReasonCode.PacketTooLarge;
+/** Reason codes the decoder reports (a subset of the MQTT 5 table in `reason-codes.ts`). */
+export const MALFORMED_PACKET = 0x81;
+export const PROTOCOL_ERROR = 0x82;
+export const UNSUPPORTED_PROTOCOL_VERSION = 0x84;
+export const TOPIC_ALIAS_INVALID = 0x94;
+export const PACKET_TOO_LARGE = 0x95;
 
 /** Thrown by `PacketDecoder.push` for bytes that are not a valid MQTT packet. Code `ERR_MQTT_MALFORMED_PACKET`. */
 export class MalformedPacketError extends MqttError {
