@@ -94,12 +94,10 @@ export class PacketDecoder {
   }
 
   /**
-   * Forgets any partial packet and a previous error, as for a new connection. Settings are kept, except the
-   * protocol level when `protocolVersion` is given: the new connection's (the decoder adopts the level of any
-   * CONNECT it decodes). Called from onPacket, it also drops the rest of the chunk being decoded.
+   * Forgets any partial packet and a previous error, as for a new connection. Settings are kept. Called
+   * from onPacket, it also drops the rest of the chunk being decoded.
    */
-  reset(protocolVersion?: ProtocolVersion): void {
-    if (protocolVersion !== undefined) this.protocolVersion = protocolVersion;
+  reset(): void {
     this.#generation++;
     this.#error = undefined;
     this.#headerLength = 0;

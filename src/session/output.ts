@@ -74,12 +74,7 @@ export class Output {
     this.#now = now;
   }
 
-  /** A new connection: the broker's Maximum Packet Size is unknown until its CONNACK. */
-  connectionOpened(): void {
-    this.#maxPacketSize = Infinity;
-  }
-
-  /** The broker's CONNACK set a Maximum Packet Size (Infinity: none); larger packets are not sent. */
+  /** The broker's Maximum Packet Size: from its CONNACK; Infinity for none, or none known yet (a new connection). */
   setBrokerMaximumPacketSize(bytes: number): void {
     this.#maxPacketSize = bytes;
   }

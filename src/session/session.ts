@@ -22,7 +22,9 @@ import type {
   Properties,
   PublishPacket,
   QoS,
+  SubscribePacket,
   Subscription,
+  UnsubscribePacket,
 } from '../packet/types.js';
 import { PACKET_NAMES, PacketType } from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
@@ -71,7 +73,7 @@ export class Session implements SessionEngine {
   readonly #keepaliveTimer = new Keepalive();
   #inAliases: IncomingAliases;
   readonly #outAliases = new OutgoingAliases();
-  /** Made anew by `reconfigure()`: its Maximum Packet Size is a construction argument. */
+  /** Made anew for each connection and by `reconfigure()` (its Maximum Packet Size is a construction argument). */
   #decoder: PacketDecoder;
 
   #_state: SessionState = 'disconnected';
@@ -150,8 +152,9 @@ export class Session implements SessionEngine {
       this.connectionClosed(now);
     }
     this.#out.startInput(now);
-    this.#out.connectionOpened();
-    this.#decoder.reset(this.#version); // the decoder adopts the level of any CONNECT it decodes: back to ours
+    this.#out.setBrokerMaximumPacketSize(Infinity); // none known until this connection's CONNACK
+    // A decoder of its own for each connection (it adopts the level of any CONNECT it decodes: it starts at ours).
+    this.#decoder = this.#newDecoder(this.#opts);
     this.#_keepalive = this.#opts.keepalive;
     const cs = this.#opts.cleanStart;
     // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
@@ -440,11 +443,9 @@ export class Session implements SessionEngine {
     }
     const props = this.#version === 5 ? properties : undefined;
     // A trial encode: what the codec refuses (a bad property) throws now, not when the request is sent.
-    this.#out.encode(
-      props === undefined
-        ? { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions }
-        : { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions, properties: props },
-    );
+    const trial: SubscribePacket = { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions };
+    if (props !== undefined) trial.properties = props;
+    this.#out.encode(trial);
     const mid = this.#subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
@@ -457,11 +458,9 @@ export class Session implements SessionEngine {
     }
     for (const f of topicFilters) validateTopicFilter(f);
     const props = this.#version === 5 ? properties : undefined;
-    this.#out.encode(
-      props === undefined
-        ? { type: PacketType.UNSUBSCRIBE, packetId: 1, topicFilters }
-        : { type: PacketType.UNSUBSCRIBE, packetId: 1, topicFilters, properties: props },
-    );
+    const trial: UnsubscribePacket = { type: PacketType.UNSUBSCRIBE, packetId: 1, topicFilters };
+    if (props !== undefined) trial.properties = props;
+    this.#out.encode(trial);
     const mid = this.#subs.unsubscribe(topicFilters.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;

@@ -11,8 +11,10 @@ import {
   PacketType,
   type Properties,
   type SubackPacket,
+  type SubscribePacket,
   type Subscription,
   type UnsubackPacket,
+  type UnsubscribePacket,
 } from '../packet/types.js';
 import type { StoredSubscription } from '../store/types.js';
 import { NO_PROPERTIES, type Output } from './output.js';
@@ -34,15 +36,13 @@ interface Request {
 }
 
 function toStored(s: Subscription, properties: Properties | undefined): StoredSubscription {
-  const r: StoredSubscription = { topicFilter: s.topicFilter, qos: s.qos };
-  if (s.noLocal !== undefined) r.noLocal = s.noLocal;
-  if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
-  if (s.retainHandling !== undefined) r.retainHandling = s.retainHandling;
+  const r: StoredSubscription = toSubscription(s);
   if (properties !== undefined) r.properties = properties;
   return r;
 }
 
-function toSubscription(s: StoredSubscription): Subscription {
+/** The subscription fields that are set (a stored subscription's properties left out). */
+function toSubscription(s: Subscription | StoredSubscription): Subscription {
   const r: Subscription = { topicFilter: s.topicFilter, qos: s.qos };
   if (s.noLocal !== undefined) r.noLocal = s.noLocal;
   if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
@@ -208,29 +208,12 @@ export class Subscriptions {
 
   #send(req: Request): void {
     req.sent = true;
-    const ok =
+    const packet: SubscribePacket | UnsubscribePacket =
       req.subscriptions !== undefined
-        ? this.#out.send(
-            req.properties === undefined
-              ? { type: PacketType.SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
-              : {
-                  type: PacketType.SUBSCRIBE,
-                  packetId: req.packetId,
-                  subscriptions: req.subscriptions,
-                  properties: req.properties,
-                },
-          )
-        : this.#out.send(
-            req.properties === undefined
-              ? { type: PacketType.UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters }
-              : {
-                  type: PacketType.UNSUBSCRIBE,
-                  packetId: req.packetId,
-                  topicFilters: req.topicFilters,
-                  properties: req.properties,
-                },
-          );
-    if (ok) return;
+        ? { type: PacketType.SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
+        : { type: PacketType.UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters };
+    if (req.properties !== undefined) packet.properties = req.properties;
+    if (this.#out.send(packet)) return;
     // Larger than the broker's Maximum Packet Size [MQTT-3.2.2-15]: it can never be sent; fail it as refused.
     this.#pending.delete(req.packetId);
     this.#ids.release(req.packetId);
