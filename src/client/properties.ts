@@ -9,7 +9,12 @@
 import { InvalidArgumentError } from '../errors.js';
 import { MQTTProtocolVersion } from './enums.js';
 import { PROPERTIES, WILL_PROPERTIES } from '../packet/properties.js';
-import { PacketType, type Properties as PacketProperties, type UserProperty } from '../packet/types.js';
+import {
+  PACKET_NAMES,
+  PacketType,
+  type Properties as PacketProperties,
+  type UserProperty,
+} from '../packet/types.js';
 
 /** Paho's `PacketTypes`: the packet type numbers, plus `WILLMESSAGE` (99) for will properties. */
 export const PacketTypes = { ...PacketType, WILLMESSAGE: 99 } as const;
@@ -54,10 +59,12 @@ const KINDS: Record<PropertyName, ValueKind> = {
 /** Which packets may carry each property (MQTT 5 §2.2.2.2): bit n for packet type n, bit 0 for a will. */
 const PACKETS = new Map<string, number>(PROPERTIES.map((info) => [info.name, info.packets]));
 
-const PACKET_NAMES: Record<number, string> = {
-  ...Object.fromEntries(Object.entries(PacketType).map(([name, value]) => [value, name])),
-  [PacketTypes.WILLMESSAGE]: 'WILLMESSAGE',
-};
+/** The name of a packet type (the codec's `PACKET_NAMES`, plus Paho's `WILLMESSAGE`); undefined for no packet. */
+function packetName(packetType: number): string | undefined {
+  if (packetType === PacketTypes.WILLMESSAGE) return 'WILLMESSAGE';
+  // 0 is reserved (Table 2-1): no packet carries it.
+  return packetType === 0 ? undefined : PACKET_NAMES[packetType];
+}
 
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -131,7 +138,7 @@ export class Properties {
    * @param init properties to set at once; each is checked as if assigned.
    */
   constructor(packetType: PropertiesPacketType, init?: PacketProperties) {
-    if (PACKET_NAMES[packetType] === undefined) {
+    if (packetName(packetType) === undefined) {
       throw new InvalidArgumentError(`unknown packet type ${String(packetType)} for Properties`);
     }
     this.packetType = packetType;
@@ -201,7 +208,7 @@ export class Properties {
   }
 
   toString(): string {
-    return `[${PACKET_NAMES[this.packetType]}] ${JSON.stringify(this.toJSON())}`;
+    return `[${packetName(this.packetType)}] ${JSON.stringify(this.toJSON())}`;
   }
 
   #set(name: PropertyName, value: unknown): void {
@@ -212,7 +219,7 @@ export class Properties {
     }
     if ((packets & packetBit(this.packetType)) === 0) {
       throw new InvalidArgumentError(
-        `property ${name} is not allowed in a ${PACKET_NAMES[this.packetType]} packet (MQTT 5 §2.2.2.2)`,
+        `property ${name} is not allowed in a ${packetName(this.packetType)} packet (MQTT 5 §2.2.2.2)`,
       );
     }
     if (value === undefined) {

@@ -4,11 +4,8 @@
  * protocol version.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { reasonCodeName } from '../packet/reason-codes.js';
+import { connackReturnCodeToReasonCode, reasonCodeName } from '../packet/reason-codes.js';
 import { PacketType } from '../packet/types.js';
-
-/** MQTT 3.x CONNACK return code → MQTT 5 reason code (Paho's `convert_connack_rc_to_reason_code`). */
-const CONNACK_V3_TO_V5: readonly number[] = [0x00, 0x84, 0x85, 0x88, 0x86, 0x87];
 
 /** `ReasonCode.of()`'s instances, by packet type × 256 + value (at most 16 × 256). */
 const SHARED = new Map<number, ReasonCode>();
@@ -68,7 +65,7 @@ export class ReasonCode {
 
   /** Converts a MQTT 3.x CONNACK return code (0..5) to the MQTT 5 reason code Paho uses for it. */
   static fromConnackReturnCode(returnCode: number): ReasonCode {
-    return new ReasonCode(PacketType.CONNACK, CONNACK_V3_TO_V5[returnCode] ?? 0x80);
+    return new ReasonCode(PacketType.CONNACK, connackReturnCodeToReasonCode(returnCode));
   }
 
   /** The specification's name: `"Success"`, `"Normal disconnection"`, `"Granted QoS 1"`, `"Not authorized"`... */

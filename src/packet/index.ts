@@ -16,5 +16,7 @@ export {
   isValidReasonCode,
   isFailureReasonCode,
   connackString,
+  connackReturnCodeToReasonCode,
+  type ReasonCodes,
 } from './reason-codes.js';
 export { PROPERTIES, propertyById, propertyByName, type PropertyInfo } from './properties.js';

@@ -6,8 +6,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { encode } from '../packet/encode.js';
+import { connackReturnCodeToReasonCode } from '../packet/reason-codes.js';
+import { PacketType, type ConnackPacket, type ConnectPacket, type Properties } from '../packet/types.js';
 import { validateTopicName } from '../topic/validate.js';
-import type { ConnackPacket, ConnectPacket, Properties } from '../packet/types.js';
 import type { SessionOptions } from './types.js';
 
 /** MQTT 5 defaults of the CONNECT properties (3.1.2.11); a property equal to its default is not written. */
@@ -95,13 +96,22 @@ export function validateOptions(o: SessionOptions): void {
 
 /**
  * A random MQTT 3.1 client id: 22 base62 characters, as Paho makes for an empty id on 3.1. `random` is the
- * injected source (`SessionOptions.random`); the engine has no randomness of its own.
+ * injected source (`SessionOptions.random`, see `Session`); this function has no randomness of its own.
  */
-export function randomClientId(random: () => number = Math.random): string {
+export function randomClientId(random: () => number): string {
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   let id = '';
   for (let i = 0; i < 22; i++) id += alphabet[Math.floor(random() * 62)];
   return id;
+}
+
+/**
+ * The client id a session starts with: the option's, except that MQTT 3.1 needs a 1..23 character id, so an empty
+ * one becomes a random id (as in Paho). The random source is the caller's (`SessionOptions.random`: the client
+ * passes its runtime's); only a direct user of the engine that passes none gets the platform's `Math.random`.
+ */
+export function initialClientId(o: SessionOptions): string {
+  return o.protocolVersion === 3 && o.clientId === '' ? randomClientId(o.random ?? Math.random) : o.clientId;
 }
 
 /** The Maximum Packet Size the client enforces on incoming packets (options win over connect properties). */
@@ -141,7 +151,7 @@ function connectProperties(o: SessionOptions): Properties | undefined {
 /** The CONNECT packet for this connection attempt. */
 export function buildConnect(o: SessionOptions, clientId: string, cleanStart: boolean): ConnectPacket {
   const packet: ConnectPacket = {
-    type: 1,
+    type: PacketType.CONNECT,
     protocolVersion: o.protocolVersion,
     cleanStart,
     keepalive: o.keepalive,
@@ -168,28 +178,9 @@ export function buildConnect(o: SessionOptions, clientId: string, cleanStart: bo
   return packet;
 }
 
-/**
- * MQTT 3.x CONNACK return codes as MQTT 5 reason codes (Paho's `convert_connack_rc_to_reason_code`):
- * 1 -> 0x84, 2 -> 0x85, 3 -> 0x88, 4 -> 0x86, 5 -> 0x87; anything else unknown -> 0x80.
- */
+/** The CONNACK's MQTT 5 reason code: as sent on MQTT 5, converted from the 3.x return code (as Paho does). */
 export function connackReasonCode(packet: ConnackPacket, version: number): number {
-  if (version === 5) return packet.reasonCode;
-  switch (packet.reasonCode) {
-    case 0:
-      return 0;
-    case 1:
-      return 0x84;
-    case 2:
-      return 0x85;
-    case 3:
-      return 0x88;
-    case 4:
-      return 0x86;
-    case 5:
-      return 0x87;
-    default:
-      return 0x80;
-  }
+  return version === 5 ? packet.reasonCode : connackReturnCodeToReasonCode(packet.reasonCode);
 }
 
 /** What the broker told us in a successful CONNACK (MQTT 5 defaults when absent, 3.2.2.3). */

@@ -20,14 +20,9 @@
  * before it are acked; its id is recorded at once, though (putIncoming at `ack()`), since the application has
  * taken it.
  */
-import type { PublishPacket } from '../packet/types.js';
+import { ReasonCode } from '../packet/reason-codes.js';
+import { PacketType, type PublishPacket } from '../packet/types.js';
 import type { Output } from './output.js';
-
-const PUBACK = 4;
-const PUBREC = 5;
-const PUBCOMP = 7;
-const PACKET_ID_NOT_FOUND = 0x92;
-const RECEIVE_MAXIMUM_EXCEEDED = 0x93;
 
 /** `publish()` results besides a reason code. */
 export const DELIVER = 0;
@@ -57,29 +52,43 @@ export class Incoming {
   readonly #order1 = new Order();
   readonly #order2 = new Order();
   /** QoS 2 ids taken by the application, PUBREC sent (or due), awaiting PUBREL. Persisted. */
-  readonly qos2 = new Set<number>();
+  readonly #qos2 = new Set<number>();
   /** QoS 1 ids acked while disconnected: the broker will resend them, and gets its PUBACK then. */
   readonly #pubackOwed = new Set<number>();
   /** Acks may be written (connected, CONNACK accepted, not closing). */
-  connected = false;
+  #connected = false;
+  /** The Receive Maximum we advertised (MQTT 5; 65535 when absent; Infinity on 3.x, which has none). */
+  #receiveMaximum: number;
 
   readonly #out: Output;
 
-  constructor(
-    out: Output,
-    /** The Receive Maximum we advertised (MQTT 5; 65535 when absent); `Session.reconfigure()` changes it. */
-    public receiveMaximum: number,
-  ) {
+  constructor(out: Output, receiveMaximum: number) {
     this.#out = out;
+    this.#receiveMaximum = receiveMaximum;
   }
 
   restore(ids: readonly number[]): void {
-    for (const id of ids) this.qos2.add(id);
+    for (const id of ids) this.#qos2.add(id);
+  }
+
+  /** The options changed (`Session.reconfigure()`): the Receive Maximum the next CONNECT advertises. */
+  setReceiveMaximum(receiveMaximum: number): void {
+    this.#receiveMaximum = receiveMaximum;
+  }
+
+  /** A CONNACK accepted the connection: acks are written from now on. */
+  connectionUp(): void {
+    this.#connected = true;
+  }
+
+  /** The connection is closing or gone: acks wait (a QoS 1 one is owed, a QoS 2 one follows the resend). */
+  connectionDown(): void {
+    this.#connected = false;
   }
 
   /** QoS 1/2 messages the broker sent and has no PUBACK / PUBCOMP for. */
   get unacknowledged(): number {
-    return this.#pending.size + this.qos2.size + this.#pubackOwed.size;
+    return this.#pending.size + this.#qos2.size + this.#pubackOwed.size;
   }
 
   /** Takes a QoS 1/2 PUBLISH: DELIVER (emit 'message'), SUPPRESS (duplicate, handled), or a reason code to close with. */
@@ -88,21 +97,22 @@ export class Incoming {
     if (p.qos === 1) {
       if (this.#pending.has(id)) return SUPPRESS;
       if (this.#pubackOwed.delete(id)) {
-        this.#out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+        this.#out.send({ type: PacketType.PUBACK, packetId: id, reasonCode: ReasonCode.Success });
         return SUPPRESS;
       }
-      if (this.#overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+      if (this.#overQuota()) return ReasonCode.ReceiveMaximumExceeded;
       this.#pending.set(id, 1);
       this.#order1.push(id);
       return DELIVER;
     }
-    if (this.qos2.has(id)) {
+    if (this.#qos2.has(id)) {
       // Already taken: the broker missed our PUBREC. Answer it again, never deliver twice (promise 4).
-      if (this.connected) this.#out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+      if (this.#connected)
+        this.#out.send({ type: PacketType.PUBREC, packetId: id, reasonCode: ReasonCode.Success });
       return SUPPRESS;
     }
     if (this.#pending.has(id)) return SUPPRESS;
-    if (this.#overQuota()) return RECEIVE_MAXIMUM_EXCEEDED;
+    if (this.#overQuota()) return ReasonCode.ReceiveMaximumExceeded;
     this.#pending.set(id, 2);
     this.#order2.push(id);
     return DELIVER;
@@ -113,7 +123,7 @@ export class Incoming {
    * the client closes with 0x93. Only MQTT 5 has a Receive Maximum (65535 on 3.x can never be passed).
    */
   #overQuota(): boolean {
-    return this.unacknowledged >= this.receiveMaximum;
+    return this.unacknowledged >= this.#receiveMaximum;
   }
 
   /** The application took message `id`; returns false when no such message waits for an ack. */
@@ -141,7 +151,8 @@ export class Incoming {
       o.head++;
       if (v === undefined) continue;
       this.#pending.delete(id);
-      if (this.connected) this.#out.send({ type: PUBACK, packetId: id, reasonCode: 0 });
+      if (this.#connected)
+        this.#out.send({ type: PacketType.PUBACK, packetId: id, reasonCode: ReasonCode.Success });
       else this.#pubackOwed.add(id);
     }
     if (o.head === o.ids.length) o.clear();
@@ -156,27 +167,28 @@ export class Incoming {
       o.head++;
       if (v === undefined) continue;
       this.#pending.delete(id);
-      this.qos2.add(id);
+      this.#qos2.add(id);
       // Write-ahead: its putIncoming was emitted by ack(), in this output or an earlier one, so the client
       // stores the id before it writes this PUBREC.
       // Disconnected: no PUBREC now; the broker resends the PUBLISH and gets it then.
-      if (this.connected) this.#out.send({ type: PUBREC, packetId: id, reasonCode: 0 });
+      if (this.#connected)
+        this.#out.send({ type: PacketType.PUBREC, packetId: id, reasonCode: ReasonCode.Success });
     }
     if (o.head === o.ids.length) o.clear();
   }
 
   pubrel(id: number): void {
-    if (this.qos2.delete(id)) {
+    if (this.#qos2.delete(id)) {
       this.#out.op({ kind: 'deleteIncoming', packetId: id });
-      this.#out.send({ type: PUBCOMP, packetId: id, reasonCode: 0 });
+      this.#out.send({ type: PacketType.PUBCOMP, packetId: id, reasonCode: ReasonCode.Success });
       return;
     }
     // Unknown id: MQTT 5 answers 0x92 (4.3.3); MQTT 3.x completes it anyway so the broker does not hang (Paho #284).
     this.#out.log('warn', `PUBREL for unknown packet id ${id}`);
     this.#out.send({
-      type: PUBCOMP,
+      type: PacketType.PUBCOMP,
       packetId: id,
-      reasonCode: this.#out.version === 5 ? PACKET_ID_NOT_FOUND : 0,
+      reasonCode: this.#out.version === 5 ? ReasonCode.PacketIdentifierNotFound : ReasonCode.Success,
     });
   }
 
@@ -186,13 +198,13 @@ export class Incoming {
    */
   clear(storeOps: boolean): void {
     if (storeOps) {
-      for (const id of this.qos2) this.#out.op({ kind: 'deleteIncoming', packetId: id });
+      for (const id of this.#qos2) this.#out.op({ kind: 'deleteIncoming', packetId: id });
       // QoS 2 messages acked early (recorded by ack(), PUBREC still held behind an earlier message).
       for (const [id, v] of this.#pending) {
         if ((v & 3) === 2 && (v & ACKED) !== 0) this.#out.op({ kind: 'deleteIncoming', packetId: id });
       }
     }
-    this.qos2.clear();
+    this.#qos2.clear();
     this.#pending.clear();
     this.#pubackOwed.clear();
     this.#order1.clear();

@@ -7,43 +7,52 @@
  */
 export class Keepalive {
   /** The interval in force (ms); 0 = keepalive off. */
-  intervalMs = 0;
-  /** How long to wait for a byte after a PINGREQ (ms). */
-  pingTimeoutMs = 0;
+  #intervalMs = 0;
+  #pingTimeoutMs = 0;
   /** When a byte last arrived. */
-  lastReceived = 0;
+  #lastReceived = 0;
   /** When the oldest unanswered PINGREQ was sent; -1 when none is outstanding. */
-  pingSentAt = -1;
+  #pingSentAt = -1;
+
+  /** How long to wait for a byte after a PINGREQ (ms). */
+  get pingTimeoutMs(): number {
+    return this.#pingTimeoutMs;
+  }
 
   /** A connection is up (CONNACK received) with `keepaliveSeconds` in force. */
   start(now: number, keepaliveSeconds: number, pingTimeoutMs: number | undefined): void {
-    this.intervalMs = keepaliveSeconds * 1000;
-    this.pingTimeoutMs = pingTimeoutMs ?? this.intervalMs;
-    this.lastReceived = now;
-    this.pingSentAt = -1;
+    this.#intervalMs = keepaliveSeconds * 1000;
+    this.#pingTimeoutMs = pingTimeoutMs ?? this.#intervalMs;
+    this.#lastReceived = now;
+    this.#pingSentAt = -1;
   }
 
   stop(): void {
-    this.intervalMs = 0;
-    this.pingSentAt = -1;
+    this.#intervalMs = 0;
+    this.#pingSentAt = -1;
+  }
+
+  /** Bytes arrived at `now` (any byte, a part of a packet included). */
+  received(now: number): void {
+    this.#lastReceived = now;
   }
 
   /** When a PINGREQ is due, given the time bytes were last sent; undefined when keepalive is off. */
   pingDue(lastSent: number): number | undefined {
-    return this.intervalMs > 0 ? lastSent + this.intervalMs : undefined;
+    return this.#intervalMs > 0 ? lastSent + this.#intervalMs : undefined;
   }
 
   /** When the outstanding PINGREQ times out; undefined when none is outstanding. */
   timeoutAt(): number | undefined {
-    if (this.intervalMs === 0 || this.pingSentAt < 0) return undefined;
-    return Math.max(this.pingSentAt, this.lastReceived) + this.pingTimeoutMs;
+    if (this.#intervalMs === 0 || this.#pingSentAt < 0) return undefined;
+    return Math.max(this.#pingSentAt, this.#lastReceived) + this.#pingTimeoutMs;
   }
 
   pingSent(now: number): void {
-    if (this.pingSentAt < 0) this.pingSentAt = now;
+    if (this.#pingSentAt < 0) this.#pingSentAt = now;
   }
 
   pingResponse(): void {
-    this.pingSentAt = -1;
+    this.#pingSentAt = -1;
   }
 }

@@ -24,7 +24,8 @@
  * first send and on every resend alike (Paho #492). QoS 2 entries (PUBLISH or PUBREL on the wire) may also have a
  * smaller window of their own (`maxInflightQos2`); a QoS 2 message held by it holds the ones published after it.
  */
-import type { Properties } from '../packet/types.js';
+import { isFailureReasonCode, ReasonCode } from '../packet/reason-codes.js';
+import { PacketType, type Properties } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
 import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
@@ -34,13 +35,6 @@ import { SendQueue, type OutEntry } from './send-queue.js';
 import { PublishEncoder, publishPacket } from './publish-encoder.js';
 import type { OutgoingAliases } from './topic-alias.js';
 import type { OutgoingMessage, PublishTicket } from './types.js';
-
-const PUBREL = 6;
-const UNSPECIFIED_ERROR = 0x80;
-const PACKET_ID_NOT_FOUND = 0x92;
-const PACKET_TOO_LARGE = 0x95;
-const RETAIN_NOT_SUPPORTED = 0x9a;
-const QOS_NOT_SUPPORTED = 0x9b;
 
 export interface OutgoingConfig {
   maxInflightMessages: number;
@@ -66,7 +60,8 @@ function record(e: OutEntry, state: OutgoingState): OutgoingRecord {
 }
 
 export class Outgoing {
-  readonly records = new Map<number, OutEntry>();
+  /** Every unfinished QoS 1/2 message, by packet id, in `seq` order. */
+  readonly #records = new Map<number, OutEntry>();
   readonly #queue = new SendQueue();
   /** Entries on the wire (sent on this connection and not finished). */
   #inflight = 0;
@@ -84,7 +79,7 @@ export class Outgoing {
   #windowQos2 = 0;
   #limits: BrokerLimits = DEFAULT_LIMITS;
   /** A CONNACK was accepted on the current connection and it is not closing. */
-  connected = false;
+  #connected = false;
 
   readonly #encoder: PublishEncoder;
 
@@ -118,13 +113,18 @@ export class Outgoing {
         onWire: false,
         done: false,
       };
-      this.records.set(e.mid, e);
+      this.#records.set(e.mid, e);
       this.#ids.mark(e.mid);
       this.#queue.push(e);
       if (r.seq >= this.#nextSeq) this.#nextSeq = r.seq + 1;
       if (r.packetId > maxId) maxId = r.packetId;
     }
     if (maxId > 0) this.#ids.startAfter(maxId);
+  }
+
+  /** Unfinished QoS 1/2 messages (queued, on the wire, or awaiting a resend): session state to keep. */
+  get unfinished(): number {
+    return this.#records.size;
   }
 
   get inflightCount(): number {
@@ -138,7 +138,7 @@ export class Outgoing {
   /** `msg` is validated by the caller (topic resolved, qos, payload type). */
   publish(msg: OutgoingMessage): PublishTicket {
     const qos = msg.qos;
-    const connected = this.connected;
+    const connected = this.#connected;
     if (connected) {
       // Checked against the CONNACK in force; a message queued offline is checked when it is sent.
       if (qos > this.#limits.maximumQoS) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED }; // [MQTT-3.2.2-11]
@@ -154,7 +154,7 @@ export class Outgoing {
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       const mid = this.#ids.transient();
       this.#out.write(bytes);
-      this.#out.event({ type: 'published', mid, reasonCode: 0, properties: NO_PROPERTIES });
+      this.#out.event({ type: 'published', mid, reasonCode: ReasonCode.Success, properties: NO_PROPERTIES });
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
 
@@ -194,7 +194,7 @@ export class Outgoing {
       this.#nextSeq++;
       e.state = 'sent';
       this.#enterWindow(e);
-      this.records.set(mid, e);
+      this.#records.set(mid, e);
       this.#out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
       this.#out.write(bytes);
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
@@ -202,7 +202,7 @@ export class Outgoing {
     this.#ids.commit(mid, true);
     this.#nextSeq++;
     if (qos > 0) {
-      this.records.set(mid, e);
+      this.#records.set(mid, e);
       this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
     }
     this.#queue.push(e);
@@ -212,13 +212,13 @@ export class Outgoing {
   /** The CONNACK accepted a connection: adopt the broker's limits. Resends wait for `drain()`. */
   connack(limits: BrokerLimits, version: number): void {
     this.#limits = limits;
-    this.#out.maxPacketSize = limits.maximumPacketSize;
+    this.#out.setBrokerMaximumPacketSize(limits.maximumPacketSize);
     const local = this.#cfg.maxInflightMessages > 0 ? this.#cfg.maxInflightMessages : 65535;
     this.#window = Math.min(local, limits.receiveMaximum);
     const qos2 = this.#cfg.maxInflightQos2 ?? 0;
     this.#windowQos2 = qos2 > 0 ? Math.min(qos2, this.#window) : this.#window;
     this.#aliases.reset(version === 5 ? limits.topicAliasMaximum : 0);
-    this.connected = true;
+    this.#connected = true;
   }
 
   /**
@@ -227,7 +227,7 @@ export class Outgoing {
    * and are written again after the caller's `clear` op.
    */
   discardSent(): void {
-    for (const e of this.records.values()) {
+    for (const e of this.#records.values()) {
       if (e.state === 'queued') {
         this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
         continue;
@@ -242,7 +242,7 @@ export class Outgoing {
    * QoS 2 included since the broker forgot it, is published again as a new message (promise 3).
    */
   requeueAll(): void {
-    for (const e of this.records.values()) {
+    for (const e of this.#records.values()) {
       if (e.state === 'queued') continue;
       e.state = 'queued';
       this.#queue.requeued(e);
@@ -259,17 +259,17 @@ export class Outgoing {
 
   /** The connection is gone: nothing is on the wire any more; rebuild the queue in `seq` order. */
   disconnected(): void {
-    this.connected = false;
+    this.#connected = false;
     this.#congested = false;
-    for (const e of this.records.values()) e.onWire = false;
-    this.#queue.rebuild(this.records.values());
+    for (const e of this.#records.values()) e.onWire = false;
+    this.#queue.rebuild(this.#records.values());
     this.#inflight = 0;
     this.#inflightQos2 = 0;
   }
 
   /** Stops sending (the connection is closing) without forgetting what is on the wire. */
   closing(): void {
-    this.connected = false;
+    this.#connected = false;
   }
 
   /**
@@ -277,7 +277,7 @@ export class Outgoing {
    * QoS 1/2 messages held by the window waits its turn, so messages always leave in the order they were published.
    */
   drain(): void {
-    if (!this.connected) return;
+    if (!this.#connected) return;
     for (let e = this.#queue.peek(); e !== undefined; e = this.#queue.peek()) {
       if (!this.#fitsWindow(e.qos) || (e.qos === 0 && this.#holdsQos0())) break;
       this.#queue.shift(e);
@@ -286,7 +286,7 @@ export class Outgoing {
   }
 
   onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.records.get(packetId);
+    const e = this.#records.get(packetId);
     if (e === undefined || e.qos !== 1 || e.state !== 'sent') {
       this.#out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
       return;
@@ -295,21 +295,25 @@ export class Outgoing {
   }
 
   onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.records.get(packetId);
+    const e = this.#records.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state === 'queued') {
       this.#out.log('warn', `PUBREC for unknown packet id ${packetId}`);
       // MQTT 5: tell the broker, so it can release its state (4.3.3, PUBREL reason 0x92).
       if (this.#out.version === 5 && e === undefined) {
-        this.#out.send({ type: PUBREL, packetId, reasonCode: PACKET_ID_NOT_FOUND });
+        this.#out.send({
+          type: PacketType.PUBREL,
+          packetId,
+          reasonCode: ReasonCode.PacketIdentifierNotFound,
+        });
       }
       return;
     }
     if (e.state === 'pubrec') {
       // A duplicate PUBREC: answer it again.
-      this.#out.send({ type: PUBREL, packetId, reasonCode: 0 });
+      this.#out.send({ type: PacketType.PUBREL, packetId, reasonCode: ReasonCode.Success });
       return;
     }
-    if (reasonCode >= 0x80) {
+    if (isFailureReasonCode(reasonCode)) {
       // The broker refused the message: the flow ends here, with no PUBREL (4.3.3: a PUBREC >= 0x80 ends the flow).
       this.#finish(e, reasonCode, properties);
       return;
@@ -322,11 +326,11 @@ export class Outgoing {
     }
     // Write-ahead: the store knows the PUBREC before the PUBREL leaves, so a restart sends PUBREL, never PUBLISH.
     this.#out.op({ kind: 'setOutgoingState', packetId, state: 'pubrec' });
-    this.#out.send({ type: PUBREL, packetId, reasonCode: 0 });
+    this.#out.send({ type: PacketType.PUBREL, packetId, reasonCode: ReasonCode.Success });
   }
 
   onPubcomp(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.records.get(packetId);
+    const e = this.#records.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state !== 'pubrec') {
       this.#out.log('warn', `PUBCOMP for unknown packet id ${packetId}, ignored`);
       return;
@@ -346,7 +350,7 @@ export class Outgoing {
     // Called from `sendEntry`: `e` already left the queue.
     e.done = true;
     if (e.qos !== 0) {
-      this.records.delete(e.mid);
+      this.#records.delete(e.mid);
       this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
     this.#ids.release(e.mid);
@@ -363,7 +367,7 @@ export class Outgoing {
       this.#queue.leave(e);
     }
     if (e.qos !== 0) {
-      this.records.delete(e.mid);
+      this.#records.delete(e.mid);
       if (storeOp) this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
     this.#ids.release(e.mid);
@@ -389,16 +393,16 @@ export class Outgoing {
     if (e.state === 'pubrec') {
       // [MQTT-4.4.0-1]: resend PUBREL, never the PUBLISH after its PUBREC.
       this.#enterWindow(e);
-      this.#out.send({ type: PUBREL, packetId: e.mid, reasonCode: 0 });
+      this.#out.send({ type: PacketType.PUBREL, packetId: e.mid, reasonCode: ReasonCode.Success });
       return;
     }
     const first = e.state === 'queued';
     if (first) {
       const refusal =
         e.qos > this.#limits.maximumQoS // [MQTT-3.2.2-11]
-          ? QOS_NOT_SUPPORTED
+          ? ReasonCode.QoSNotSupported
           : e.retain && !this.#limits.retainAvailable // [MQTT-3.2.2-14]
-            ? RETAIN_NOT_SUPPORTED
+            ? ReasonCode.RetainNotSupported
             : 0;
       if (refusal !== 0) return this.#refuse(e, refusal);
     }
@@ -412,14 +416,19 @@ export class Outgoing {
         'error',
         `message ${e.mid} cannot be encoded: ${err instanceof Error ? err.message : String(err)}`,
       );
-      return this.#refuse(e, UNSPECIFIED_ERROR);
+      return this.#refuse(e, ReasonCode.UnspecifiedError);
     }
-    if (bytes === undefined) return this.#refuse(e, PACKET_TOO_LARGE);
+    if (bytes === undefined) return this.#refuse(e, ReasonCode.PacketTooLarge);
     if (e.qos === 0) {
       e.done = true;
       this.#ids.release(e.mid);
       this.#out.write(bytes);
-      this.#out.event({ type: 'published', mid: e.mid, reasonCode: 0, properties: NO_PROPERTIES });
+      this.#out.event({
+        type: 'published',
+        mid: e.mid,
+        reasonCode: ReasonCode.Success,
+        properties: NO_PROPERTIES,
+      });
       return;
     }
     if (first) {

@@ -40,22 +40,52 @@ export class Output {
   #data: Uint8Array[] = [];
   #events: SessionEvent[] = [];
 
-  /** "Now" of the input being processed (milliseconds, from the caller's clock). */
-  now = 0;
-  /** When bytes were last emitted: the keepalive counts from here. */
-  lastSent = 0;
-  /** The broker's Maximum Packet Size (MQTT 5 CONNACK); Infinity when it set none. */
-  maxPacketSize = Infinity;
+  #now = 0;
+  #lastSent = 0;
+  #maxPacketSize = Infinity;
+  readonly #version: ProtocolVersion;
 
-  constructor(public version: ProtocolVersion) {}
+  constructor(version: ProtocolVersion) {
+    this.#version = version;
+  }
+
+  /** The protocol level of the session: what every part encodes with. */
+  get version(): ProtocolVersion {
+    return this.#version;
+  }
+
+  /** "Now" of the input being processed (milliseconds, from the caller's clock). */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** When bytes were last emitted: the keepalive counts from here. */
+  get lastSent(): number {
+    return this.#lastSent;
+  }
+
+  /** The broker's Maximum Packet Size (MQTT 5 CONNACK); Infinity when it set none. */
+  get maxPacketSize(): number {
+    return this.#maxPacketSize;
+  }
+
+  /** An input of the engine starts: what it emits happens at `now`. */
+  startInput(now: number): void {
+    this.#now = now;
+  }
+
+  /** The broker's Maximum Packet Size: from its CONNACK; Infinity for none, or none known yet (a new connection). */
+  setBrokerMaximumPacketSize(bytes: number): void {
+    this.#maxPacketSize = bytes;
+  }
 
   encode(packet: Packet): Uint8Array {
-    return encode(packet, this.version);
+    return encode(packet, this.#version);
   }
 
   /** A PUBLISH without its payload, which `write()` then sends as it is (large payloads: no copy). */
   encodePublishHeader(packet: PublishPacket): Uint8Array {
-    return encodePublishHeader(packet, this.version);
+    return encodePublishHeader(packet, this.#version);
   }
 
   /** Emits bytes already encoded (and already checked against the broker's Maximum Packet Size). */
@@ -66,7 +96,7 @@ export class Output {
       this.#data.push(bytes.header);
       this.#data.push(bytes.payload);
     }
-    this.lastSent = this.now;
+    this.#lastSent = this.#now;
   }
 
   /**
@@ -74,8 +104,8 @@ export class Output {
    * send [MQTT-3.2.2-15]; returns whether it was emitted.
    */
   send(packet: Packet): boolean {
-    const bytes = encode(packet, this.version);
-    if (bytes.length > this.maxPacketSize) return false;
+    const bytes = encode(packet, this.#version);
+    if (bytes.length > this.#maxPacketSize) return false;
     this.write(bytes);
     return true;
   }

@@ -3,11 +3,9 @@
  * Packet Size. An alias mapping is recorded only once its packet is known to be written, so a refused or invalid
  * packet never leaves the broker and us disagreeing about an alias.
  */
-import type { Properties, PublishPacket, QoS } from '../packet/types.js';
+import { PacketType, type Properties, type PublishPacket, type QoS } from '../packet/types.js';
 import { SplitPacket, type Output } from './output.js';
 import type { OutgoingAliases } from './topic-alias.js';
-
-const PUBLISH = 3;
 
 /**
  * Payloads from this size on are sent as they are after the packet's header instead of being copied into one
@@ -24,7 +22,7 @@ export function publishPacket(
   packetId: number,
   properties: Properties | undefined,
 ): PublishPacket {
-  const p: PublishPacket = { type: PUBLISH, topic, payload, qos, retain, dup };
+  const p: PublishPacket = { type: PacketType.PUBLISH, topic, payload, qos, retain, dup };
   if (qos !== 0) p.packetId = packetId;
   if (properties !== undefined) p.properties = properties;
   return p;

@@ -31,15 +31,28 @@ export interface OutEntry {
 export class SendQueue {
   #items: OutEntry[] = [];
   #head = 0;
+  #waiting = 0;
+  #queuedCount = 0;
+  #queuedBytes = 0;
+
   /** Entries waiting (neither done nor on the wire). */
-  waiting = 0;
-  /** Never-sent ('queued') waiting entries and their payload bytes. */
-  queuedCount = 0;
-  queuedBytes = 0;
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** Never-sent ('queued') waiting entries. */
+  get queuedCount(): number {
+    return this.#queuedCount;
+  }
+
+  /** The payload bytes of the never-sent waiting entries. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
 
   push(e: OutEntry): void {
     this.#items.push(e);
-    this.waiting++;
+    this.#waiting++;
     if (e.state === 'queued') this.#countQueued(e, 1);
   }
 
@@ -58,14 +71,14 @@ export class SendQueue {
   /** Removes the entry `peek()` returned: it goes to the wire (or is refused). */
   shift(e: OutEntry): void {
     this.#head++;
-    this.waiting--;
+    this.#waiting--;
     if (e.state === 'queued') this.#countQueued(e, -1);
     this.#compact();
   }
 
   /** `e` stops waiting out of order (acknowledged before its resend, dropped): its reference goes stale. */
   leave(e: OutEntry): void {
-    this.waiting--;
+    this.#waiting--;
     if (e.state === 'queued') this.#countQueued(e, -1);
   }
 
@@ -99,15 +112,15 @@ export class SendQueue {
     while (j < qos0.length) items.push(qos0[j++]);
     this.#items = items;
     this.#head = 0;
-    this.waiting = items.length;
-    this.queuedCount = 0;
-    this.queuedBytes = 0;
+    this.#waiting = items.length;
+    this.#queuedCount = 0;
+    this.#queuedBytes = 0;
     for (const e of items) if (e.state === 'queued') this.#countQueued(e, 1);
   }
 
   #countQueued(e: OutEntry, sign: 1 | -1): void {
-    this.queuedCount += sign;
-    this.queuedBytes += sign * e.payload.length;
+    this.#queuedCount += sign;
+    this.#queuedBytes += sign * e.payload.length;
   }
 
   #compact(): void {

@@ -13,7 +13,7 @@
 import { InvalidArgumentError, type MqttError } from '../errors.js';
 import { PacketDecoder } from '../packet/decoder.js';
 import { MalformedPacketError } from '../packet/errors.js';
-import { isValidReasonCode } from '../packet/reason-codes.js';
+import { isValidReasonCode, ReasonCode } from '../packet/reason-codes.js';
 import type {
   AuthPacket,
   ConnackPacket,
@@ -22,7 +22,9 @@ import type {
   Properties,
   PublishPacket,
   QoS,
+  SubscribePacket,
   Subscription,
+  UnsubscribePacket,
 } from '../packet/types.js';
 import { PACKET_NAMES, PacketType } from '../packet/types.js';
 import type { StoredSession } from '../store/types.js';
@@ -35,7 +37,7 @@ import {
   incomingMaximumPacketSize,
   incomingReceiveMaximum,
   incomingTopicAliasMaximum,
-  randomClientId,
+  initialClientId,
   validateOptions,
 } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
@@ -56,15 +58,8 @@ import type {
   SessionState,
 } from './types.js';
 
-const PINGREQ_PACKET: Packet = { type: 12 };
+const PINGREQ_PACKET: Packet = { type: PacketType.PINGREQ };
 const MAX_PAYLOAD = 268_435_455;
-/** The decoder's limit when no Maximum Packet Size is set: the largest remaining length plus the header. */
-const MAX_PACKET_SIZE = 268_435_455 + 5;
-const PROTOCOL_ERROR = 0x82;
-const KEEP_ALIVE_TIMEOUT = 0x8d;
-const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
-const CONTINUE_AUTHENTICATION = 0x18;
-const RE_AUTHENTICATE = 0x19;
 
 export class Session implements SessionEngine {
   /** The engine's own copy of the options (`reconfigure()` updates it in place: `Outgoing` reads it too). */
@@ -78,7 +73,8 @@ export class Session implements SessionEngine {
   readonly #keepaliveTimer = new Keepalive();
   #inAliases: IncomingAliases;
   readonly #outAliases = new OutgoingAliases();
-  readonly #decoder: PacketDecoder;
+  /** Made anew for each connection and by `reconfigure()` (its Maximum Packet Size is a construction argument). */
+  #decoder: PacketDecoder;
 
   #_state: SessionState = 'disconnected';
   #_clientId: string;
@@ -98,9 +94,7 @@ export class Session implements SessionEngine {
     this.#opts = { ...options };
     this.#version = options.protocolVersion;
     this.#out = new Output(this.#version);
-    // MQTT 3.1 needs a 1..23 character id; Paho makes a random one when none is given.
-    this.#_clientId =
-      this.#version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
+    this.#_clientId = initialClientId(options);
     this.#_keepalive = options.keepalive;
     this.#inAliases = new IncomingAliases(this.#version === 5 ? incomingTopicAliasMaximum(options) : 0);
     this.#outgoing = new Outgoing(this.#opts, this.#ids, this.#out, this.#outAliases);
@@ -109,16 +103,20 @@ export class Session implements SessionEngine {
       this.#version === 5 ? incomingReceiveMaximum(options) : Infinity,
     );
     this.#subs = new Subscriptions(this.#out, this.#ids);
-    this.#decoder = new PacketDecoder({
-      protocolVersion: this.#version,
-      maximumPacketSize: incomingMaximumPacketSize(options),
-      onPacket: (p) => this.#onPacket(p),
-    });
+    this.#decoder = this.#newDecoder(options);
     if (restored !== undefined) {
       this.#outgoing.restore(restored.outgoing);
       this.#incoming.restore(restored.incomingQos2);
       this.#subs.restore(restored.subscriptions);
     }
+  }
+
+  #newDecoder(options: SessionOptions): PacketDecoder {
+    return new PacketDecoder({
+      protocolVersion: this.#version,
+      maximumPacketSize: incomingMaximumPacketSize(options),
+      onPacket: (p) => this.#onPacket(p),
+    });
   }
 
   get state(): SessionState {
@@ -153,10 +151,10 @@ export class Session implements SessionEngine {
       );
       this.connectionClosed(now);
     }
-    this.#out.now = now;
-    this.#out.maxPacketSize = Infinity;
-    this.#decoder.reset();
-    this.#decoder.protocolVersion = this.#version; // the decoder adopts the level of any CONNECT it decodes
+    this.#out.startInput(now);
+    this.#out.setBrokerMaximumPacketSize(Infinity); // none known until this connection's CONNACK
+    // A decoder of its own for each connection (it adopts the level of any CONNECT it decodes: it starts at ours).
+    this.#decoder = this.#newDecoder(this.#opts);
     this.#_keepalive = this.#opts.keepalive;
     const cs = this.#opts.cleanStart;
     // 'first-only': clean until a CONNACK accepted a session, then resume. An empty id on 3.1.1 can never be
@@ -172,17 +170,17 @@ export class Session implements SessionEngine {
   }
 
   transportWritable(writable: boolean, now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     this.#outgoing.setCongested(!writable);
   }
 
   connectionClosed(now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (this.#_state === 'disconnected') return;
     this.#_state = 'disconnected';
     this.#closing = false;
     this.#outgoing.disconnected();
-    this.#incoming.connected = false;
+    this.#incoming.connectionDown();
     this.#subs.disconnected();
     this.#keepaliveTimer.stop();
     this.#inAliases.reset();
@@ -191,10 +189,10 @@ export class Session implements SessionEngine {
   }
 
   receive(data: Uint8Array, now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (this.#_state === 'disconnected' || this.#closing) return;
     // Any byte is activity, even a part of a packet still arriving (keepalive.ts).
-    this.#keepaliveTimer.lastReceived = now;
+    this.#keepaliveTimer.received(now);
     try {
       this.#decoder.push(data);
     } catch (err) {
@@ -207,21 +205,21 @@ export class Session implements SessionEngine {
         const message = err instanceof Error ? err.message : String(err);
         this.#out.log('error', `internal error while handling input: ${message}`);
         this.#fail(
-          IMPLEMENTATION_SPECIFIC_ERROR,
-          new ProtocolViolationError(IMPLEMENTATION_SPECIFIC_ERROR, `internal error: ${message}`),
+          ReasonCode.ImplementationSpecificError,
+          new ProtocolViolationError(ReasonCode.ImplementationSpecificError, `internal error: ${message}`),
         );
       }
     }
   }
 
   tick(now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (this.#closing) return;
     if (this.#_state === 'connecting') {
       const t = this.#opts.connackTimeoutMs;
       if (t > 0 && now >= this.#connectStartedAt + t) {
         this.#close(
-          KEEP_ALIVE_TIMEOUT,
+          ReasonCode.KeepAliveTimeout,
           NO_PROPERTIES,
           false,
           new SessionTimeoutError(`no CONNACK within ${t} ms`),
@@ -236,7 +234,7 @@ export class Session implements SessionEngine {
       // The broker is silent after our PINGREQ: Paho's MQTT_ERR_KEEPALIVE, reason 0x8D. No DISCONNECT: the
       // client may not send 0x8D (3.14.2.1), and nothing would read it.
       this.#close(
-        KEEP_ALIVE_TIMEOUT,
+        ReasonCode.KeepAliveTimeout,
         NO_PROPERTIES,
         false,
         new SessionTimeoutError(`no answer within ${k.pingTimeoutMs} ms after PINGREQ`),
@@ -265,7 +263,7 @@ export class Session implements SessionEngine {
   }
 
   disconnect(reasonCode: number, properties: Properties | undefined, now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (!Number.isInteger(reasonCode) || reasonCode < 0 || reasonCode > 255) {
       throw new InvalidArgumentError(`the DISCONNECT reason code must be 0..255, got ${reasonCode}`);
     }
@@ -281,7 +279,10 @@ export class Session implements SessionEngine {
       );
     }
     if (this.#_state === 'disconnected' || this.#closing) return;
-    const packet: DisconnectPacket = { type: 14, reasonCode: this.#version === 5 ? reasonCode : 0 };
+    const packet: DisconnectPacket = {
+      type: PacketType.DISCONNECT,
+      reasonCode: this.#version === 5 ? reasonCode : ReasonCode.NormalDisconnection,
+    };
     if (this.#version === 5 && properties !== undefined && Object.keys(properties).length > 0)
       packet.properties = properties;
     this.#out.write(this.#out.encode(packet));
@@ -289,9 +290,9 @@ export class Session implements SessionEngine {
   }
 
   auth(reasonCode: number, properties: Properties, now: number): void {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (this.#version !== 5) throw new InvalidArgumentError('AUTH exists only in MQTT 5');
-    if (reasonCode !== CONTINUE_AUTHENTICATION && reasonCode !== RE_AUTHENTICATE) {
+    if (reasonCode !== ReasonCode.ContinueAuthentication && reasonCode !== ReasonCode.ReAuthenticate) {
       throw new InvalidArgumentError(
         `a client AUTH reason code is 0x18 (continue) or 0x19 (re-authenticate), got ${reasonCode}`,
       );
@@ -311,7 +312,7 @@ export class Session implements SessionEngine {
       this.#out.log('warn', 'auth() while not connected: ignored');
       return;
     }
-    if (reasonCode === RE_AUTHENTICATE && this.#_state !== 'connected') {
+    if (reasonCode === ReasonCode.ReAuthenticate && this.#_state !== 'connected') {
       throw new InvalidArgumentError('re-authentication (0x19) needs an established connection');
     }
     // Filled in when the caller left it out.
@@ -319,7 +320,7 @@ export class Session implements SessionEngine {
       properties.authenticationMethod === undefined
         ? { ...properties, authenticationMethod: method }
         : properties;
-    const packet: AuthPacket = { type: 15, reasonCode, properties: props };
+    const packet: AuthPacket = { type: PacketType.AUTH, reasonCode, properties: props };
     this.#out.write(this.#out.encode(packet));
   }
 
@@ -351,15 +352,14 @@ export class Session implements SessionEngine {
     }
     Object.assign(current, options);
     if (newId) {
-      this.#_clientId =
-        this.#version === 3 && options.clientId === '' ? randomClientId(options.random) : options.clientId;
+      this.#_clientId = initialClientId(options);
       this.#hadConnected = false; // 'first-only' starts clean again for the new id
       this.#identityClientId = undefined;
     }
     this.#_keepalive = current.keepalive;
     this.#inAliases = new IncomingAliases(this.#version === 5 ? incomingTopicAliasMaximum(current) : 0);
-    this.#incoming.receiveMaximum = this.#version === 5 ? incomingReceiveMaximum(current) : Infinity;
-    this.#decoder.maximumPacketSize = incomingMaximumPacketSize(current) ?? MAX_PACKET_SIZE;
+    this.#incoming.setReceiveMaximum(this.#version === 5 ? incomingReceiveMaximum(current) : Infinity);
+    this.#decoder = this.#newDecoder(current);
   }
 
   /**
@@ -368,9 +368,9 @@ export class Session implements SessionEngine {
    */
   #holdsSession(): boolean {
     return (
-      this.#outgoing.records.size > 0 ||
+      this.#outgoing.unfinished > 0 ||
       this.#incoming.unacknowledged > 0 ||
-      this.#subs.held.size > 0 ||
+      this.#subs.heldCount > 0 ||
       (this.#hadConnected && this.#opts.cleanStart !== true)
     );
   }
@@ -382,7 +382,7 @@ export class Session implements SessionEngine {
   // ---------------------------------------------------------------------------------------------- commands
 
   publish(message: OutgoingMessage, now: number): PublishTicket {
-    this.#out.now = now;
+    this.#out.startInput(now);
     const { qos, payload } = message;
     if (qos !== 0 && qos !== 1 && qos !== 2)
       throw new InvalidArgumentError(`qos must be 0, 1 or 2, got ${String(qos)}`);
@@ -416,7 +416,7 @@ export class Session implements SessionEngine {
   }
 
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
       throw new InvalidArgumentError('subscribe needs at least one subscription'); // 3.8.3: a SUBSCRIBE without one is a Protocol Error
     }
@@ -443,35 +443,31 @@ export class Session implements SessionEngine {
     }
     const props = this.#version === 5 ? properties : undefined;
     // A trial encode: what the codec refuses (a bad property) throws now, not when the request is sent.
-    this.#out.encode(
-      props === undefined
-        ? { type: 8, packetId: 1, subscriptions }
-        : { type: 8, packetId: 1, subscriptions, properties: props },
-    );
+    const trial: SubscribePacket = { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions };
+    if (props !== undefined) trial.properties = props;
+    this.#out.encode(trial);
     const mid = this.#subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }
 
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {
-    this.#out.now = now;
+    this.#out.startInput(now);
     if (!Array.isArray(topicFilters) || topicFilters.length === 0) {
       throw new InvalidArgumentError('unsubscribe needs at least one topic filter'); // 3.10.3
     }
     for (const f of topicFilters) validateTopicFilter(f);
     const props = this.#version === 5 ? properties : undefined;
-    this.#out.encode(
-      props === undefined
-        ? { type: 10, packetId: 1, topicFilters }
-        : { type: 10, packetId: 1, topicFilters, properties: props },
-    );
+    const trial: UnsubscribePacket = { type: PacketType.UNSUBSCRIBE, packetId: 1, topicFilters };
+    if (props !== undefined) trial.properties = props;
+    this.#out.encode(trial);
     const mid = this.#subs.unsubscribe(topicFilters.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
   }
 
   ack(packetId: number, qos: QoS, now: number): boolean {
-    this.#out.now = now;
+    this.#out.startInput(now);
     return this.#incoming.ack(packetId, qos);
   }
 
@@ -481,11 +477,11 @@ export class Session implements SessionEngine {
     if (this.#closing) return;
     if (this.#_state === 'connecting') {
       switch (p.type) {
-        case 2:
+        case PacketType.CONNACK:
           return this.#onConnack(p);
-        case 15:
+        case PacketType.AUTH:
           return this.#onAuth(p);
-        case 14:
+        case PacketType.DISCONNECT:
           return this.#onDisconnect(p);
         default:
           // [MQTT-3.2.0-1]: the first packet from the server is CONNACK (AUTH aside, MQTT 5 4.12).
@@ -493,32 +489,32 @@ export class Session implements SessionEngine {
       }
     }
     switch (p.type) {
-      case 3:
+      case PacketType.PUBLISH:
         return this.#onPublish(p);
-      case 4:
+      case PacketType.PUBACK:
         return this.#outgoing.onPuback(p.packetId, p.reasonCode, p.properties);
-      case 5:
+      case PacketType.PUBREC:
         return this.#outgoing.onPubrec(p.packetId, p.reasonCode, p.properties);
-      case 6:
+      case PacketType.PUBREL:
         return this.#incoming.pubrel(p.packetId);
-      case 7:
+      case PacketType.PUBCOMP:
         return this.#outgoing.onPubcomp(p.packetId, p.reasonCode, p.properties);
-      case 9:
+      case PacketType.SUBACK:
         return this.#subs.onSuback(p);
-      case 11:
+      case PacketType.UNSUBACK:
         return this.#subs.onUnsuback(p);
-      case 13:
+      case PacketType.PINGRESP:
         this.#keepaliveTimer.pingResponse();
         return;
-      case 14:
+      case PacketType.DISCONNECT:
         return this.#onDisconnect(p);
-      case 15:
+      case PacketType.AUTH:
         return this.#onAuth(p);
-      case 1:
-      case 2:
-      case 8:
-      case 10:
-      case 12:
+      case PacketType.CONNECT:
+      case PacketType.CONNACK:
+      case PacketType.SUBSCRIBE:
+      case PacketType.UNSUBSCRIBE:
+      case PacketType.PINGREQ:
         // [MQTT-3.2.0-2]: a second CONNACK; and packets only a client sends.
         return this.#protocolError(`unexpected ${PACKET_NAMES[p.type]} from the broker`);
     }
@@ -531,7 +527,7 @@ export class Session implements SessionEngine {
         const r = this.#inAliases.resolve(alias, p.topic);
         if (typeof r === 'number') {
           return this.#protocolError(
-            r === PROTOCOL_ERROR
+            r === ReasonCode.ProtocolError
               ? `PUBLISH with an empty topic and unknown topic alias ${alias}`
               : `topic alias ${alias} is 0 or above our maximum ${this.#inAliases.maximum}`,
             r,
@@ -555,7 +551,7 @@ export class Session implements SessionEngine {
   #onConnack(p: ConnackPacket): void {
     const props = p.properties ?? NO_PROPERTIES;
     const reason = connackReasonCode(p, this.#version);
-    if (reason !== 0) {
+    if (reason !== ReasonCode.Success) {
       // A refusal: 'connack' (onConnect sees the code), then 'close' with the MQTT 5 equivalent.
       this.#out.event({
         type: 'connack',
@@ -619,9 +615,8 @@ export class Session implements SessionEngine {
       if (this.#opts.resubscribe) this.#subs.resubscribe();
       else this.#subs.clearHeld(true);
     }
-    this.#incoming.connected = true;
-    this.#subs.connected = true;
-    this.#subs.sendPending();
+    this.#incoming.connectionUp();
+    this.#subs.connectionUp();
     this.#outgoing.drain();
   }
 
@@ -633,8 +628,10 @@ export class Session implements SessionEngine {
     }
     // [MQTT-4.12.0-2]: during CONNECT the server's AUTH is 0x18 (success comes as CONNACK); once connected it
     // is 0x18 (re-authentication goes on) or 0x00 (re-authentication succeeded). 0x19 is the client's.
-    const allowed = this.#_state === 'connecting' ? [CONTINUE_AUTHENTICATION] : [0, CONTINUE_AUTHENTICATION];
-    if (!allowed.includes(p.reasonCode)) {
+    const allowed =
+      p.reasonCode === ReasonCode.ContinueAuthentication ||
+      (p.reasonCode === ReasonCode.Success && this.#_state !== 'connecting');
+    if (!allowed) {
       return this.#protocolError(`AUTH with reason code 0x${p.reasonCode.toString(16)} from the broker`);
     }
     // [MQTT-4.12.0-5]: every AUTH carries the CONNECT's Authentication Method.
@@ -652,7 +649,7 @@ export class Session implements SessionEngine {
 
   // ---------------------------------------------------------------------------------------------- closing
 
-  #protocolError(message: string, reasonCode = PROTOCOL_ERROR): void {
+  #protocolError(message: string, reasonCode: number = ReasonCode.ProtocolError): void {
     this.#fail(reasonCode, new ProtocolViolationError(reasonCode, message));
   }
 
@@ -662,8 +659,9 @@ export class Session implements SessionEngine {
     // A decoder reason only a server sends (0x84 Unsupported Protocol Version, for a CONNECT the broker should
     // never have sent) is no DISCONNECT reason (3.14.2.1): the broker is told what it did, a Protocol Error; the
     // application still sees the precise reason on close.
-    const sent = isValidReasonCode(PacketType.DISCONNECT, reasonCode) ? reasonCode : PROTOCOL_ERROR;
-    if (this.#version === 5) this.#out.write(this.#out.encode({ type: 14, reasonCode: sent }));
+    const sent = isValidReasonCode(PacketType.DISCONNECT, reasonCode) ? reasonCode : ReasonCode.ProtocolError;
+    if (this.#version === 5)
+      this.#out.write(this.#out.encode({ type: PacketType.DISCONNECT, reasonCode: sent }));
     this.#close(reasonCode, NO_PROPERTIES, false, error);
   }
 
@@ -676,8 +674,8 @@ export class Session implements SessionEngine {
     this.#closing = true;
     this.#_state = 'disconnecting';
     this.#outgoing.closing();
-    this.#incoming.connected = false;
-    this.#subs.connected = false;
+    this.#incoming.connectionDown();
+    this.#subs.closing();
     this.#keepaliveTimer.stop();
     const event =
       error === undefined

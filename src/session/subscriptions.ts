@@ -6,13 +6,20 @@
  * are matched to their request by packet id. The held map mirrors what the broker granted and is persisted
  * (`putSubscription` / `deleteSubscription`), so a lost session can be re-subscribed (`resubscribe`).
  */
-import type { Properties, SubackPacket, Subscription, UnsubackPacket } from '../packet/types.js';
+import { isFailureReasonCode, ReasonCode } from '../packet/reason-codes.js';
+import {
+  PacketType,
+  type Properties,
+  type SubackPacket,
+  type SubscribePacket,
+  type Subscription,
+  type UnsubackPacket,
+  type UnsubscribePacket,
+} from '../packet/types.js';
 import type { StoredSubscription } from '../store/types.js';
 import { NO_PROPERTIES, type Output } from './output.js';
 import type { PacketIds } from './packet-ids.js';
 
-const SUBSCRIBE = 8;
-const UNSUBSCRIBE = 10;
 /** Held subscriptions re-subscribed per SUBSCRIBE packet. */
 const RESUBSCRIBE_BATCH = 64;
 
@@ -29,15 +36,13 @@ interface Request {
 }
 
 function toStored(s: Subscription, properties: Properties | undefined): StoredSubscription {
-  const r: StoredSubscription = { topicFilter: s.topicFilter, qos: s.qos };
-  if (s.noLocal !== undefined) r.noLocal = s.noLocal;
-  if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
-  if (s.retainHandling !== undefined) r.retainHandling = s.retainHandling;
+  const r: StoredSubscription = toSubscription(s);
   if (properties !== undefined) r.properties = properties;
   return r;
 }
 
-function toSubscription(s: StoredSubscription): Subscription {
+/** The subscription fields that are set (a stored subscription's properties left out). */
+function toSubscription(s: Subscription | StoredSubscription): Subscription {
   const r: Subscription = { topicFilter: s.topicFilter, qos: s.qos };
   if (s.noLocal !== undefined) r.noLocal = s.noLocal;
   if (s.retainAsPublished !== undefined) r.retainAsPublished = s.retainAsPublished;
@@ -46,10 +51,11 @@ function toSubscription(s: StoredSubscription): Subscription {
 }
 
 export class Subscriptions {
-  readonly held = new Map<string, StoredSubscription>();
+  /** What the broker granted, by topic filter (persisted). */
+  readonly #held = new Map<string, StoredSubscription>();
   readonly #pending = new Map<number, Request>();
   /** Requests may be written (CONNACK accepted, not closing). */
-  connected = false;
+  #connected = false;
 
   readonly #out: Output;
   readonly #ids: PacketIds;
@@ -59,8 +65,13 @@ export class Subscriptions {
     this.#ids = ids;
   }
 
+  /** Subscriptions held: session state to keep. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
   restore(subscriptions: readonly StoredSubscription[]): void {
-    for (const s of subscriptions) this.held.set(s.topicFilter, s);
+    for (const s of subscriptions) this.#held.set(s.topicFilter, s);
   }
 
   /** Queues (and sends when connected) a SUBSCRIBE; returns its mid, or 0 when no packet id is free. */
@@ -82,29 +93,36 @@ export class Subscriptions {
     if (packetId === 0) return 0;
     const req: Request = { packetId, subscriptions, topicFilters, properties, internal, sent: false };
     this.#pending.set(packetId, req);
-    if (this.connected) this.#send(req);
+    if (this.#connected) this.#send(req);
     return packetId;
   }
 
   /**
-   * The connection is up: send every request not yet written on it. Re-subscriptions go first (they restore the
-   * state the user's later requests build on: an UNSUBSCRIBE made offline must not be undone by one), then the
-   * user's requests in the order they were made.
+   * A CONNACK accepted the connection: requests are written from now on, starting with every one not yet written
+   * on it. Re-subscriptions go first (they restore the state the user's later requests build on: an UNSUBSCRIBE
+   * made offline must not be undone by one), then the user's requests in the order they were made.
    */
-  sendPending(): void {
+  connectionUp(): void {
+    this.#connected = true;
     for (const req of this.#pending.values()) if (!req.sent && req.internal) this.#send(req);
     for (const req of this.#pending.values()) if (!req.sent && !req.internal) this.#send(req);
   }
 
+  /** The connection is closing: nothing more is written on it (what was sent is sent again on the next one). */
+  closing(): void {
+    this.#connected = false;
+  }
+
+  /** The connection is gone: every pending request is written again on the next one. */
   disconnected(): void {
-    this.connected = false;
+    this.#connected = false;
     for (const req of this.#pending.values()) req.sent = false;
   }
 
   /** The broker lost the session: subscribe again to everything held, in batches, without events. */
   resubscribe(): void {
     const groups = new Map<string, StoredSubscription[]>();
-    for (const s of this.held.values()) {
+    for (const s of this.#held.values()) {
       const key = s.properties === undefined ? '' : JSON.stringify(s.properties);
       let g = groups.get(key);
       if (g === undefined) groups.set(key, (g = []));
@@ -123,14 +141,14 @@ export class Subscriptions {
 
   /** Writes the held subscriptions to the store again (after a `clear`). */
   restoreStore(): void {
-    for (const s of this.held.values()) this.#out.op({ kind: 'putSubscription', subscription: s });
+    for (const s of this.#held.values()) this.#out.op({ kind: 'putSubscription', subscription: s });
   }
 
   /** Forgets the held subscriptions (the broker has none); `storeOps` false when a `clear` op covers it. */
   clearHeld(storeOps: boolean): void {
     if (storeOps)
-      for (const f of this.held.keys()) this.#out.op({ kind: 'deleteSubscription', topicFilter: f });
-    this.held.clear();
+      for (const f of this.#held.keys()) this.#out.op({ kind: 'deleteSubscription', topicFilter: f });
+    this.#held.clear();
   }
 
   onSuback(p: SubackPacket): void {
@@ -143,15 +161,15 @@ export class Subscriptions {
     this.#ids.release(p.packetId);
     const subs = req.subscriptions;
     for (let i = 0; i < subs.length; i++) {
-      const rc = p.reasonCodes[i] ?? 0x80;
+      const rc = p.reasonCodes[i] ?? ReasonCode.UnspecifiedError;
       const filter = subs[i].topicFilter;
-      if (rc < 0x80) {
+      if (!isFailureReasonCode(rc)) {
         const stored = toStored(subs[i], req.properties);
-        this.held.set(filter, stored);
+        this.#held.set(filter, stored);
         this.#out.op({ kind: 'putSubscription', subscription: stored });
       } else if (req.internal) {
         this.#out.log('warn', `re-subscription to '${filter}' refused (0x${rc.toString(16)})`);
-        if (this.held.delete(filter)) this.#out.op({ kind: 'deleteSubscription', topicFilter: filter });
+        if (this.#held.delete(filter)) this.#out.op({ kind: 'deleteSubscription', topicFilter: filter });
       }
     }
     if (!req.internal) {
@@ -175,8 +193,8 @@ export class Subscriptions {
     const filters = req.topicFilters;
     for (let i = 0; i < filters.length; i++) {
       // 3.x UNSUBACK has no codes: success. MQTT 5: 0x00 Success, 0x11 No subscription existed: gone either way.
-      const rc = this.#out.version === 5 ? (p.reasonCodes[i] ?? 0) : 0;
-      if (rc < 0x80 && this.held.delete(filters[i])) {
+      const rc = this.#out.version === 5 ? (p.reasonCodes[i] ?? ReasonCode.Success) : ReasonCode.Success;
+      if (!isFailureReasonCode(rc) && this.#held.delete(filters[i])) {
         this.#out.op({ kind: 'deleteSubscription', topicFilter: filters[i] });
       }
     }
@@ -190,29 +208,12 @@ export class Subscriptions {
 
   #send(req: Request): void {
     req.sent = true;
-    const ok =
+    const packet: SubscribePacket | UnsubscribePacket =
       req.subscriptions !== undefined
-        ? this.#out.send(
-            req.properties === undefined
-              ? { type: SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
-              : {
-                  type: SUBSCRIBE,
-                  packetId: req.packetId,
-                  subscriptions: req.subscriptions,
-                  properties: req.properties,
-                },
-          )
-        : this.#out.send(
-            req.properties === undefined
-              ? { type: UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters }
-              : {
-                  type: UNSUBSCRIBE,
-                  packetId: req.packetId,
-                  topicFilters: req.topicFilters,
-                  properties: req.properties,
-                },
-          );
-    if (ok) return;
+        ? { type: PacketType.SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }
+        : { type: PacketType.UNSUBSCRIBE, packetId: req.packetId, topicFilters: req.topicFilters };
+    if (req.properties !== undefined) packet.properties = req.properties;
+    if (this.#out.send(packet)) return;
     // Larger than the broker's Maximum Packet Size [MQTT-3.2.2-15]: it can never be sent; fail it as refused.
     this.#pending.delete(req.packetId);
     this.#ids.release(req.packetId);
@@ -221,7 +222,7 @@ export class Subscriptions {
       `${req.subscriptions !== undefined ? 'SUBSCRIBE' : 'UNSUBSCRIBE'} ${req.packetId} exceeds the broker's Maximum Packet Size`,
     );
     const count = req.subscriptions?.length ?? req.topicFilters.length;
-    const reasonCodes = new Array<number>(count).fill(0x80);
+    const reasonCodes = new Array<number>(count).fill(ReasonCode.UnspecifiedError);
     if (req.internal) return;
     this.#out.event({
       type: req.subscriptions !== undefined ? 'subscribed' : 'unsubscribed',

@@ -4,9 +4,7 @@
  * The maps are made on the first alias: most connections use none (MQTT 3.x never does), and an empty `Map`
  * costs about 190 bytes per client (1,000 idle clients: 3 maps of 12 in a connection's heap).
  */
-
-const TOPIC_ALIAS_INVALID = 0x94;
-const PROTOCOL_ERROR = 0x82;
+import { ReasonCode } from '../packet/reason-codes.js';
 
 /** Aliases the broker sets on the PUBLISH packets it sends us, within the Topic Alias Maximum we advertised. */
 export class IncomingAliases {
@@ -24,12 +22,12 @@ export class IncomingAliases {
    * with an alias never set on this connection (3.3.4: a Protocol Error).
    */
   resolve(alias: number, topic: string): string | number {
-    if (alias === 0 || alias > this.maximum) return TOPIC_ALIAS_INVALID;
+    if (alias === 0 || alias > this.maximum) return ReasonCode.TopicAliasInvalid;
     if (topic.length > 0) {
       (this.#topics ??= new Map<number, string>()).set(alias, topic);
       return topic;
     }
-    return this.#topics?.get(alias) ?? PROTOCOL_ERROR;
+    return this.#topics?.get(alias) ?? ReasonCode.ProtocolError;
   }
 }
 

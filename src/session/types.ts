@@ -20,7 +20,10 @@ import type { MQTTErrorCode } from './error-code.js';
 
 export interface SessionOptions {
   protocolVersion: ProtocolVersion;
-  /** Numbers in [0, 1) for the random MQTT 3.1 client id (the client passes its runtime's); default `Math.random`. */
+  /**
+   * Numbers in [0, 1) for the random MQTT 3.1 client id: the client passes its runtime's; a direct user of the
+   * engine that gives none gets `Math.random` (`initialClientId` in connect.ts, the engine's one use of it).
+   */
   random?: () => number;
   /** May be empty: the broker assigns one (3.1.1 with clean session, 5.0); adopted from the CONNACK. */
   clientId: string;

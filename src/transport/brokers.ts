@@ -3,7 +3,7 @@
  * the next one becomes current (wrapping around), so a cluster's members are tried in turn.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { TransportKind } from './transport.js';
+import type { TransportKind } from './types.js';
 import { isBrokerUrl, parseBrokerUrl, type BrokerUrl } from './url.js';
 
 /** A broker: a URL, or a host (with the list's default port and transport). */

@@ -1,6 +1,8 @@
 /**
- * Node helpers shared by the transports: open a socket (TCP or Unix) or a TLS session on one, abortable, and
- * run an opening sequence (proxy, TLS, WebSocket upgrade) under one `connectTimeoutMs` deadline.
+ * Node helpers shared by the transports: open a socket (`connectSocket`, the one TCP and Unix socket opener of
+ * the socket transports and the proxy tunnel; only a direct WebSocket makes its own, in `ws-node.ts`, because
+ * the `ws` package asks for it synchronously) or a TLS session on one, abortable, and run an opening sequence
+ * (proxy, TLS, WebSocket upgrade) under one `connectTimeoutMs` deadline.
  */
 import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';

@@ -1,17 +1,17 @@
 /**
- * The Node openers for the socket transports: TCP (through a proxy when one applies; directly it is `tcp.ts`),
- * TLS (directly or through a proxy) and Unix domain sockets.
+ * The Node openers for the socket transports: TCP and TLS (directly or through a proxy) and Unix domain sockets.
+ * Each opens its socket with `connect-socket.ts` (the one TCP opener) or a proxy tunnel, under one
+ * `connectTimeoutMs` deadline, and wraps it in a `SocketTransport`.
  */
-import type { Socket } from 'node:net';
+import type { NetConnectOpts, Socket } from 'node:net';
 import { connectSocket, withConnectTimeout } from './connect-socket.js';
 import { ConnectionError } from './errors.js';
 import { openTunnel } from './proxy/tunnel.js';
 import { selectProxy, type ProxyOptions } from './proxy/proxy-config.js';
 import { SocketTransport } from './socket-transport.js';
-import { openTcpTransport } from './tcp.js';
 import { hasClientCertificate, startTls } from './tls.js';
 import { toTlsError } from './tls-errors.js';
-import type { Transport, TransportOptions } from './transport.js';
+import type { Transport, TransportOptions } from './types.js';
 
 function proxyFor(options: TransportOptions, kind: 'tcp' | 'tls'): ProxyOptions | undefined {
   return selectProxy(
@@ -29,25 +29,44 @@ function destroyTransport(transport: Transport): void {
   transport.destroy();
 }
 
-/** TCP: `tcp.ts` when no proxy applies, else a tunnel through the proxy. */
-export function openTcpOrProxied(options: TransportOptions): Promise<Transport> {
+/**
+ * A direct TCP connection, with Nagle's algorithm off (MQTT packets are small and latency matters) and the
+ * local address and port when set (Paho's `bind_address`, `bind_port`).
+ */
+function tcpConnectOptions(options: TransportOptions): NetConnectOpts {
+  return {
+    host: options.host,
+    port: options.port,
+    noDelay: true,
+    localAddress:
+      options.bindAddress !== undefined && options.bindAddress !== '' ? options.bindAddress : undefined,
+    localPort: options.bindPort !== undefined && options.bindPort !== 0 ? options.bindPort : undefined,
+  };
+}
+
+/** TCP: directly, or through a tunnel when a proxy applies. */
+export function openTcpTransport(options: TransportOptions): Promise<Transport> {
   let proxy: ProxyOptions | undefined;
   try {
     proxy = proxyFor(options, 'tcp');
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
-  if (proxy === undefined) return openTcpTransport(options);
   const { host, port } = options;
+  const label = `${host}:${port}`;
   const via = proxy;
   return withConnectTimeout(
     host,
     port,
     options.connectTimeoutMs,
     async (signal) => {
+      if (via === undefined) {
+        const socket = await connectSocket(tcpConnectOptions(options), label, signal);
+        return new SocketTransport('tcp', socket, options.handlers, plainError(label));
+      }
       const socket = await openTunnel(via, host, port, signal);
-      const transport = new SocketTransport('tcp', socket, options.handlers, plainError(`${host}:${port}`));
-      socket.resume();
+      const transport = new SocketTransport('tcp', socket, options.handlers, plainError(label));
+      socket.resume(); // the tunnel paused it so that nothing arrived before the transport listened
       return transport;
     },
     destroyTransport,

@@ -2,10 +2,10 @@
  * The transports this platform offers, by kind: in Node every one. The browser build replaces this module with
  * `platform-browser.ts` (see `scripts/build-browser.mjs`), so no Node module reaches a browser bundle.
  */
-import { openTcpOrProxied, openTlsTransport, openUnixTransport } from './node-streams.js';
+import { openTcpTransport, openTlsTransport, openUnixTransport } from './node-streams.js';
 import { checkProxyOptions, parseProxyUrl, type ProxyOptions } from './proxy/proxy-config.js';
 import { resolveSrv, type SrvTarget } from './srv.js';
-import type { Transport, TransportKind, TransportOptions } from './transport.js';
+import type { Transport, TransportKind, TransportOptions } from './types.js';
 
 /** Opens one kind of transport. */
 export type TransportOpener = (options: TransportOptions) => Promise<Transport>;
@@ -32,7 +32,7 @@ const openNodeWebSocket: TransportOpener = async (options) =>
 export const platform: Platform = {
   name: 'Node.js',
   transports: {
-    tcp: openTcpOrProxied,
+    tcp: openTcpTransport,
     tls: openTlsTransport,
     ws: openNodeWebSocket,
     wss: openNodeWebSocket,

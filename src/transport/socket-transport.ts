@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionError } from './errors.js';
 import { endGracefully } from './graceful-close.js';
-import type { Transport, TransportHandlers } from './transport.js';
+import type { Transport, TransportHandlers } from './types.js';
 
 /** A `Transport` over a connected socket; `mapError` turns socket errors into the transport's error type. */
 export class SocketTransport implements Transport {

@@ -4,7 +4,7 @@
  * (`mqtt://user:pass@host`). Pure: no Node module.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { TransportKind } from './transport.js';
+import type { TransportKind } from './types.js';
 import { DEFAULT_WS_PATH } from './websocket-options.js';
 
 /** A parsed broker URL. */

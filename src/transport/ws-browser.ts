@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { ConnectionError, ConnectTimeoutError, WebSocketError } from './errors.js';
-import type { Transport, TransportHandlers, TransportOptions } from './transport.js';
+import type { Transport, TransportHandlers, TransportOptions } from './types.js';
 import { MQTT_SUBPROTOCOL, resolveWebSocketHeaders, webSocketUrl } from './websocket-options.js';
 
 /** `bufferedAmount` above which writers should wait for `onDrain`. */

@@ -12,7 +12,7 @@ import { openTunnel } from './proxy/tunnel.js';
 import { selectProxy } from './proxy/proxy-config.js';
 import { hasClientCertificate, tlsConnectionOptions } from './tls.js';
 import { toTlsError } from './tls-errors.js';
-import type { Transport, TransportHandlers, TransportOptions } from './transport.js';
+import type { Transport, TransportHandlers, TransportOptions } from './types.js';
 import { MQTT_SUBPROTOCOL, resolveWebSocketHeaders, webSocketUrl } from './websocket-options.js';
 
 /** How long a graceful close may wait for the peer's close frame before the socket is destroyed. */

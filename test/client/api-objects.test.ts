@@ -108,6 +108,27 @@ void describe('Properties', () => {
     assert.equal(props.isEmpty(), true);
   });
 
+  void it('will properties (WILLMESSAGE) take exactly the Will Properties of MQTT 5 §3.1.3.2', () => {
+    const will = new Properties(PacketTypes.WILLMESSAGE, {
+      willDelayInterval: 5,
+      payloadFormatIndicator: 1,
+      messageExpiryInterval: 60,
+      contentType: 'text/plain',
+      responseTopic: 'r/t',
+      correlationData: new Uint8Array([9]),
+      userProperties: [['k', 'v']],
+    });
+    assert.equal(Object.keys(will.toObject()).length, 7);
+    assert.equal(String(will).startsWith('[WILLMESSAGE] '), true);
+    assert.throws(() => (will.topicAlias = 1), /not allowed in a WILLMESSAGE packet/);
+    assert.throws(() => (will.sessionExpiryInterval = 1), /not allowed in a WILLMESSAGE packet/);
+    assert.throws(
+      () => new Properties(PacketTypes.PUBLISH, { willDelayInterval: 1 }),
+      /not allowed in a PUBLISH/,
+    );
+    assert.throws(() => new Properties(0 as PacketType), /unknown packet type 0/);
+  });
+
   void it('empty instances never share what is assigned to them later', () => {
     const a = new Properties(PacketTypes.PUBACK);
     const b = Properties.fromPacket(PacketTypes.PUBACK, {});

@@ -1,8 +1,12 @@
 /** The reason code table, CONNACK return code texts, and the property table against the specification. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { InvalidArgumentError } from '../../src/errors.js';
 import {
+  connackReturnCodeToReasonCode,
   connackString,
+  decodePacket,
+  encode,
   isValidReasonCode,
   PacketType,
   PROPERTIES,
@@ -12,6 +16,20 @@ import {
   ReasonCode,
 } from '../../src/packet/index.js';
 import { PROPERTY_CONTEXTS } from './arbitraries.js';
+
+/**
+ * The Will Properties of MQTT 5.0 §3.1.3.2, one subsection each (3.1.3.2.2 to 3.1.3.2.8), and Table 2-4's
+ * "Will Properties" column agrees: the only ones a will may carry.
+ */
+const WILL_ROW = [
+  'willDelayInterval',
+  'payloadFormatIndicator',
+  'messageExpiryInterval',
+  'contentType',
+  'responseTopic',
+  'correlationData',
+  'userProperties',
+];
 
 const NAME_TO_TYPE: Record<string, number> = {
   CONNECT: 1,
@@ -73,6 +91,66 @@ void describe('reason codes (MQTT 5 Table 2-6)', () => {
     }
   });
 
+  void test('ReasonCode names every code of Table 2-6 in PascalCase, 0x00..0x02 under each of their names', () => {
+    assert.deepEqual(
+      { ...ReasonCode },
+      {
+        Success: 0x00,
+        NormalDisconnection: 0x00,
+        GrantedQoS0: 0x00,
+        GrantedQoS1: 0x01,
+        GrantedQoS2: 0x02,
+        DisconnectWithWillMessage: 0x04,
+        NoMatchingSubscribers: 0x10,
+        NoSubscriptionExisted: 0x11,
+        ContinueAuthentication: 0x18,
+        ReAuthenticate: 0x19,
+        UnspecifiedError: 0x80,
+        MalformedPacket: 0x81,
+        ProtocolError: 0x82,
+        ImplementationSpecificError: 0x83,
+        UnsupportedProtocolVersion: 0x84,
+        ClientIdentifierNotValid: 0x85,
+        BadUserNameOrPassword: 0x86,
+        NotAuthorized: 0x87,
+        ServerUnavailable: 0x88,
+        ServerBusy: 0x89,
+        Banned: 0x8a,
+        ServerShuttingDown: 0x8b,
+        BadAuthenticationMethod: 0x8c,
+        KeepAliveTimeout: 0x8d,
+        SessionTakenOver: 0x8e,
+        TopicFilterInvalid: 0x8f,
+        TopicNameInvalid: 0x90,
+        PacketIdentifierInUse: 0x91,
+        PacketIdentifierNotFound: 0x92,
+        ReceiveMaximumExceeded: 0x93,
+        TopicAliasInvalid: 0x94,
+        PacketTooLarge: 0x95,
+        MessageRateTooHigh: 0x96,
+        QuotaExceeded: 0x97,
+        AdministrativeAction: 0x98,
+        PayloadFormatInvalid: 0x99,
+        RetainNotSupported: 0x9a,
+        QoSNotSupported: 0x9b,
+        UseAnotherServer: 0x9c,
+        ServerMoved: 0x9d,
+        SharedSubscriptionsNotSupported: 0x9e,
+        ConnectionRateExceeded: 0x9f,
+        MaximumConnectTime: 0xa0,
+        SubscriptionIdentifiersNotSupported: 0xa1,
+        WildcardSubscriptionsNotSupported: 0xa2,
+      },
+    );
+  });
+
+  void test('MQTT 3.x CONNACK return codes become the MQTT 5 reason codes Paho uses', () => {
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6, 255].map(connackReturnCodeToReasonCode),
+      [0x00, 0x84, 0x85, 0x88, 0x86, 0x87, 0x80, 0x80],
+    );
+  });
+
   void test('MQTT 3.x CONNACK return codes read as Paho prints them', () => {
     assert.equal(connackString(0), 'Connection Accepted.');
     assert.equal(connackString(1), 'Connection Refused: unacceptable protocol version.');
@@ -132,5 +210,51 @@ void describe('properties (MQTT 5 Table 2-4)', () => {
       PROPERTIES.filter((p) => p.multiple).map((p) => p.name),
       ['subscriptionIdentifiers', 'userProperties'],
     );
+  });
+});
+
+void describe('the Will row of the property table (MQTT 5 §3.1.3.2)', () => {
+  void test('a will may carry exactly the seven Will Properties', () => {
+    const allowed = PROPERTIES.filter((p) => (p.packets & 1) !== 0).map((p) => p.name);
+    assert.deepEqual([...allowed].sort(), [...WILL_ROW].sort());
+  });
+
+  void test('a CONNECT with all seven in its will encodes and decodes them; a PUBLISH-only property is refused', () => {
+    const will = {
+      topic: 'will/t',
+      payload: new Uint8Array([1]),
+      qos: 1 as const,
+      retain: false,
+      properties: {
+        willDelayInterval: 5,
+        payloadFormatIndicator: 1,
+        messageExpiryInterval: 60,
+        contentType: 'text/plain',
+        responseTopic: 'r/t',
+        correlationData: new Uint8Array([9]),
+        userProperties: [['k', 'v']] as [string, string][],
+      },
+    };
+    const connect = {
+      type: PacketType.CONNECT,
+      protocolVersion: 5 as const,
+      cleanStart: true,
+      keepalive: 60,
+      clientId: 'c',
+      will,
+    };
+    const decoded = decodePacket(encode(connect, 5), 5);
+    assert.ok(decoded.type === PacketType.CONNECT);
+    assert.deepEqual(decoded.will?.properties, will.properties);
+    for (const properties of [
+      { topicAlias: 1 },
+      { subscriptionIdentifiers: [1] },
+      { sessionExpiryInterval: 1 },
+    ]) {
+      assert.throws(
+        () => encode({ ...connect, will: { ...will, properties } }, 5),
+        (err: unknown) => err instanceof InvalidArgumentError && /Will Properties/.test(err.message),
+      );
+    }
   });
 });
