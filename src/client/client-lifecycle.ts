@@ -3,7 +3,11 @@
  * arguments are recorded in the `ClientConfig`; the `Connection` decides what an attempt or a disconnect means
  * in its state; the `Dispatcher` holds or releases the messages and iterators.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
+import type { BrokerSpec } from '../transport/brokers.js';
+import { ConnectionError } from '../transport/errors.js';
+import { platform } from '../transport/platform.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import { noop } from './async.js';
 import type { CleanStartOption } from './client-config.js';
@@ -13,7 +17,6 @@ import type { ConnectResult } from './dispatcher.js';
 import { ClientStateError } from './errors.js';
 import { toPacketProperties, type Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
-import { connectSrv as lookUpBrokers } from './transport-methods.js';
 import type { ConnectHost } from './transport-config.js';
 
 /**
@@ -117,4 +120,17 @@ export async function disconnectAndWait<C, U>(
   disconnect(core, reasonCode, properties);
   if (opening !== undefined) await opening.catch(noop);
   await core.driver.whenClosed();
+}
+
+/** The brokers of `domain`, from DNS SRV, in the order to try. */
+async function lookUpBrokers(domain: string, secure: boolean): Promise<BrokerSpec[]> {
+  if (typeof domain !== 'string' || domain === '') {
+    throw new InvalidArgumentError('connectSrv() needs a domain, e.g. "example.com"');
+  }
+  const srvBrokers = platform.srvBrokers;
+  if (srvBrokers === undefined) {
+    throw new ConnectionError(`DNS SRV lookups are not available in ${platform.name}`);
+  }
+  const targets = await srvBrokers(domain, secure);
+  return targets.map((t) => ({ host: t.host, port: t.port }));
 }

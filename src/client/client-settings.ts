@@ -8,8 +8,11 @@
  * class accessors and methods would be. The mapped types of the two tables make a declared member without a
  * definition a compile error.
  */
+import type { ConnectionOptions, SecureContext } from 'node:tls';
 import { InvalidArgumentError } from '../errors.js';
 import type { Properties as PacketProperties } from '../packet/types.js';
+import type { TlsOptions } from '../transport/tls-options.js';
+import type { WebSocketHeadersOption } from '../transport/websocket-options.js';
 import {
   checkCleanSession,
   checkConnectTimeout,
@@ -24,8 +27,7 @@ import type { Logger } from './logging.js';
 import { checkBooleanOption, checkIntegerOption } from './options.js';
 import type { PayloadType } from './payload.js';
 import type { Properties } from './properties.js';
-import type { CurrentBroker } from './transport-config.js';
-import type { TransportMethods } from './transport-methods.js';
+import type { CurrentBroker, ProxySetArgument } from './transport-config.js';
 
 export interface ClientProperties {
   readonly callbackApiVersion: CallbackAPIVersion;
@@ -58,6 +60,37 @@ export interface ClientProperties {
   readonly loopMode: LoopMode;
   /** The broker connected to, or tried last (with its place in the broker list); undefined before any attempt. */
   readonly currentBroker: CurrentBroker | undefined;
+}
+
+/** Paho's transport setting methods: TLS, WebSocket options, proxy. */
+export interface TransportMethods {
+  /**
+   * Paho's `tls_set(ca_certs, certfile, keyfile, cert_reqs, tls_version, ciphers, keyfile_password,
+   * alpn_protocols)` as an options object (`caCerts`, `certfile`, `keyfile`, `certReqs`, `minVersion`,
+   * `ciphers`, `keyPassword`, `alpnProtocols`...), or just the CA file path. Certificate and host-name checks
+   * stay on unless `certReqs: 'none'` (no check at all) or `tlsInsecureSet(true)` (no host-name check). Files
+   * are read when connecting; an unreadable one fails the connection with a `TlsError` (`configuration`).
+   */
+  tlsSet(options?: TlsOptions | string): void;
+  /** Paho's `tls_set_context`: a `SecureContext` (`tls.createSecureContext()`), or `tls.connect()` options. */
+  tlsSetContext(context?: SecureContext | ConnectionOptions): void;
+  /**
+   * Paho's `tls_insecure_set`: `true` skips the host-name check only; the certificate must still chain to a
+   * trusted CA and be within its dates. Use `tlsSet({ certReqs: 'none' })` to turn every check off.
+   */
+  tlsInsecureSet(value: boolean): void;
+  /**
+   * Paho's `ws_set_options(path, headers)`: the request path (default `/mqtt`) and extra headers, an object or a
+   * function of the default headers (`Host`) called on every connection attempt. In a browser, headers are
+   * refused (a page cannot set WebSocket headers); the path applies everywhere.
+   */
+  wsSetOptions(path?: string, headers?: WebSocketHeadersOption): void;
+  /**
+   * Paho's `proxy_set`: `{ type: 'socks5' | 'http', host, port, username?, password? }`, a URL
+   * (`socks5://user:pass@host:1080`, `http://host:3128`), `'env'` (default: `mqtt_proxy`, `http_proxy`,
+   * `https_proxy`, `no_proxy`) or `'none'`.
+   */
+  proxySet(proxy: ProxySetArgument): void;
 }
 
 /** Paho's setting methods, beside the transport ones (`tlsSet()` ... in `TransportMethods`). */
