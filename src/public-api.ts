@@ -39,6 +39,7 @@ export { ConnectFlags, DisconnectFlags } from './client/flags.js';
 export { connackString } from './client/connack.js';
 export { MAX_PAYLOAD_BYTES, type PayloadType } from './client/payload.js';
 export type { Logger } from './client/logging.js';
+export type { ByQos, ClientStats } from './client/stats.js';
 export { MQTTErrorCode, errorString } from './session/error-code.js';
 export { PacketType, type QoS, type ProtocolVersion, type UserProperty } from './packet/types.js';
 export { topicMatchesSub } from './topic/match.js';

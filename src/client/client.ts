@@ -31,6 +31,7 @@ import type { PayloadType } from './payload.js';
 import type { Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
 import type { SubscribeTopic, SubscriptionSpec } from './subscribe-args.js';
+import { collectStats, type ClientStats } from './stats.js';
 import type { SubscribeOptions, SubscribeOptionsInit } from './subscribe-options.js';
 
 export type { ConnectResult } from './dispatcher.js';
@@ -313,5 +314,12 @@ export class Client<U = unknown> {
   /** The transport's underlying object (a `net.Socket` for TCP), or undefined when not connected. */
   socket(): unknown {
     return this.#core.driver.transport?.raw;
+  }
+
+  // ---- Observability (docs/observability.md) ----------------------------------------------------------------
+
+  /** Counts and gauges of this client (messages, bytes, windows, queues, reconnects, round trips, store). */
+  stats(): ClientStats {
+    return collectStats(this.#core);
   }
 }

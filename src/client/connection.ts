@@ -110,6 +110,9 @@ export class Connection<C, U> implements DriverConsumer {
   #forever: ForeverRun | undefined;
   /** Transports closed so far: a loop pass that saw one returns `MQTT_ERR_CONN_LOST`. */
   #closes = 0;
+  /** Successful connections so far (CONNACKs handed on), and when the current one began (runtime clock). */
+  #connections = 0;
+  #connectedAt = 0;
 
   constructor(parts: ConnectionParts<C, U>) {
     this.#config = parts.config;
@@ -151,6 +154,16 @@ export class Connection<C, U> implements DriverConsumer {
       const index = this.#observers.indexOf(observer);
       if (index >= 0) this.#observers.splice(index, 1);
     };
+  }
+
+  /** Successful connections so far (each successful CONNACK), for `stats()`. */
+  get connections(): number {
+    return this.#connections;
+  }
+
+  /** How long the current connection has been up (ms since its CONNACK); 0 when not connected. */
+  uptimeMs(): number {
+    return this.#state.kind === 'connected' ? this.#runtime.now() - this.#connectedAt : 0;
   }
 
   /** A transport is open or opening, or a reconnect is scheduled: settings cannot change. */
@@ -382,6 +395,10 @@ export class Connection<C, U> implements DriverConsumer {
   #transition(to: ConnectionState): void {
     const from = this.#state;
     this.#state = to;
+    if (to.kind === 'connected') {
+      this.#connections++;
+      this.#connectedAt = this.#runtime.now();
+    }
     this.#dispatcher.log(LogLevel.MQTT_LOG_DEBUG, `Connection ${from.kind} -> ${to.kind}`);
     if (this.#observers.length === 0) return;
     const transition: ConnectionTransition = { from, to, at: this.#runtime.now() };

@@ -53,6 +53,19 @@ export type DriverEvent =
   /** At once: an exception escaped the engine or the consumer while handling a socket or timer event. */
   | { type: 'internal-error'; error: unknown };
 
+/** The driver's own counts, for `Client.stats()`. */
+export interface DriverCounters {
+  bytesSent: number;
+  bytesReceived: number;
+  storeBatches: number;
+  storeOps: number;
+  /** Time spent in (or waiting for) `store.apply()`, in milliseconds. */
+  storeTimeMs: number;
+}
+
+/** A monotonic clock with sub-millisecond resolution, for the store's time (`performance` is in every runtime). */
+const monotonicMs = (): number => performance.now();
+
 /** The one consumer of the driver's events. */
 export interface DriverConsumer {
   /** One event; called in order, never re-entrantly for the same batch. */
@@ -92,6 +105,12 @@ export class EngineDriver {
   #inputWaiter: (() => void) | undefined;
   #readPaused = false;
   #closedWaiters: (() => void)[] = [];
+  /** What `stats()` reports: plain counters, no allocation per message. */
+  #bytesSent = 0;
+  #bytesReceived = 0;
+  #storeBatches = 0;
+  #storeOps = 0;
+  #storeTimeMs = 0;
 
   /**
    * The store's first failure. From then on the driver writes nothing and opens no connection, and the client
@@ -99,6 +118,17 @@ export class EngineDriver {
    */
   get storeError(): StoreError | undefined {
     return this.#storeError;
+  }
+
+  /** Bytes written to and read from transports, and the store's batches, operations and time (ms). */
+  counters(): DriverCounters {
+    return {
+      bytesSent: this.#bytesSent,
+      bytesReceived: this.#bytesReceived,
+      storeBatches: this.#storeBatches,
+      storeOps: this.#storeOps,
+      storeTimeMs: this.#storeTimeMs,
+    };
   }
 
   constructor(consumer: DriverConsumer, store: Store, runtime: Runtime) {
@@ -307,6 +337,7 @@ export class EngineDriver {
     this.#outbox = [];
     const transport = this.#transport;
     if (transport !== undefined && transport.isOpen) {
+      for (const chunk of chunks) this.#bytesSent += chunk.length;
       const writable = transport.write(coalesce(chunks));
       if (!writable) {
         // The engine holds new QoS 0 messages under the queue limits until the socket drains (see #onDrain).
@@ -410,16 +441,22 @@ export class EngineDriver {
     this.#pendingData = [];
     if (ops.length > 0) {
       let result: void | Promise<void>;
+      this.#storeBatches++;
+      this.#storeOps += ops.length;
+      const started = monotonicMs();
       try {
         result = this.#store.apply(this.#storeKey, ops);
       } catch (error) {
+        this.#storeTimeMs += monotonicMs() - started;
         this.#storeFailure(error);
         return;
       }
-      if (isPromise(result)) {
+      if (!isPromise(result)) this.#storeTimeMs += monotonicMs() - started;
+      else {
         this.#storeBusy = true;
         result.then(
           () => {
+            this.#storeTimeMs += monotonicMs() - started;
             this.#storeBusy = false;
             this.#toOutbox(data);
             if (this.#pendingOps.length > 0 || this.#pendingData.length > 0) this.#commit();
@@ -471,6 +508,7 @@ export class EngineDriver {
   #onData(chunk: Uint8Array): void {
     const session = this.#session;
     if (session === undefined) return;
+    this.#bytesReceived += chunk.length;
     if (this.#live) {
       session.receive(chunk, this.now());
       this.pump();

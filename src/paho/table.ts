@@ -106,6 +106,7 @@ export const CLIENT = {
   disconnect_and_wait: 'disconnectAndWait',
   reconnect_delay_set: 'reconnectDelaySet',
   is_connected: 'isConnected',
+  stats: 'stats',
   reinitialise: 'reinitialise',
   // Configuration.
   username_pw_set: 'usernamePwSet',

@@ -13,6 +13,12 @@ export class Keepalive {
   #lastReceived = 0;
   /** When the oldest unanswered PINGREQ was sent; -1 when none is outstanding. */
   #pingSentAt = -1;
+  #lastRoundTripMs: number | undefined;
+
+  /** From the last answered PINGREQ to its PINGRESP (ms); undefined before the first. */
+  get lastRoundTripMs(): number | undefined {
+    return this.#lastRoundTripMs;
+  }
 
   /** How long to wait for a byte after a PINGREQ (ms). */
   get pingTimeoutMs(): number {
@@ -52,7 +58,8 @@ export class Keepalive {
     if (this.#pingSentAt < 0) this.#pingSentAt = now;
   }
 
-  pingResponse(): void {
+  pingResponse(now: number): void {
+    if (this.#pingSentAt >= 0) this.#lastRoundTripMs = now - this.#pingSentAt;
     this.#pingSentAt = -1;
   }
 }

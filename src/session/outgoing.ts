@@ -25,7 +25,7 @@
  * smaller window of their own (`maxInflightQos2`); a QoS 2 message held by it holds the ones published after it.
  */
 import { isFailureReasonCode, ReasonCode } from '../packet/reason-codes.js';
-import { PacketType, type Properties } from '../packet/types.js';
+import { PacketType, type Properties, type QoS } from '../packet/types.js';
 import type { OutgoingRecord, OutgoingState } from '../store/types.js';
 import { DEFAULT_LIMITS, type BrokerLimits } from './connect.js';
 import { MQTTErrorCode } from './error-code.js';
@@ -80,6 +80,12 @@ export class Outgoing {
   #limits: BrokerLimits = DEFAULT_LIMITS;
   /** A CONNACK was accepted on the current connection and it is not closing. */
   #connected = false;
+  /** PUBLISH packets sent for the first time (resends are not counted), by QoS. */
+  readonly #firstSends: [number, number, number] = [0, 0, 0];
+  /** The QoS 1 message being timed from its first send to its PUBACK (0: none), and when it was sent. */
+  #timedMid = 0;
+  #timedSentAt = 0;
+  #lastPublishRoundTripMs: number | undefined;
 
   readonly #encoder: PublishEncoder;
 
@@ -135,6 +141,31 @@ export class Outgoing {
     return this.#queue.queuedCount;
   }
 
+  /** The payload bytes of the messages never sent yet. */
+  get queuedBytes(): number {
+    return this.#queue.queuedBytes;
+  }
+
+  /** A copy of the first-send counts by QoS. */
+  firstSends(): [number, number, number] {
+    const [q0, q1, q2] = this.#firstSends;
+    return [q0, q1, q2];
+  }
+
+  /** From the first send of a QoS 1 message to its PUBACK (ms), for the last message timed; one at a time. */
+  get lastPublishRoundTripMs(): number | undefined {
+    return this.#lastPublishRoundTripMs;
+  }
+
+  /** Counts a first send, and times a QoS 1 message when none is being timed. */
+  #sentFirst(qos: QoS, mid: number): void {
+    this.#firstSends[qos]++;
+    if (qos === 1 && this.#timedMid === 0) {
+      this.#timedMid = mid;
+      this.#timedSentAt = this.#out.now;
+    }
+  }
+
   /** `msg` is validated by the caller (topic resolved, qos, payload type). */
   publish(msg: OutgoingMessage): PublishTicket {
     const qos = msg.qos;
@@ -153,6 +184,7 @@ export class Outgoing {
       const bytes = this.#encoder.encode(msg.topic, msg.payload, 0, msg.retain, false, 0, msg.properties);
       if (bytes === undefined) return { mid: 0, rc: MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE };
       const mid = this.#ids.transient();
+      this.#firstSends[0]++;
       this.#out.write(bytes);
       this.#out.event({ type: 'published', mid, reasonCode: ReasonCode.Success, properties: NO_PROPERTIES });
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
@@ -196,6 +228,7 @@ export class Outgoing {
       this.#enterWindow(e);
       this.#records.set(mid, e);
       this.#out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
+      this.#sentFirst(qos, mid);
       this.#out.write(bytes);
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
@@ -265,6 +298,8 @@ export class Outgoing {
     this.#queue.rebuild(this.#records.values());
     this.#inflight = 0;
     this.#inflightQos2 = 0;
+    // A round trip across a reconnect would time the outage, not the broker.
+    this.#timedMid = 0;
   }
 
   /** Stops sending (the connection is closing) without forgetting what is on the wire. */
@@ -340,6 +375,10 @@ export class Outgoing {
 
   /** A flow ended (ack or refusal): forget it, report it, and let the next message into the window. */
   #finish(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
+    if (e.mid === this.#timedMid && e.qos === 1) {
+      this.#lastPublishRoundTripMs = this.#out.now - this.#timedSentAt;
+      this.#timedMid = 0;
+    }
     this.#finishEntry(e);
     this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: properties ?? NO_PROPERTIES });
     this.drain();
@@ -422,6 +461,7 @@ export class Outgoing {
     if (e.qos === 0) {
       e.done = true;
       this.#ids.release(e.mid);
+      this.#firstSends[0]++;
       this.#out.write(bytes);
       this.#out.event({
         type: 'published',
@@ -434,6 +474,7 @@ export class Outgoing {
     if (first) {
       e.state = 'sent';
       this.#out.op({ kind: 'setOutgoingState', packetId: e.mid, state: 'sent' });
+      this.#sentFirst(e.qos, e.mid);
     }
     this.#enterWindow(e);
     this.#out.write(bytes);

@@ -50,6 +50,7 @@ import { PacketIds } from './packet-ids.js';
 import { Subscriptions } from './subscriptions.js';
 import { IncomingAliases, OutgoingAliases } from './topic-alias.js';
 import type {
+  EngineStats,
   OutgoingMessage,
   PublishTicket,
   SessionEngine,
@@ -71,6 +72,8 @@ export class Session implements SessionEngine {
   readonly #incoming: Incoming;
   readonly #subs: Subscriptions;
   readonly #keepaliveTimer = new Keepalive();
+  /** Application messages handed to the client, by QoS (a QoS 2 duplicate the flow suppresses is not one). */
+  readonly #received: [number, number, number] = [0, 0, 0];
   #inAliases: IncomingAliases;
   readonly #outAliases = new OutgoingAliases();
   /** Made anew for each connection and by `reconfigure()` (its Maximum Packet Size is a construction argument). */
@@ -129,6 +132,21 @@ export class Session implements SessionEngine {
 
   get keepalive(): number {
     return this.#_keepalive;
+  }
+
+  stats(): EngineStats {
+    const outgoing = this.#outgoing;
+    return {
+      publishesSent: outgoing.firstSends(),
+      messagesReceived: [this.#received[0], this.#received[1], this.#received[2]],
+      inflightOutgoing: outgoing.inflightCount,
+      inflightIncoming: this.#incoming.unacknowledged,
+      queuedMessages: outgoing.queuedMessages,
+      queuedBytes: outgoing.queuedBytes,
+      packetIdsInUse: this.#ids.size,
+      lastPingRoundTripMs: this.#keepaliveTimer.lastRoundTripMs,
+      lastPublishRoundTripMs: outgoing.lastPublishRoundTripMs,
+    };
   }
 
   /** QoS 1/2 messages on the wire awaiting their acknowledgement (not part of `SessionEngine`). */
@@ -504,7 +522,7 @@ export class Session implements SessionEngine {
       case PacketType.UNSUBACK:
         return this.#subs.onUnsuback(p);
       case PacketType.PINGRESP:
-        this.#keepaliveTimer.pingResponse();
+        this.#keepaliveTimer.pingResponse(this.#out.now);
         return;
       case PacketType.DISCONNECT:
         return this.#onDisconnect(p);
@@ -539,12 +557,15 @@ export class Session implements SessionEngine {
       }
     }
     if (p.qos === 0) {
+      this.#received[0]++;
       this.#out.event({ type: 'message', packet: p });
       return;
     }
     const r = this.#incoming.publish(p);
-    if (r === DELIVER) this.#out.event({ type: 'message', packet: p });
-    else if (r !== SUPPRESS)
+    if (r === DELIVER) {
+      this.#received[p.qos]++;
+      this.#out.event({ type: 'message', packet: p });
+    } else if (r !== SUPPRESS)
       this.#protocolError(`more than Receive Maximum unacknowledged QoS 1/2 messages from the broker`, r);
   }
 

@@ -139,6 +139,27 @@ export type SessionState = 'disconnected' | 'connecting' | 'connected' | 'discon
  * The engine's public surface (implemented by `Session`). Inputs never throw for protocol problems (they
  * become `close` events); they throw `InvalidArgumentError` for invalid user input, before any state changes.
  */
+/** What the engine counts, for `Client.stats()`: a snapshot, a fresh object at each call. */
+export interface EngineStats {
+  /** PUBLISH packets sent for the first time (a resend is not counted), by QoS 0, 1, 2. */
+  publishesSent: [number, number, number];
+  /** Application messages handed to the client, by QoS (a QoS 2 duplicate the flow suppresses is not). */
+  messagesReceived: [number, number, number];
+  /** Outgoing QoS 1/2 messages on the wire, waiting for their acknowledgement. */
+  inflightOutgoing: number;
+  /** Incoming QoS 1/2 messages not yet fully acknowledged (a manual ack owed, a QoS 2 flow not released). */
+  inflightIncoming: number;
+  /** Messages never sent yet (offline, behind the window, or congested), and their payload bytes. */
+  queuedMessages: number;
+  queuedBytes: number;
+  /** Packet identifiers taken by messages, SUBSCRIBEs and UNSUBSCRIBEs. */
+  packetIdsInUse: number;
+  /** From the last answered PINGREQ to its PINGRESP (ms); undefined before the first. */
+  lastPingRoundTripMs: number | undefined;
+  /** From the first send of the last timed QoS 1 message to its PUBACK (ms); one message is timed at a time. */
+  lastPublishRoundTripMs: number | undefined;
+}
+
 export interface SessionEngine {
   readonly state: SessionState;
   /** The client id in use (the broker's Assigned Client Identifier once adopted). */
@@ -181,6 +202,8 @@ export interface SessionEngine {
   reconfigure(options: SessionOptions): void;
 
   takeOutput(): SessionOutput;
+  /** What the engine counts (see `EngineStats`). */
+  stats(): EngineStats;
   /** The time at which `tick()` must next be called, or undefined when nothing is pending. */
   nextDeadline(): number | undefined;
 }

@@ -92,11 +92,12 @@ void describe('browser bundle in Chromium', { skip }, () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  void test('the bundle holds nothing from Node and stays under 40 KB gzipped', () => {
+  void test('the bundle holds nothing from Node and stays within its budget, 44 KiB gzipped', () => {
     const text = bundle.toString('utf8');
     assert.doesNotMatch(text, /["'`]node:|require\(|from\s*["']ws["']|better-sqlite3/);
     const gzipped = gzipSync(bundle, { level: 9 }).length;
-    assert.ok(gzipped < 40 * 1024, `bundle is ${gzipped} bytes gzipped`);
+    // The budget (docs/benchmarks.md, "Browser bundle"): 40 KiB until issue 14 added stats() and request/response.
+    assert.ok(gzipped < 44 * 1024, `bundle is ${gzipped} bytes gzipped`);
   });
 
   for (const v5 of [false, true]) {
