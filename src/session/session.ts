@@ -61,6 +61,9 @@ const MAX_PAYLOAD = 268_435_455;
 /** The decoder's limit when no Maximum Packet Size is set: the largest remaining length plus the header. */
 const MAX_PACKET_SIZE = 268_435_455 + 5;
 const PROTOCOL_ERROR = 0x82;
+const PACKET_TOO_LARGE = 0x95;
+/** The smallest packet a client must be able to send on MQTT 5: an acknowledgement (PUBACK, 4 bytes). */
+const SMALLEST_ACK = 4;
 const KEEP_ALIVE_TIMEOUT = 0x8d;
 const IMPLEMENTATION_SPECIFIC_ERROR = 0x83;
 const CONTINUE_AUTHENTICATION = 0x18;
@@ -572,11 +575,30 @@ export class Session implements SessionEngine {
     }
     let limits = DEFAULT_LIMITS;
     if (this.#version === 5 && p.properties !== undefined) {
+      const assigned = p.properties.assignedClientIdentifier;
+      if (assigned !== undefined && this.#_clientId !== '' && assigned !== this.#_clientId) {
+        // 3.2.2.3.7: a server assigns an id "because a zero length Client Identifier was found in the CONNECT".
+        // Adopting another id would move the stored session under a name the application never chose.
+        return this.#protocolError(
+          `Assigned Client Identifier '${assigned}' for client '${this.#_clientId}'`,
+        );
+      }
+      limits = brokerLimits(p.properties);
+      if (limits.maximumPacketSize < SMALLEST_ACK) {
+        // [MQTT-3.2.2-15]: nothing above the broker's limit may be sent, and a 4-byte acknowledgement would be:
+        // every QoS 1/2 message would wedge. The DISCONNECT goes out only if it fits (#fail checks).
+        this.#out.maxPacketSize = limits.maximumPacketSize;
+        return this.#fail(
+          PACKET_TOO_LARGE,
+          new ProtocolViolationError(
+            PACKET_TOO_LARGE,
+            `the broker's Maximum Packet Size ${limits.maximumPacketSize} is below a ${SMALLEST_ACK}-byte acknowledgement`,
+          ),
+        );
+      }
       // [MQTT-3.2.2-21]: the Server Keep Alive replaces ours.
       if (p.properties.serverKeepAlive !== undefined) this.#_keepalive = p.properties.serverKeepAlive;
-      if (p.properties.assignedClientIdentifier !== undefined)
-        this.#_clientId = p.properties.assignedClientIdentifier;
-      limits = brokerLimits(p.properties);
+      if (assigned !== undefined) this.#_clientId = assigned;
     }
     this.#_state = 'connected';
     this.#keepaliveTimer.start(this.#out.now, this.#_keepalive, this.#opts.pingTimeoutMs);
@@ -663,7 +685,8 @@ export class Session implements SessionEngine {
     // never have sent) is no DISCONNECT reason (3.14.2.1): the broker is told what it did, a Protocol Error; the
     // application still sees the precise reason on close.
     const sent = isValidReasonCode(PacketType.DISCONNECT, reasonCode) ? reasonCode : PROTOCOL_ERROR;
-    if (this.#version === 5) this.#out.write(this.#out.encode({ type: 14, reasonCode: sent }));
+    // [MQTT-3.2.2-15]: not even the DISCONNECT may exceed the broker's Maximum Packet Size.
+    if (this.#version === 5) this.#out.send({ type: 14, reasonCode: sent });
     this.#close(reasonCode, NO_PROPERTIES, false, error);
   }
 
