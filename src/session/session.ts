@@ -62,6 +62,8 @@ const MAX_PAYLOAD = 268_435_455;
 const MAX_PACKET_SIZE = 268_435_455 + 5;
 const PROTOCOL_ERROR = 0x82;
 const PACKET_TOO_LARGE = 0x95;
+/** Unacknowledged messages the application may hold on MQTT 3.x before the client stops reading. */
+const APPLICATION_BACKLOG_LIMIT = 1000;
 /** The smallest packet a client must be able to send on MQTT 5: an acknowledgement (PUBACK, 4 bytes). */
 const SMALLEST_ACK = 4;
 const KEEP_ALIVE_TIMEOUT = 0x8d;
@@ -134,6 +136,15 @@ export class Session implements SessionEngine {
 
   get keepalive(): number {
     return this.#_keepalive;
+  }
+
+  /**
+   * MQTT 3.x has no Receive Maximum to stop a broker's flood: once the application holds this many messages
+   * it has not acknowledged (manual ack), the driver stops reading, so TCP back-pressure holds the rest in the
+   * network's buffers instead of this process. MQTT 5 brokers keep to the Receive Maximum we advertised.
+   */
+  get applicationBacklogFull(): boolean {
+    return this.#version !== 5 && this.#incoming.awaitingAck >= APPLICATION_BACKLOG_LIMIT;
   }
 
   /** QoS 1/2 messages on the wire awaiting their acknowledgement (not part of `SessionEngine`). */

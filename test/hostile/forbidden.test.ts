@@ -128,7 +128,10 @@ for (const protocol of HOSTILE_PROTOCOLS) {
         const broker = await FakeBroker.start();
         const r = hostileClient(protocol.version, s.options);
         try {
-          const first = await connectTo(r, broker, s.connack, s.connack === undefined);
+          const first = await connectTo(r, broker, {
+            connack: s.connack,
+            waitForConnack: s.connack === undefined,
+          });
           await s.provoke?.(first);
           await assertClientClosed(r, first, s.expected, 0);
           await assertReconnectsAndWorks(r, broker);

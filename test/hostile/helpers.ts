@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MQTTProtocolVersion } from '../../src/index.js';
-import { PacketType, type Packet } from '../../src/packet/types.js';
+import { PacketType, type Packet, type Properties as PacketProperties } from '../../src/packet/types.js';
 import type { FakeBroker, FakeConnection } from '../support/fake-broker.js';
 import { recordingClient, waitUntil, type Recorder } from '../client/helpers.js';
 
@@ -77,14 +77,19 @@ export function disconnectedAt(r: Recorder): number {
 export async function connectTo(
   r: Recorder,
   broker: FakeBroker,
-  connack: Parameters<FakeConnection['accept']>[0] = {},
-  waitForConnack = true,
+  o: {
+    connack?: Parameters<FakeConnection['accept']>[0];
+    /** Wait for onConnect (false when the CONNACK is one the client refuses). */
+    waitForConnack?: boolean;
+    /** CONNECT properties (MQTT 5). */
+    properties?: PacketProperties;
+  } = {},
 ): Promise<FakeConnection> {
   const before = r.connacks.length;
-  void r.client.connect(broker.host, broker.port);
+  void r.client.connect(broker.host, broker.port, 60, '', 0, undefined, o.properties);
   const connection = await broker.nextConnection();
-  await connection.accept(connack);
-  if (waitForConnack) await waitUntil(() => r.connacks.length > before, 5000, 'CONNACK');
+  await connection.accept(o.connack);
+  if (o.waitForConnack !== false) await waitUntil(() => r.connacks.length > before, 5000, 'CONNACK');
   return connection;
 }
 

@@ -158,19 +158,19 @@ export class FakeConnection {
 
   /**
    * Sends `count` packets made by `make(i)` as fast as the socket takes them: it writes while the socket
-   * accepts and waits for 'drain' when it does not (or `shouldPause()` says so), so what the client does not
+   * accepts and waits for 'drain' when it does not (or `shouldPause(sent)` says so), so what the client does not
    * read stays in the kernel's buffers, not in this process. Stops when the connection closes or `timeoutMs`
    * passes; resolves with how many packets were written.
    */
   async flood(
     count: number,
     make: (i: number) => Packet,
-    options: { timeoutMs: number; shouldPause?: () => boolean },
+    options: { timeoutMs: number; shouldPause?: (sent: number) => boolean },
   ): Promise<number> {
     const deadline = Date.now() + options.timeoutMs;
     let sent = 0;
     while (sent < count && !this.#isClosed && Date.now() < deadline) {
-      if (options.shouldPause?.() === true) {
+      if (options.shouldPause?.(sent) === true) {
         await new Promise((resolve) => setTimeout(resolve, 5));
         continue;
       }
