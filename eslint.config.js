@@ -2,7 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeModules = ['node:*', 'fs', 'net', 'tls', 'os', 'path', 'crypto', 'events', 'stream', 'buffer', 'timers'];
+const nodeModules = [
+  'node:*',
+  'fs',
+  'net',
+  'tls',
+  'os',
+  'path',
+  'crypto',
+  'events',
+  'stream',
+  'buffer',
+  'timers',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
@@ -31,7 +43,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: nodeModules, message: 'The codec, topics and the session engine do no I/O: no Node modules.' },
+            {
+              group: nodeModules,
+              message: 'The codec, topics and the session engine do no I/O: no Node modules.',
+            },
           ],
         },
       ],

@@ -57,7 +57,8 @@ async function qos2RoundTrip(host: string, port: number): Promise<void> {
   await withTimeout(info.waitForPublish(), 5000, 'PUBCOMP');
   console.log(`PUBCOMP: ${info.reasonCode?.toString() ?? '?'}`);
   const deadline = Date.now() + 5000;
-  while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (received.length === 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   await withTimeout(client.disconnectAndWait(), 5000, 'disconnect');
   client.loopStop();
   if (received.length !== 1 || received[0].qos !== 2) {
