@@ -5,6 +5,7 @@
  * Each time the client closes with the right reason (a DISCONNECT carrying it on MQTT 5), tells the
  * application, reconnects on its back-off policy and works again; memory stays where it was.
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MQTTProtocolVersion, type ClientOptions } from '../../src/index.js';
 import { PacketType } from '../../src/packet/types.js';
@@ -144,3 +145,26 @@ for (const protocol of HOSTILE_PROTOCOLS) {
     }
   });
 }
+
+void describe('a large packet announced and then trickled', () => {
+  void it('memory is not reserved ahead of the bytes: a 16 MiB PUBLISH whose body comes slowly', async () => {
+    const broker = await FakeBroker.start();
+    const r = hostileClient(MQTTProtocolVersion.MQTTv311);
+    try {
+      const connection = await connectTo(r, broker);
+      const start = memory();
+      // PUBLISH QoS 0, Remaining Length 16 MiB (0x80 0x80 0x80 0x08), topic 'a', then 2 KiB of payload in
+      // 64-byte pieces: the rest never comes.
+      connection.sendRaw([0x30, 0x80, 0x80, 0x80, 0x08, 0x00, 0x01, 0x61]);
+      for (let i = 0; i < 32; i++) {
+        connection.sendRaw(new Uint8Array(64).fill(0x62));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assertBounded(start, 4 * 1024 * 1024, 'a 16 MiB packet announced');
+      assert.equal(r.disconnects.length, 0, 'still waiting for the rest, within the default limit');
+    } finally {
+      await stop(r);
+      await broker.close();
+    }
+  });
+});

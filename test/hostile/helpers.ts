@@ -24,6 +24,8 @@ const gc = runInNewContext('gc') as () => void;
 
 export interface MemorySample {
   heapUsed: number;
+  /** Memory of ArrayBuffers (Buffers, Uint8Arrays): outside the heap, and not resident until written. */
+  arrayBuffers: number;
   rss: number;
 }
 
@@ -32,18 +34,23 @@ export function memory(): MemorySample {
   gc();
   gc();
   const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss };
+  return { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers, rss: m.rss };
 }
 
 /**
- * Memory grew by less than `maxGrowthBytes` from `before` (heap after a collection; RSS, which the allocator
- * may keep, gets four times the room).
+ * Memory grew by less than `maxGrowthBytes` from `before` (heap and ArrayBuffers after a collection; RSS, which
+ * the allocator may keep, gets four times the room).
  */
 export function assertBounded(before: MemorySample, maxGrowthBytes: number, what: string): MemorySample {
   const after = memory();
   const heap = after.heapUsed - before.heapUsed;
   const rss = after.rss - before.rss;
+  const buffers = after.arrayBuffers - before.arrayBuffers;
   assert.ok(heap < maxGrowthBytes, `${what}: heap grew by ${heap} bytes (limit ${maxGrowthBytes})`);
+  assert.ok(
+    buffers < maxGrowthBytes,
+    `${what}: ArrayBuffers grew by ${buffers} bytes (limit ${maxGrowthBytes})`,
+  );
   assert.ok(rss < 4 * maxGrowthBytes, `${what}: RSS grew by ${rss} bytes (limit ${4 * maxGrowthBytes})`);
   return after;
 }
