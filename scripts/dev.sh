@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two quick-start commands, on a fresh Debian/Ubuntu machine with Node.js 20+:
 #   bash scripts/dev.sh demo   installs what is missing, then runs the demo against a local Mosquitto
-#   bash scripts/dev.sh test   installs what is missing, then typechecks, lints, builds and runs every test
+#   bash scripts/dev.sh test   installs what is missing, then typechecks, lints, builds and runs every test,
+#                              then a 60-second fuzz run and a 60-second soak
 # `.ci/run` runs `bash scripts/dev.sh test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,9 @@ case "${1:-}" in
     npm test
     # The same test files under Bun and Deno (devDependencies; about 80 s).
     npm run test:runtimes
+    # Issue 15: a 60-second run of both fuzz targets (side by side) and a 60-second soak with connection cuts.
+    npm run fuzz -- --minutes 1
+    npm run soak -- --minutes 1
     ;;
   *)
     echo "usage: bash scripts/dev.sh demo|test" >&2

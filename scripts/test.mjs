@@ -20,6 +20,17 @@ if (files.length === 0) {
   console.error(`no test file matches ${filters.join(' ')}`);
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
+// The preload fails a file on any unhandled rejection or uncaught exception, even one after its test ended.
+const preload = './test/support/fail-on-unhandled.ts';
+const args = [
+  '--import',
+  'tsx',
+  '--import',
+  preload,
+  '--test',
+  '--test-concurrency=2',
+  '--test-reporter=spec',
+  ...files,
+];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);

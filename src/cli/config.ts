@@ -7,6 +7,7 @@ import type { Logger } from '../client/logging.js';
 import type { Properties as PacketProperties, QoS } from '../packet/types.js';
 import type { ConnectionOptions, TlsOptions, WillOptions } from '../simple/options.js';
 import { UsageError, type ParsedFlags } from './args.js';
+import { PASSWORD_ENV, PASSWORD_FROM_STDIN } from './password.js';
 import { parseInteger, parseProperties, type PropertyCommand } from './properties.js';
 
 /** What both commands need. */
@@ -24,6 +25,8 @@ export interface CommonConfig {
   /** -W, in milliseconds. */
   timeoutMs: number | undefined;
   quiet: boolean;
+  /** `-P -`: the password is the first line of standard input (see password.ts). */
+  passwordFromStdin: boolean;
 }
 
 const NEVER_EXPIRES = 0xffffffff;
@@ -154,8 +157,14 @@ function stderrLogger(): Logger {
   return { debug: write, info: write, warn: write, error: write };
 }
 
-/** Builds the common configuration. `tool` names the command in messages. */
-export function commonConfig(flags: ParsedFlags): CommonConfig {
+/**
+ * Builds the common configuration. `env` is the environment the password may come from (`MQTT_PASSWORD`),
+ * only when neither `-P` nor the -L URL gives one.
+ */
+export function commonConfig(
+  flags: ParsedFlags,
+  env: Readonly<Record<string, string | undefined>> = {},
+): CommonConfig {
   const url = text(flags, 'url');
   const parsedUrl = url === undefined ? undefined : parseUrl(url);
   const protocol = parseVersion(text(flags, 'version'));
@@ -191,8 +200,12 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
   const will = parseWill(flags);
   if (will !== undefined && properties.will !== undefined) will.properties = properties.will;
   const username = text(flags, 'username') ?? parsedUrl?.username;
-  const password = text(flags, 'password') ?? parsedUrl?.password;
-  if (password !== undefined && username === undefined) throw new UsageError('-P needs a user name (-u)');
+  const passwordFlag = text(flags, 'password');
+  const passwordFromStdin = passwordFlag === PASSWORD_FROM_STDIN;
+  if (passwordFlag !== undefined && username === undefined) throw new UsageError('-P needs a user name (-u)');
+  const password = passwordFromStdin
+    ? undefined
+    : (passwordFlag ?? parsedUrl?.password ?? (username === undefined ? undefined : env[PASSWORD_ENV]));
   const keepaliveText = text(flags, 'keepalive');
   const timeoutText = text(flags, 'timeout');
 
@@ -222,5 +235,6 @@ export function commonConfig(flags: ParsedFlags): CommonConfig {
     persist,
     timeoutMs: timeoutText === undefined ? undefined : parseInteger(timeoutText, '-W', 1, 2_147_483) * 1000,
     quiet: on(flags, 'quiet'),
+    passwordFromStdin,
   };
 }

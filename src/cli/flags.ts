@@ -72,7 +72,14 @@ export const COMMON_FLAGS: readonly FlagSpec[] = [
     help: 'keepalive (default 60)',
   },
   { key: 'username', short: '-u', long: '--username', kind: 'value', arg: 'USER', help: 'user name' },
-  { key: 'password', short: '-P', long: '--pw', kind: 'value', arg: 'PASSWORD', help: 'password' },
+  {
+    key: 'password',
+    short: '-P',
+    long: '--pw',
+    kind: 'value',
+    arg: 'PASSWORD',
+    help: 'password; `-P -` reads it from the first line of stdin; without -P, MQTT_PASSWORD is used',
+  },
   {
     key: 'version',
     short: '-V',

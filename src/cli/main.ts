@@ -9,7 +9,12 @@ import { main } from './run.js';
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());
-const io: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+const io: CommandIO = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
 void main(process.argv.slice(2), io, controller.signal).then((code) => {
   process.exitCode = code;
 });

@@ -8,6 +8,7 @@ import type { MQTTMessageInfo } from '../client/message-info.js';
 import type { Properties as PacketProperties, QoS } from '../packet/types.js';
 import { parseFlags, UsageError } from './args.js';
 import { commonConfig, on, text } from './config.js';
+import { readPasswordFromStdin } from './password.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMON_FLAGS, PUB_FLAGS, pubHelp } from './flags.js';
 import { parseInteger } from './properties.js';
@@ -25,6 +26,8 @@ export interface CommandIO {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Where `MQTT_PASSWORD` is read from (the executable passes `process.env`; none when absent). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 function pickSource(flags: ReturnType<typeof parseFlags>): Source {
@@ -93,11 +96,16 @@ export async function runPub(argv: readonly string[], io: CommandIO): Promise<Ex
     io.stdout.write(`${pubHelp()}\n`);
     return ExitCode.OK;
   }
-  const config = commonConfig(flags);
+  const config = commonConfig(flags, io.env);
   if (config.topics.length !== 1) {
     throw new UsageError(config.topics.length === 0 ? 'give the topic with -t or -L' : 'pub takes one topic');
   }
   const source = pickSource(flags);
+  if (config.passwordFromStdin && (source.kind === 'stdin' || source.kind === 'lines'))
+    throw new UsageError(
+      '-P - reads the password from stdin: give the message with -m, -f or -n, or use MQTT_PASSWORD',
+    );
+  await readPasswordFromStdin(config, io.stdin);
   const repeatText = text(flags, 'repeat');
   const repeat = repeatText === undefined ? 1 : parseInteger(repeatText, '--repeat', 1, 1_000_000);
   if (repeatText !== undefined && source.kind === 'lines')

@@ -8,6 +8,7 @@ import { SubscribeRefusedError } from '../simple/errors.js';
 import { topicMatchesSub } from '../topic/match.js';
 import { parseFlags, UsageError } from './args.js';
 import { commonConfig, list, on, text } from './config.js';
+import { readPasswordFromStdin } from './password.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMON_FLAGS, SUB_FLAGS, subHelp } from './flags.js';
 import { makeFormatter } from './format.js';
@@ -26,8 +27,9 @@ export async function runSub(
     io.stdout.write(`${subHelp()}\n`);
     return ExitCode.OK;
   }
-  const config = commonConfig(flags);
+  const config = commonConfig(flags, io.env);
   if (config.topics.length === 0) throw new UsageError('give at least one topic filter with -t or -L');
+  await readPasswordFromStdin(config, io.stdin);
   const countText = text(flags, 'count');
   const count =
     countText === undefined ? undefined : parseInteger(countText, '-C', 1, Number.MAX_SAFE_INTEGER);

@@ -104,6 +104,8 @@ export class EngineDriver {
   #timerDeadline: number | undefined;
   #inputWaiter: (() => void) | undefined;
   #readPaused = false;
+  /** Reading stopped because the application's backlog is full (`SessionEngine.applicationBacklogFull`). */
+  #backlogPaused = false;
   #closedWaiters: (() => void)[] = [];
   /** What `stats()` reports: plain counters, no allocation per message. */
   #bytesSent = 0;
@@ -211,6 +213,7 @@ export class EngineDriver {
     this.#transport = transport;
     this.#closeReason = undefined;
     this.#readPaused = false;
+    this.#backlogPaused = false;
     this.#consumer.handle({ type: 'transport-opened', transport });
     session.connectionOpened(this.now());
     this.pump();
@@ -263,7 +266,19 @@ export class EngineDriver {
     // (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or deliver
     // a whole burst of QoS 2 messages twice.
     this.#commit();
+    this.#applyBacklog(); // an ack() may have made room
     return result;
+  }
+
+  /** Stops reading while the application's backlog is full, and reads again once it has room. */
+  #applyBacklog(): void {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    const full = this.#session?.applicationBacklogFull === true;
+    if (full === this.#backlogPaused) return;
+    this.#backlogPaused = full;
+    if (full) transport.pause();
+    else if (!this.#readPaused) transport.resume();
   }
 
   /** Ticks the engine if its deadline has passed (Paho's `loop_misc()`). */
@@ -302,8 +317,9 @@ export class EngineDriver {
     for (const event of events) this.#consumer.handle(event);
     if (this.#readPaused && this.#transport !== undefined && !this.#transport.writableNeedDrain) {
       this.#readPaused = false;
-      this.#transport.resume();
+      if (!this.#backlogPaused) this.#transport.resume();
     }
+    this.#applyBacklog();
     this.#rearm();
   }
 
@@ -515,6 +531,7 @@ export class EngineDriver {
       // Everything this chunk caused (acks, replies published in onMessage) is known now: write it at once, not
       // after whatever microtasks the application queued meanwhile (round-trip latency).
       if (!this.#holdWrites) this.flushWrites();
+      this.#applyBacklog();
       return;
     }
     this.#heldInput.push(chunk);
@@ -566,7 +583,7 @@ export class EngineDriver {
     }
     if (this.#readPaused && this.#heldInputBytes <= HELD_INPUT_LIMIT) {
       this.#readPaused = false;
-      this.#transport?.resume();
+      if (!this.#backlogPaused) this.#transport?.resume();
     }
   }
 

@@ -207,8 +207,12 @@ export class Properties {
     return json;
   }
 
+  /** As `toJSON()`, but Authentication Data shows only its length: a string form ends up in logs. */
   toString(): string {
-    return `[${packetName(this.packetType)}] ${JSON.stringify(this.toJSON())}`;
+    const json = this.toJSON();
+    const auth = this.#values.authenticationData;
+    if (auth instanceof Uint8Array) json.authenticationData = `<${auth.length} bytes>`;
+    return `[${packetName(this.packetType)}] ${JSON.stringify(json)}`;
   }
 
   #set(name: PropertyName, value: unknown): void {

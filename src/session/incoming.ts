@@ -86,6 +86,11 @@ export class Incoming {
     this.#connected = false;
   }
 
+  /** QoS 1/2 messages handed to the application whose PUBACK / PUBREC has not been sent yet. */
+  get awaitingAck(): number {
+    return this.#pending.size;
+  }
+
   /** QoS 1/2 messages the broker sent and has no PUBACK / PUBCOMP for. */
   get unacknowledged(): number {
     return this.#pending.size + this.#qos2.size + this.#pubackOwed.size;

@@ -333,8 +333,10 @@ export class Outgoing {
     const e = this.#records.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state === 'queued') {
       this.#out.log('warn', `PUBREC for unknown packet id ${packetId}`);
-      // MQTT 5: tell the broker, so it can release its state (4.3.3, PUBREL reason 0x92).
-      if (this.#out.version === 5 && e === undefined) {
+      // Answer with PUBREL (MQTT 5: reason 0x92 Packet Identifier not found, 3.6.2.1) on every version, so a
+      // broker that kept a session this client lost does not hold the id forever; it answers PUBCOMP and the
+      // flow ends. A refusing PUBREC (>= 0x80) already ended the broker's flow (4.3.3): nothing to release.
+      if (e === undefined && !isFailureReasonCode(reasonCode)) {
         this.#out.send({
           type: PacketType.PUBREL,
           packetId,

@@ -61,6 +61,10 @@ import type {
 
 const PINGREQ_PACKET: Packet = { type: PacketType.PINGREQ };
 const MAX_PAYLOAD = 268_435_455;
+/** Unacknowledged messages the application may hold on MQTT 3.x before the client stops reading. */
+const APPLICATION_BACKLOG_LIMIT = 1000;
+/** The smallest packet a client must be able to send on MQTT 5: an acknowledgement (PUBACK, 4 bytes). */
+const SMALLEST_ACK = 4;
 
 export class Session implements SessionEngine {
   /** The engine's own copy of the options (`reconfigure()` updates it in place: `Outgoing` reads it too). */
@@ -147,6 +151,15 @@ export class Session implements SessionEngine {
       lastPingRoundTripMs: this.#keepaliveTimer.lastRoundTripMs,
       lastPublishRoundTripMs: outgoing.lastPublishRoundTripMs,
     };
+  }
+
+  /**
+   * MQTT 3.x has no Receive Maximum to stop a broker's flood: once the application holds this many messages
+   * it has not acknowledged (manual ack), the driver stops reading, so TCP back-pressure holds the rest in the
+   * network's buffers instead of this process. MQTT 5 brokers keep to the Receive Maximum we advertised.
+   */
+  get applicationBacklogFull(): boolean {
+    return this.#version !== 5 && this.#incoming.awaitingAck >= APPLICATION_BACKLOG_LIMIT;
   }
 
   /** QoS 1/2 messages on the wire awaiting their acknowledgement (not part of `SessionEngine`). */
@@ -589,11 +602,30 @@ export class Session implements SessionEngine {
     }
     let limits = DEFAULT_LIMITS;
     if (this.#version === 5 && p.properties !== undefined) {
+      const assigned = p.properties.assignedClientIdentifier;
+      if (assigned !== undefined && this.#_clientId !== '' && assigned !== this.#_clientId) {
+        // 3.2.2.3.7: a server assigns an id "because a zero length Client Identifier was found in the CONNECT".
+        // Adopting another id would move the stored session under a name the application never chose.
+        return this.#protocolError(
+          `Assigned Client Identifier '${assigned}' for client '${this.#_clientId}'`,
+        );
+      }
+      limits = brokerLimits(p.properties);
+      if (limits.maximumPacketSize < SMALLEST_ACK) {
+        // [MQTT-3.2.2-15]: nothing above the broker's limit may be sent, and a 4-byte acknowledgement would be:
+        // every QoS 1/2 message would wedge. The DISCONNECT goes out only if it fits (#fail checks).
+        this.#out.setBrokerMaximumPacketSize(limits.maximumPacketSize);
+        return this.#fail(
+          ReasonCode.PacketTooLarge,
+          new ProtocolViolationError(
+            ReasonCode.PacketTooLarge,
+            `the broker's Maximum Packet Size ${limits.maximumPacketSize} is below a ${SMALLEST_ACK}-byte acknowledgement`,
+          ),
+        );
+      }
       // [MQTT-3.2.2-21]: the Server Keep Alive replaces ours.
       if (p.properties.serverKeepAlive !== undefined) this.#_keepalive = p.properties.serverKeepAlive;
-      if (p.properties.assignedClientIdentifier !== undefined)
-        this.#_clientId = p.properties.assignedClientIdentifier;
-      limits = brokerLimits(p.properties);
+      if (assigned !== undefined) this.#_clientId = assigned;
     }
     this.#_state = 'connected';
     this.#keepaliveTimer.start(this.#out.now, this.#_keepalive, this.#opts.pingTimeoutMs);
@@ -681,8 +713,8 @@ export class Session implements SessionEngine {
     // never have sent) is no DISCONNECT reason (3.14.2.1): the broker is told what it did, a Protocol Error; the
     // application still sees the precise reason on close.
     const sent = isValidReasonCode(PacketType.DISCONNECT, reasonCode) ? reasonCode : ReasonCode.ProtocolError;
-    if (this.#version === 5)
-      this.#out.write(this.#out.encode({ type: PacketType.DISCONNECT, reasonCode: sent }));
+    // [MQTT-3.2.2-15]: not even the DISCONNECT may exceed the broker's Maximum Packet Size.
+    if (this.#version === 5) this.#out.send({ type: PacketType.DISCONNECT, reasonCode: sent });
     this.#close(reasonCode, NO_PROPERTIES, false, error);
   }
 

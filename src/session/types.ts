@@ -166,6 +166,8 @@ export interface SessionEngine {
   readonly clientId: string;
   /** The keepalive in force (seconds), after any Server Keep Alive. */
   readonly keepalive: number;
+  /** MQTT 3.x: the application holds so many unacknowledged messages that the transport should stop reading. */
+  readonly applicationBacklogFull: boolean;
 
   /** The transport is open: emits CONNECT. */
   connectionOpened(now: number): void;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { ProtocolViolationError } from '../../src/session/errors.js';
 import { Session } from '../../src/session/session.js';
 import {
   bytes,
@@ -167,6 +168,47 @@ void describe('CONNACK', () => {
     const c = h.open();
     assert.equal(c.clientId, 'auto-1');
     assert.equal(c.keepalive, 60);
+  });
+
+  void test('an Assigned Client Identifier for a client that gave its own id: Protocol Error, DISCONNECT 0x82', () => {
+    const h = new Harness(options({ clientId: 'mine' }));
+    h.open();
+    const s = h.connack({ properties: { assignedClientIdentifier: 'theirs' } });
+    assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x82);
+    const close = s.events.find((e) => e.type === 'close');
+    assert.ok(
+      close?.type === 'close' && close.reasonCode === 0x82 && close.error instanceof ProtocolViolationError,
+    );
+    assert.equal(h.session.clientId, 'mine');
+    assert.ok(!s.events.some((e) => e.type === 'connack'));
+  });
+
+  void test('the same id echoed as Assigned Client Identifier is accepted', () => {
+    const h = new Harness(options({ clientId: 'mine' }));
+    h.open();
+    h.connack({ properties: { assignedClientIdentifier: 'mine' } });
+    assert.equal(h.session.state, 'connected');
+  });
+
+  for (const size of [1, 3]) {
+    void test(`a CONNACK Maximum Packet Size of ${size} (below an acknowledgement): close with 0x95`, () => {
+      const h = new Harness();
+      h.open();
+      const s = h.connack({ properties: { maximumPacketSize: size } });
+      // The 3-byte DISCONNECT 0x95 fits a limit of 3 only [MQTT-3.2.2-15].
+      assert.deepEqual(types(s), size >= 3 ? [14] : []);
+      const close = s.events.find((e) => e.type === 'close');
+      assert.ok(
+        close?.type === 'close' && close.reasonCode === 0x95 && close.error instanceof ProtocolViolationError,
+      );
+    });
+  }
+
+  void test('a CONNACK Maximum Packet Size of 4 is enough: connected', () => {
+    const h = new Harness();
+    h.open();
+    h.connack({ properties: { maximumPacketSize: 4 } });
+    assert.equal(h.session.state, 'connected');
   });
 
   void test('refusal on MQTT 5: connack then close with the reason', () => {

@@ -311,3 +311,18 @@ void describe('incoming topic aliases', () => {
     assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x82);
   });
 });
+
+void describe('the application backlog (MQTT 3.x flood control)', () => {
+  void test('full once 1,000 messages wait for the application, with room again after one ack; never on MQTT 5', () => {
+    for (const protocolVersion of [4, 5] as const) {
+      const h = new Harness(options({ protocolVersion, manualAck: true }));
+      h.connect();
+      for (let id = 1; id <= 999; id++) h.feed(serverPublish('t', 'x', 1, id));
+      assert.equal(h.session.applicationBacklogFull, false);
+      h.feed(serverPublish('t', 'x', 1, 1000));
+      assert.equal(h.session.applicationBacklogFull, protocolVersion === 4);
+      h.session.ack(1, 1, h.now);
+      assert.equal(h.session.applicationBacklogFull, false);
+    }
+  });
+});

@@ -147,10 +147,21 @@ void describe('QoS 2 out', () => {
     assert.ok(s.packets[0].type === 6 && s.packets[0].packetId === 7 && s.packets[0].reasonCode === 0x92);
   });
 
-  void test('unknown PUBREC on 3.1.1: ignored', () => {
+  void test('unknown PUBREC on 3.1.1: PUBREL too, so a broker that kept a lost session frees the id', () => {
     const h = new Harness(options({ protocolVersion: 4 }));
     h.connect();
-    assert.equal(h.feed({ type: 5, packetId: 7, reasonCode: 0 }).packets.length, 0);
+    const s = h.feed({ type: 5, packetId: 7, reasonCode: 0 });
+    assert.deepEqual(types(s), [6]);
+    assert.ok(s.packets[0].type === 6 && s.packets[0].packetId === 7);
+    assert.equal(s.ops.length, 0);
+  });
+
+  void test('unknown PUBREC with a failure reason on v5: no PUBREL (the refusal ended the flow), still connected', () => {
+    const h = new Harness();
+    h.connect();
+    const s = h.feed({ type: 5, packetId: 7, reasonCode: 0x80 });
+    assert.equal(s.packets.length, 0);
+    assert.ok(!s.events.some((e) => e.type === 'close'));
   });
 
   void test('duplicate PUBREC: PUBREL again, no second op', () => {

@@ -140,6 +140,59 @@ export class FakeConnection {
     this.socket.write(Uint8Array.from(bytes));
   }
 
+  /**
+   * Writes `bytes` one at a time, `intervalMs` apart (a slowloris broker, a length announced slowly). Stops
+   * early when the connection closes; resolves with how many bytes were written.
+   */
+  async trickle(bytes: Uint8Array | number[], intervalMs: number): Promise<number> {
+    const all = Uint8Array.from(bytes);
+    let written = 0;
+    for (const byte of all) {
+      if (this.#isClosed) break;
+      this.socket.write(Uint8Array.of(byte));
+      written++;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    return written;
+  }
+
+  /**
+   * Sends `count` packets made by `make(i)` as fast as the socket takes them: it writes while the socket
+   * accepts and waits for 'drain' when it does not (or `shouldPause(sent)` says so), so what the client does not
+   * read stays in the kernel's buffers, not in this process. Stops when the connection closes or `timeoutMs`
+   * passes; resolves with how many packets were written.
+   */
+  async flood(
+    count: number,
+    make: (i: number) => Packet,
+    options: { timeoutMs: number; shouldPause?: (sent: number) => boolean },
+  ): Promise<number> {
+    const deadline = Date.now() + options.timeoutMs;
+    let sent = 0;
+    while (sent < count && !this.#isClosed && Date.now() < deadline) {
+      if (options.shouldPause?.(sent) === true) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
+      const writable = this.socket.write(encode(make(sent), this.protocolVersion));
+      sent++;
+      if (!writable) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            this.socket.off('drain', done);
+            this.socket.off('close', done);
+            resolve();
+          };
+          const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+          this.socket.once('drain', done);
+          this.socket.once('close', done);
+        });
+      }
+    }
+    return sent;
+  }
+
   /** Waits for CONNECT and answers CONNACK (success unless told otherwise). */
   async accept(connack: Partial<Omit<ConnackPacket, 'type'>> = {}, timeoutMs = DEFAULT_TIMEOUT_MS) {
     const connect = await this.expect(PacketType.CONNECT, timeoutMs);
