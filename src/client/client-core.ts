@@ -16,6 +16,7 @@ import { MQTTProtocolVersion, type CallbackAPIVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
 import type { Logger } from './logging.js';
 import { validateClientOptions, type ClientOptions } from './options.js';
+import type { Requester } from './request-response.js';
 import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 
@@ -30,6 +31,10 @@ export class ClientCore<C, U> {
   readonly connection: Connection<C, U>;
   readonly driver: EngineDriver;
   readonly dispatcher: Dispatcher<C, U>;
+  /** The `responseTopic` option: where responses to `request()` come (kept by `reinitialise()`). */
+  readonly responseTopic: string | undefined;
+  /** The requester side of request/response, made by the first `request()` (`request-response.ts`). */
+  requester: Requester<C, U> | undefined;
 
   /**
    * @param client passed first to every callback.
@@ -46,6 +51,7 @@ export class ClientCore<C, U> {
     this.config = new ClientConfig(options);
     this.userdata = options.userdata as U;
     this.logger = options.logger;
+    this.responseTopic = options.responseTopic;
     exposeCallbacks(client, this.callbacks);
     this.connection = new Connection<C, U>({
       client,

@@ -30,6 +30,10 @@ import { validateClientOptions, type ClientOptions } from './options.js';
 import type { PayloadType } from './payload.js';
 import type { Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
+import * as requestResponse from './request-response.js';
+import type { RequestOptions } from './request-response.js';
+import * as responder from './responder.js';
+import type { HandleOptions, RequestHandler, RespondOptions } from './responder.js';
 import type { SubscribeTopic, SubscriptionSpec } from './subscribe-args.js';
 import type { SubscribeOptions, SubscribeOptionsInit } from './subscribe-options.js';
 
@@ -313,5 +317,34 @@ export class Client<U = unknown> {
   /** The transport's underlying object (a `net.Socket` for TCP), or undefined when not connected. */
   socket(): unknown {
     return this.#core.driver.transport?.raw;
+  }
+
+  // ---- Request/response over MQTT 5 (request-response.ts, responder.ts) ---------------------------------------
+
+  /**
+   * Publishes a request with a Response Topic and a fresh Correlation Data; resolves with the first message
+   * carrying that Correlation Data on that topic. Options: `qos` (1), `timeoutMs` (30,000: then a
+   * `TimeoutError`), `signal` (rejects with its reason), `properties`, `responseTopic`. The response topic is
+   * subscribed on the first request (see docs/request-response.md).
+   * @throws (rejects) NotSupportedError on MQTT 3.x; InvalidArgumentError / InvalidTopicError on bad input.
+   */
+  request(topic: string, payload: PayloadType = null, options: RequestOptions = {}): Promise<MQTTMessage> {
+    return requestResponse.request(this.#core, topic, payload, options);
+  }
+
+  /**
+   * Answers `request` on its Response Topic, with its Correlation Data (options: `qos`, default the request's;
+   * `properties`). @throws InvalidArgumentError when it has no Response Topic; NotSupportedError on MQTT 3.x.
+   */
+  respond(request: MQTTMessage, payload: PayloadType = null, options: RespondOptions = {}): MQTTMessageInfo {
+    return responder.respond(this.#core, request, payload, options);
+  }
+
+  /**
+   * Subscribes to `filter` (option `qos`, default 1) and answers each request with what `handler` returns; a
+   * thrown error is answered with a user property `error` and logged. Returns the function that stops.
+   */
+  handle(filter: string, handler: RequestHandler, options: HandleOptions = {}): () => void {
+    return responder.handle(this.#core, filter, handler, options);
   }
 }

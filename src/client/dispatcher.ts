@@ -65,6 +65,16 @@ export interface DispatcherSettings<U> {
   readonly authenticator: Authenticator | undefined;
 }
 
+/**
+ * The internal consumer of MQTT 5 responses (`request-response.ts`): it sees every CONNACK, and every message
+ * before the callbacks; a message it takes (`route()` true) goes to no callback nor iterator, and is still
+ * acknowledged.
+ */
+export interface ResponseRouter {
+  connected(sessionPresent: boolean, properties: PacketProperties): void;
+  route(message: MQTTMessage): boolean;
+}
+
 /** A publish handle waiting for its message to complete. */
 interface TrackedPublish {
   info: MQTTMessageInfo;
@@ -101,6 +111,8 @@ export class Dispatcher<C, U> {
   /** The first callback exception the manual loop has to rethrow (`suppressExceptions` false). */
   #callbackError: { error: unknown } | undefined;
   #holdMessages = false;
+  /** Set by the first `request()` (see `ResponseRouter`). */
+  responseRouter: ResponseRouter | undefined;
 
   /**
    * @param client passed first to every callback.
@@ -368,6 +380,7 @@ export class Dispatcher<C, U> {
         `Connected to ${this.#context.describeBroker()} (session present: ${sessionPresent})`,
       );
     }
+    if (!reasonCode.isFailure) this.responseRouter?.connected(sessionPresent, properties);
     const flags = new ConnectFlags(sessionPresent);
     const connackProperties = Properties.fromPacket(PacketType.CONNACK, properties);
     this.invoke('onConnect', () =>
@@ -392,6 +405,18 @@ export class Dispatcher<C, U> {
       this.log(LogLevel.MQTT_LOG_DEBUG, `Not dispatching ${message.toString()}: disconnect() was called`);
       return;
     }
+    const routed = this.responseRouter?.route(message) === true;
+    if (!routed) this.#deliver(client, message);
+    // Paho acknowledges after the callback returns, even when it threw (the error is logged). A response taken
+    // by request() is acknowledged here even in manual-ack mode: the application never sees it to ack it.
+    if ((routed || !this.#context.manualAck()) && message.qos > 0) {
+      const { mid, qos } = message;
+      this.#driver.run((session, now) => session.ack(mid, qos, now));
+    }
+  }
+
+  /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
+  #deliver(client: C, message: MQTTMessage): void {
     const callbacks = this.#messageCallbacks.match(message.topic);
     if (callbacks.length > 0) {
       for (const callback of callbacks) {
@@ -403,11 +428,6 @@ export class Dispatcher<C, U> {
       this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
     for (const iterator of this.#iterators) iterator.push(message);
-    // Paho acknowledges after the callback returns, even when it threw (the error is logged).
-    if (!this.#context.manualAck() && message.qos > 0) {
-      const { mid, qos } = message;
-      this.#driver.run((session, now) => session.ack(mid, qos, now));
-    }
   }
 
   #onPublished(mid: number, code: number, properties: PacketProperties): void {

@@ -13,6 +13,11 @@
  * `adapter.ts`); every transport method (`tls_set`, `ws_set_options`, `proxy_set`...) exists today.
  */
 
+import type { Properties as PacketProperties } from '../packet/types.js';
+import type { PayloadType } from '../client/payload.js';
+import type { Properties } from '../client/properties.js';
+import type { RequestOptions } from '../client/request-response.js';
+
 /** Seconds (Python) → milliseconds (steady-mqtt); undefined stays undefined so the default applies. */
 const ms = (seconds: number | null | undefined): number | undefined =>
   seconds === undefined || seconds === null ? undefined : seconds * 1000;
@@ -33,6 +38,27 @@ function messagesArgs(options?: {
   buffer_size?: number;
 }): [{ filter?: string; bufferSize?: number }] {
   return [{ filter: options?.filter, bufferSize: options?.buffer_size }];
+}
+
+/** `request(topic, payload, options)` with snake_case options: `{ qos, timeout_ms, signal, properties, response_topic }`. */
+function requestArgs(
+  topic: string,
+  payload?: PayloadType,
+  options?: {
+    qos?: number;
+    timeout_ms?: number;
+    signal?: AbortSignal;
+    properties?: Properties | PacketProperties;
+    response_topic?: string;
+  } | null,
+): [string, PayloadType, RequestOptions] {
+  const request: RequestOptions = {};
+  if (options?.qos !== undefined) request.qos = options.qos;
+  if (options?.timeout_ms !== undefined) request.timeoutMs = options.timeout_ms;
+  if (options?.signal !== undefined) request.signal = options.signal;
+  if (options?.properties !== undefined) request.properties = options.properties;
+  if (options?.response_topic !== undefined) request.responseTopic = options.response_topic;
+  return [topic, payload ?? null, request];
 }
 
 /** `Client(...)` constructor keyword arguments (Paho's, then steady-mqtt's extras). */
@@ -56,6 +82,7 @@ export const CLIENT_OPTIONS = {
   reconnect_jitter: 'reconnectJitter',
   logger: 'logger',
   authenticator: 'authenticator',
+  response_topic: 'responseTopic',
 } as const;
 
 /** `paho.mqtt.client.Client`. */
@@ -133,6 +160,10 @@ export const CLIENT = {
   message_callback_add: 'messageCallbackAdd',
   message_callback_remove: 'messageCallbackRemove',
   messages: { name: 'messages', args: messagesArgs },
+  // Request/response (MQTT 5).
+  request: { name: 'request', args: requestArgs },
+  respond: 'respond',
+  handle: 'handle',
   // Loops (Paho's timeouts are seconds).
   loop: { name: 'loop', args: (timeout?: number | null) => [ms(timeout)] as [number | undefined] },
   loop_forever: { name: 'loopForever', args: loopForeverArgs },

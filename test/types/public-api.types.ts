@@ -126,6 +126,7 @@ export type Options = [
       | 'reconnectJitter'
       | 'logger'
       | 'authenticator'
+      | 'responseTopic'
     >
   >,
   Expect<Equal<ClientOptions<U>['userdata'], U | undefined>>,
