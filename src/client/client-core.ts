@@ -16,7 +16,7 @@ import { MQTTProtocolVersion, type CallbackAPIVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
 import type { Logger } from './logging.js';
 import { validateClientOptions, type ClientOptions } from './options.js';
-import type { Requester } from './request-response.js';
+import { Requester } from './request-response.js';
 import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 
@@ -33,8 +33,8 @@ export class ClientCore<C, U> {
   readonly dispatcher: Dispatcher<C, U>;
   /** The `responseTopic` option: where responses to `request()` come (kept by `reinitialise()`). */
   readonly responseTopic: string | undefined;
-  /** The requester side of request/response, made by the first `request()` (`request-response.ts`). */
-  requester: Requester<C, U> | undefined;
+  /** The requester side of request/response (`request-response.ts`); it subscribes on the first `request()`. */
+  readonly requester: Requester<C, U>;
 
   /**
    * @param client passed first to every callback.
@@ -75,6 +75,8 @@ export class ClientCore<C, U> {
     });
     this.driver = this.connection.driver;
     this.dispatcher = this.connection.dispatcher;
+    this.requester = new Requester<C, U>(this);
+    this.dispatcher.responseRouter = this.requester;
   }
 
   /** The settings, to change `what`: refused while a connection is open, opening or scheduled. */

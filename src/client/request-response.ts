@@ -60,7 +60,7 @@ export class Requester<C, U> implements ResponseRouter {
   readonly #pending = new Map<string, PendingRequest>();
   /** Each response topic subscribed to, with the number of the connection its SUBSCRIBE goes out on. */
   readonly #topics = new Map<string, number>();
-  /** Successful CONNACKs seen since the first request. */
+  /** Successful CONNACKs seen. */
   #connections = 0;
   #responseInformation: string | undefined;
   readonly #prefix = randomPrefix();
@@ -134,7 +134,7 @@ export class Requester<C, U> implements ResponseRouter {
   }
 
   route(message: MQTTMessage): boolean {
-    if (!this.#topics.has(message.topic)) return false;
+    if (this.#topics.size === 0 || !this.#topics.has(message.topic)) return false;
     const data = message.properties.correlationData;
     const key = data === undefined ? undefined : keyDecoder.decode(data);
     const pending = key === undefined ? undefined : this.#pending.get(key);
@@ -195,7 +195,7 @@ function randomPrefix(): string {
   return `${prefix}-`;
 }
 
-/** `Client.request()`: the requester is made on the first call. Argument errors reject. */
+/** `Client.request()`: argument errors reject. */
 export function request<C, U>(
   core: ClientCore<C, U>,
   topic: string,
@@ -203,9 +203,7 @@ export function request<C, U>(
   options: RequestOptions,
 ): Promise<MQTTMessage> {
   try {
-    const requester = (core.requester ??= new Requester(core));
-    core.dispatcher.responseRouter = requester;
-    return requester.request(topic, payload, options);
+    return core.requester.request(topic, payload, options);
   } catch (error) {
     return rejected(error);
   }

@@ -1,6 +1,6 @@
 /**
  * The responder side of MQTT 5 request/response (section 4.10): `respond()` answers one request on its Response
- * Topic with its Correlation Data [MQTT-4.10.0]; `handle()` subscribes to a filter and answers each request
+ * Topic with its Correlation Data (section 4.10); `handle()` subscribes to a filter and answers each request
  * with what the handler returns. A handler that throws (or whose Promise rejects) is answered with an empty
  * payload and a user property `error` carrying its message, and is logged at `MQTT_LOG_ERR`: it never becomes
  * an unhandled rejection.
@@ -72,7 +72,7 @@ export function respond<C, U>(
       "respond() sets the Correlation Data itself and publishes to the request's Response Topic",
     );
   }
-  // [MQTT-4.10.0]: the responder copies the Correlation Data into the response.
+  // Section 4.10.2: the responder copies the Correlation Data into its response, unaltered.
   const properties = correlationData === undefined ? extra : { ...extra, correlationData };
   return publish(core, responseTopic, payload, qos, false, properties);
 }
