@@ -15,11 +15,19 @@
 import type { Properties as PacketProperties } from '../packet/types.js';
 import type { MQTTErrorCode } from '../session/error-code.js';
 import type { CallbackSlots, OnMessageOf } from './callback-slots.js';
+import type { WaitOptions } from './cancellation.js';
 import { checkCallbackApiVersion } from './client-checks.js';
 import * as commands from './client-commands.js';
+import type { MessagesOptions } from './client-commands.js';
 import { ClientCore } from './client-core.js';
+import * as waits from './client-waits.js';
+import type { LoopForeverOptions } from './client-waits.js';
 import * as lifecycle from './client-lifecycle.js';
-import type { ConnectParameters, ConnectSrvParameters } from './client-lifecycle.js';
+import type {
+  ConnectAndWaitParameters,
+  ConnectParameters,
+  ConnectSrvParameters,
+} from './client-lifecycle.js';
 import { defineClientSettings, type ClientProperties, type ClientSettingMethods } from './client-settings.js';
 import type { Connection } from './connection.js';
 import type { ConnectResult } from './dispatcher.js';
@@ -134,7 +142,7 @@ export class Client<U = unknown> {
    * `connect()`, resolving on a successful CONNACK with `onConnect`'s arguments; rejects with a
    * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`.
    */
-  connectAndWait(...parameters: ConnectParameters): Promise<ConnectResult> {
+  connectAndWait(...parameters: ConnectAndWaitParameters): Promise<ConnectResult> {
     return lifecycle.connectAndWait(this.#core, parameters);
   }
 
@@ -147,9 +155,13 @@ export class Client<U = unknown> {
     return lifecycle.disconnect(this.#core, reasonCode, properties);
   }
 
-  /** `disconnect()`, resolving once the connection is closed. */
-  disconnectAndWait(reasonCode: number | ReasonCode = 0, properties?: AnyProperties): Promise<void> {
-    return lifecycle.disconnectAndWait(this.#core, reasonCode, properties);
+  /** `disconnect()`, resolving once the connection is closed; `wait` (`{ signal, timeoutMs }`) bounds the wait. */
+  disconnectAndWait(
+    reasonCode: number | ReasonCode = 0,
+    properties?: AnyProperties,
+    wait?: WaitOptions,
+  ): Promise<void> {
+    return lifecycle.disconnectAndWait(this.#core, reasonCode, properties, wait);
   }
 
   /**
@@ -253,7 +265,7 @@ export class Client<U = unknown> {
    * those matching `filter`. Beside the callbacks, not instead of them. At most `bufferSize` (default 10,000)
    * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()` or `break`.
    */
-  messages(options: { filter?: string; bufferSize?: number } = {}): AsyncIterableIterator<MQTTMessage> {
+  messages(options: MessagesOptions = {}): AsyncIterableIterator<MQTTMessage> {
     return commands.messages(this.#core, options);
   }
 
@@ -290,8 +302,8 @@ export class Client<U = unknown> {
    * `retryFirstConnection`.
    * @throws ClientStateError when another loop mode is in use or nothing to connect to was given.
    */
-  loopForever(options: { retryFirstConnection?: boolean } = {}): Promise<MQTTErrorCode> {
-    return this.#core.connection.loopForever(options.retryFirstConnection === true);
+  loopForever(options: LoopForeverOptions = {}): Promise<MQTTErrorCode> {
+    return waits.loopForever(this.#core, options);
   }
 
   /** External loop: processes the input buffered since the last call (call when the socket had data). */
@@ -346,5 +358,31 @@ export class Client<U = unknown> {
    */
   handle(filter: string, handler: RequestHandler, options: HandleOptions = {}): () => void {
     return responder.handle(this.#core, filter, handler, options);
+  }
+
+  // ---- Waiting for an acknowledgement (client-waits.ts; `{ signal, timeoutMs }`: cancellation.ts) -------------
+
+  /**
+   * `subscribe()`, resolving with the SUBACK's reason codes (the granted QoS per filter, or a failure code);
+   * `wait` (`{ signal, timeoutMs }`) bounds the wait. Rejects with `ClientStateError` if the client is closed
+   * for good first, and as `subscribe()` throws on bad arguments.
+   */
+  subscribeAndWait(
+    topic: SubscribeTopic,
+    qos?: SubscriptionSpec,
+    options?: SubscribeOptions | SubscribeOptionsInit | AnyProperties | null,
+    properties?: AnyProperties | null,
+    wait?: WaitOptions,
+  ): Promise<ReasonCode[]> {
+    return waits.subscribeAndWait(this.#core, topic, qos, options, properties, wait);
+  }
+
+  /** `unsubscribe()`, resolving with the UNSUBACK's reason codes (none on MQTT 3.x); `wait` bounds the wait. */
+  unsubscribeAndWait(
+    topic: string | readonly string[],
+    properties?: AnyProperties | null,
+    wait?: WaitOptions,
+  ): Promise<ReasonCode[]> {
+    return waits.unsubscribeAndWait(this.#core, topic, properties, wait);
   }
 }

@@ -116,8 +116,7 @@ export class Requester<C, U> implements ResponseRouter {
     return bounded(response, wait, `request to "${topic}"`, () => this.#pending.delete(key));
   }
 
-  /** Rejects every pending request with `error` (the client is closed for good). */
-  rejectAll(error: unknown): void {
+  closedForGood(error: ClientStateError): void {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const request of pending) request.reject(error);
