@@ -101,6 +101,7 @@ export class ClientCore<C, U> {
     this.dispatcher.endIterators();
     this.dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
     this.dispatcher.reset();
+    this.requester.forgetSubscriptions();
     this.config = new ClientConfig(options);
     this.userdata = userdata as U;
     Object.assign(this.callbacks, emptyCallbacks());

@@ -140,7 +140,8 @@ export class Client<U = unknown> {
 
   /**
    * `connect()`, resolving on a successful CONNACK with `onConnect`'s arguments; rejects with a
-   * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`.
+   * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`. An eighth
+   * argument `{ signal, timeoutMs }` bounds the wait (the connection attempt goes on).
    */
   connectAndWait(...parameters: ConnectAndWaitParameters): Promise<ConnectResult> {
     return lifecycle.connectAndWait(this.#core, parameters);
@@ -263,7 +264,8 @@ export class Client<U = unknown> {
   /**
    * Incoming messages as an async iterator (`for await (const message of client.messages())`), optionally only
    * those matching `filter`. Beside the callbacks, not instead of them. At most `bufferSize` (default 10,000)
-   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()` or `break`.
+   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()`, `break`, or when
+   * `signal` aborts; `timeoutMs` bounds each `next()` that waits.
    */
   messages(options: MessagesOptions = {}): AsyncIterableIterator<MQTTMessage> {
     return commands.messages(this.#core, options);
@@ -299,7 +301,8 @@ export class Client<U = unknown> {
    * Runs the loop until `disconnect()`: processes network events and reconnects with back-off. Resolves with
    * `MQTT_ERR_SUCCESS` after `disconnect()` (or `MQTT_ERR_CONN_LOST` when the connection is lost and
    * `reconnectOnFailure` is off). Rejects with the `ConnectionError` if the first connection fails, unless
-   * `retryFirstConnection`.
+   * `retryFirstConnection`, and with the `StoreError` if the session store fails. `signal` and `timeoutMs`
+   * bound the wait only: the loop runs on until `disconnect()`.
    * @throws ClientStateError when another loop mode is in use or nothing to connect to was given.
    */
   loopForever(options: LoopForeverOptions = {}): Promise<MQTTErrorCode> {

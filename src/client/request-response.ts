@@ -122,6 +122,11 @@ export class Requester<C, U> implements ResponseRouter {
     for (const request of pending) request.reject(error);
   }
 
+  /** `reinitialise()` dropped the session, queued SUBSCRIBEs included: the next request subscribes anew. */
+  forgetSubscriptions(): void {
+    this.#topics.clear();
+  }
+
   connected(sessionPresent: boolean, properties: PacketProperties): void {
     this.#connections++;
     this.#responseInformation = properties.responseInformation;

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  ClientStateError,
   InvalidArgumentError,
   MQTTProtocolVersion,
   NotSupportedError,
@@ -214,6 +215,17 @@ void describe('request/response on MQTT 5', () => {
       const response = await within(pending, 5000, 'the response');
       assert.equal(text(response), 'after the reconnect');
       assert.equal(response.topic, responseTopic);
+    } finally {
+      await close(requester, responder);
+    }
+  });
+
+  void it('reinitialise() rejects a pending request with ClientStateError', async () => {
+    const { requester, responder } = await pair();
+    try {
+      const pending = requester.client.request(uniqueId('nobody'), 'x');
+      requester.client.reinitialise(requester.client.clientId);
+      await assert.rejects(pending, ClientStateError);
     } finally {
       await close(requester, responder);
     }
