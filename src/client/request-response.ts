@@ -70,11 +70,6 @@ export class Requester<C, U> implements ResponseRouter {
     this.#core = core;
   }
 
-  /** Requests in flight (for tests). */
-  get pendingCount(): number {
-    return this.#pending.size;
-  }
-
   request(topic: string, payload: PayloadType, options: RequestOptions): Promise<MQTTMessage> {
     const core = this.#core;
     if (core.config.protocol !== MQTTProtocolVersion.MQTTv5) {
@@ -170,6 +165,7 @@ export class Requester<C, U> implements ResponseRouter {
     // Made while connected, the SUBSCRIBE goes out on this connection; otherwise on the next one.
     const connection = this.#connections + (this.#core.connection.isConnected() ? 0 : 1);
     this.#topics.set(topic, connection);
+    // QoS 2: each response then arrives at the QoS it was published with.
     subscribe(this.#core, topic, 2, undefined, undefined);
   }
 

@@ -92,11 +92,13 @@ void describe('browser bundle in Chromium', { skip }, () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  void test('the bundle holds nothing from Node and stays under 40 KB gzipped', () => {
+  // 44 KiB since issue 14 (request/response and { signal, timeoutMs } are in the browser too: +2.7 KiB over the
+  // 39.9 KiB of b495118); see docs/benchmarks.md, "Browser bundle".
+  void test('the bundle holds nothing from Node and stays under 44 KB gzipped', () => {
     const text = bundle.toString('utf8');
     assert.doesNotMatch(text, /["'`]node:|require\(|from\s*["']ws["']|better-sqlite3/);
     const gzipped = gzipSync(bundle, { level: 9 }).length;
-    assert.ok(gzipped < 40 * 1024, `bundle is ${gzipped} bytes gzipped`);
+    assert.ok(gzipped < 44 * 1024, `bundle is ${gzipped} bytes gzipped`);
   });
 
   for (const v5 of [false, true]) {

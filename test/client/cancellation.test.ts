@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bounded } from '../../src/client/cancellation.js';
+import { connectionOf } from '../../src/client/client.js';
 import {
   ClientStateError,
   MQTTErrorCode,
@@ -254,6 +255,8 @@ void describe('signal and timeoutMs on each awaitable (scripted broker)', () => 
     await connection.expect(PacketType.SUBSCRIBE);
     await assert.rejects(r.client.unsubscribeAndWait('a/#', null, { timeoutMs: 50 }), TimeoutError);
     await connection.expect(PacketType.UNSUBSCRIBE);
+    // The waiters were removed: nothing is left for the withheld acknowledgements.
+    assert.equal(connectionOf(r.client).dispatcher.acks.size, 0);
     const controller = new AbortController();
     controller.abort('before');
     await assert.rejects(
