@@ -22,6 +22,12 @@ export type {
   OnUnsubscribe,
 } from './client/callbacks.js';
 export type { CleanStartOption } from './client/client-config.js';
+export type { WaitOptions } from './client/cancellation.js';
+export type { MessagesOptions } from './client/client-commands.js';
+export type { ConnectAndWaitParameters, ConnectParameters } from './client/client-lifecycle.js';
+export type { LoopForeverOptions } from './client/client-waits.js';
+export type { RequestOptions } from './client/request-response.js';
+export type { HandleOptions, RequestHandler, RespondOptions } from './client/responder.js';
 export {
   CallbackAPIVersion,
   ConnackCode,

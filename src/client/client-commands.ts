@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import type { OnMessageOf } from './callback-slots.js';
+import { checkWaitOptions, type WaitOptions } from './cancellation.js';
 import type { ClientCore } from './client-core.js';
 import { checkAuthWithoutSession } from './enhanced-auth.js';
 import { MQTTProtocolVersion } from './enums.js';
@@ -31,10 +32,10 @@ type AnyProperties = Properties | PacketProperties;
 export function publish<C, U>(
   core: ClientCore<C, U>,
   topic: string,
-  payload: PayloadType,
-  qos: number,
-  retain: boolean,
-  properties: AnyProperties | undefined,
+  payload: PayloadType = null,
+  qos = 0,
+  retain = false,
+  properties?: AnyProperties,
 ): MQTTMessageInfo {
   const message = toOutgoingMessage(topic, payload, qos, retain, properties, core.config.protocol);
   core.connection.requireSession();
@@ -132,10 +133,19 @@ export function messageCallbackAdd<C, U>(
   core.dispatcher.addMessageCallback(filter, callback);
 }
 
+/** `messages()`'s options: `signal` ends the iteration, `timeoutMs` bounds each `next()` that waits. */
+export interface MessagesOptions extends WaitOptions {
+  /** Only the messages whose topic matches this filter. */
+  filter?: string;
+  /** Messages that may wait for the consumer (default 10,000); beyond, the oldest is dropped. */
+  bufferSize?: number;
+}
+
 export function messages<C, U>(
   core: ClientCore<C, U>,
-  options: { filter?: string; bufferSize?: number },
+  options: MessagesOptions,
 ): AsyncIterableIterator<MQTTMessage> {
   const limit = checkIntegerOption('bufferSize', options.bufferSize ?? 10_000, 1, Number.MAX_SAFE_INTEGER);
-  return core.dispatcher.messages(limit, options.filter);
+  const wait = checkWaitOptions({ signal: options.signal, timeoutMs: options.timeoutMs }, 'messages()');
+  return core.dispatcher.messages(limit, options.filter, wait);
 }

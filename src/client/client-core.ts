@@ -16,6 +16,7 @@ import { MQTTProtocolVersion, type CallbackAPIVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
 import type { Logger } from './logging.js';
 import { validateClientOptions, type ClientOptions } from './options.js';
+import { Requester } from './request-response.js';
 import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 
@@ -30,6 +31,10 @@ export class ClientCore<C, U> {
   readonly connection: Connection<C, U>;
   readonly driver: EngineDriver;
   readonly dispatcher: Dispatcher<C, U>;
+  /** The `responseTopic` option: where responses to `request()` come (kept by `reinitialise()`). */
+  readonly responseTopic: string | undefined;
+  /** The requester side of request/response (`request-response.ts`); it subscribes on the first `request()`. */
+  readonly requester: Requester<C, U>;
 
   /**
    * @param client passed first to every callback.
@@ -46,6 +51,7 @@ export class ClientCore<C, U> {
     this.config = new ClientConfig(options);
     this.userdata = options.userdata as U;
     this.logger = options.logger;
+    this.responseTopic = options.responseTopic;
     exposeCallbacks(client, this.callbacks);
     this.connection = new Connection<C, U>({
       client,
@@ -69,6 +75,8 @@ export class ClientCore<C, U> {
     });
     this.driver = this.connection.driver;
     this.dispatcher = this.connection.dispatcher;
+    this.requester = new Requester<C, U>(this);
+    this.dispatcher.responseRouter = this.requester;
   }
 
   /** The settings, to change `what`: refused while a connection is open, opening or scheduled. */
@@ -93,6 +101,7 @@ export class ClientCore<C, U> {
     this.dispatcher.endIterators();
     this.dispatcher.dropAll(MQTTErrorCode.MQTT_ERR_CONN_LOST);
     this.dispatcher.reset();
+    this.requester.forgetSubscriptions();
     this.config = new ClientConfig(options);
     this.userdata = userdata as U;
     Object.assign(this.callbacks, emptyCallbacks());

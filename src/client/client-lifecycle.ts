@@ -14,6 +14,7 @@ import type { CleanStartOption } from './client-config.js';
 import { reasonCodeValue } from './client-commands.js';
 import type { ClientCore } from './client-core.js';
 import type { ConnectResult } from './dispatcher.js';
+import { bounded, checkWaitOptions, rejected, type WaitOptions } from './cancellation.js';
 import { ClientStateError } from './errors.js';
 import { toPacketProperties, type Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
@@ -32,6 +33,9 @@ export type ConnectParameters = [
   cleanStart?: CleanStartOption,
   properties?: Properties | PacketProperties,
 ];
+
+/** `connectAndWait()`'s: `connect()`'s, then `{ signal, timeoutMs }` for the wait for the CONNACK. */
+export type ConnectAndWaitParameters = [...ConnectParameters, wait?: WaitOptions];
 
 /** `connectSrv()`'s: `connect()`'s with a domain instead of the host and port. */
 export type ConnectSrvParameters = [
@@ -79,18 +83,24 @@ export function reconnect<C, U>(core: ClientCore<C, U>): Promise<MQTTErrorCode> 
   return attempt;
 }
 
-/** `connect()`, resolving with `onConnect`'s arguments on a successful CONNACK; needs a running background loop. */
+/**
+ * `connect()`, resolving with `onConnect`'s arguments on a successful CONNACK; needs a running background loop.
+ * `wait` bounds the wait for the CONNACK (an abort or a timeout stops the waiting, not the connection attempt).
+ */
 export async function connectAndWait<C, U>(
   core: ClientCore<C, U>,
-  parameters: ConnectParameters,
+  [host, port, keepalive, bindAddress, bindPort, cleanStart, properties, wait]: ConnectAndWaitParameters,
 ): Promise<ConnectResult> {
   const mode = core.connection.mode;
   if (mode !== 'background' && mode !== 'forever') {
     throw new ClientStateError('connectAndWait() needs a running loop: call loopStart() first');
   }
-  const connack = core.dispatcher.nextConnack();
-  await connect(core, parameters);
-  return connack;
+  const options = checkWaitOptions(wait, 'connectAndWait()');
+  const sent = connect(core, [host, port, keepalive, bindAddress, bindPort, cleanStart, properties]);
+  // After connect(), which may throw on its arguments: its CONNACK cannot arrive before this line.
+  const connack = core.dispatcher.nextConnack(options);
+  // An abort or a timeout while the transport is still opening ends the wait at once.
+  return Promise.race([sent.then(() => connack), connack]);
 }
 
 export function disconnect<C, U>(
@@ -111,15 +121,25 @@ export function disconnect<C, U>(
   return action === 'opening' ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
 }
 
-export async function disconnectAndWait<C, U>(
+/** `disconnect()`, resolving once the connection is closed; `wait` bounds the wait (not the disconnect). */
+export function disconnectAndWait<C, U>(
   core: ClientCore<C, U>,
   reasonCode: number | ReasonCode,
   properties: Properties | PacketProperties | undefined,
+  wait: WaitOptions | undefined,
 ): Promise<void> {
-  const opening = core.connection.opening;
-  disconnect(core, reasonCode, properties);
-  if (opening !== undefined) await opening.catch(noop);
-  await core.driver.whenClosed();
+  try {
+    const options = checkWaitOptions(wait, 'disconnectAndWait()');
+    const opening = core.connection.opening;
+    disconnect(core, reasonCode, properties);
+    const closed = (async () => {
+      if (opening !== undefined) await opening.catch(noop);
+      await core.driver.whenClosed();
+    })();
+    return bounded(closed, options, 'disconnectAndWait()');
+  } catch (error) {
+    return rejected(error);
+  }
 }
 
 /** The brokers of `domain`, from DNS SRV, in the order to try. */

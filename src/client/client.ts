@@ -15,11 +15,20 @@
 import type { Properties as PacketProperties } from '../packet/types.js';
 import type { MQTTErrorCode } from '../session/error-code.js';
 import type { CallbackSlots, OnMessageOf } from './callback-slots.js';
+import type { WaitOptions } from './cancellation.js';
 import { checkCallbackApiVersion } from './client-checks.js';
 import * as commands from './client-commands.js';
+import type { PublishParameters } from './publish-args.js';
+import type { MessagesOptions } from './client-commands.js';
 import { ClientCore } from './client-core.js';
+import * as waits from './client-waits.js';
+import type { LoopForeverOptions } from './client-waits.js';
 import * as lifecycle from './client-lifecycle.js';
-import type { ConnectParameters, ConnectSrvParameters } from './client-lifecycle.js';
+import type {
+  ConnectAndWaitParameters,
+  ConnectParameters,
+  ConnectSrvParameters,
+} from './client-lifecycle.js';
 import { defineClientSettings, type ClientProperties, type ClientSettingMethods } from './client-settings.js';
 import type { Connection } from './connection.js';
 import type { ConnectResult } from './dispatcher.js';
@@ -30,9 +39,12 @@ import { validateClientOptions, type ClientOptions } from './options.js';
 import type { PayloadType } from './payload.js';
 import type { Properties } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
-import type { SubscribeTopic, SubscriptionSpec } from './subscribe-args.js';
+import * as requestResponse from './request-response.js';
+import type { RequestOptions } from './request-response.js';
+import * as responder from './responder.js';
+import type { HandleOptions, RequestHandler, RespondOptions } from './responder.js';
+import type { SubscribeParameters } from './subscribe-args.js';
 import { collectStats, type ClientStats } from './stats.js';
-import type { SubscribeOptions, SubscribeOptionsInit } from './subscribe-options.js';
 
 export type { ConnectResult } from './dispatcher.js';
 export type { LoopMode } from './connection.js';
@@ -129,9 +141,10 @@ export class Client<U = unknown> {
 
   /**
    * `connect()`, resolving on a successful CONNACK with `onConnect`'s arguments; rejects with a
-   * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`.
+   * `ConnectionRefusedError` on a refusal or a `ConnectionError`. Needs a running `loopStart()`. An eighth
+   * argument `{ signal, timeoutMs }` bounds the wait (the connection attempt goes on).
    */
-  connectAndWait(...parameters: ConnectParameters): Promise<ConnectResult> {
+  connectAndWait(...parameters: ConnectAndWaitParameters): Promise<ConnectResult> {
     return lifecycle.connectAndWait(this.#core, parameters);
   }
 
@@ -144,9 +157,13 @@ export class Client<U = unknown> {
     return lifecycle.disconnect(this.#core, reasonCode, properties);
   }
 
-  /** `disconnect()`, resolving once the connection is closed. */
-  disconnectAndWait(reasonCode: number | ReasonCode = 0, properties?: AnyProperties): Promise<void> {
-    return lifecycle.disconnectAndWait(this.#core, reasonCode, properties);
+  /** `disconnect()`, resolving once the connection is closed; `wait` (`{ signal, timeoutMs }`) bounds the wait. */
+  disconnectAndWait(
+    reasonCode: number | ReasonCode = 0,
+    properties?: AnyProperties,
+    wait?: WaitOptions,
+  ): Promise<void> {
+    return lifecycle.disconnectAndWait(this.#core, reasonCode, properties, wait);
   }
 
   /**
@@ -193,14 +210,8 @@ export class Client<U = unknown> {
    *   earlier operation failed): the client then opens no connection and sends nothing more; create it again on
    *   a working store, and it resumes from what the store holds.
    */
-  publish(
-    topic: string,
-    payload: PayloadType = null,
-    qos = 0,
-    retain = false,
-    properties?: AnyProperties,
-  ): MQTTMessageInfo {
-    return commands.publish(this.#core, topic, payload, qos, retain, properties);
+  publish(...parameters: PublishParameters): MQTTMessageInfo {
+    return commands.publish(this.#core, ...parameters);
   }
 
   /**
@@ -210,13 +221,8 @@ export class Client<U = unknown> {
    * while disconnected, the SUBSCRIBE is sent on connect.
    * @throws InvalidTopicError / InvalidArgumentError on an invalid filter, QoS or option, before anything is sent.
    */
-  subscribe(
-    topic: SubscribeTopic,
-    qos?: SubscriptionSpec,
-    options?: SubscribeOptions | SubscribeOptionsInit | AnyProperties | null,
-    properties?: AnyProperties | null,
-  ): [MQTTErrorCode, number] {
-    return commands.subscribe(this.#core, topic, qos, options, properties);
+  subscribe(...parameters: SubscribeParameters): [MQTTErrorCode, number] {
+    return commands.subscribe(this.#core, ...parameters);
   }
 
   /** Unsubscribes from one filter or a list. Returns `[MQTT_ERR_SUCCESS, mid]`; UNSUBACK → `onUnsubscribe`. */
@@ -248,9 +254,10 @@ export class Client<U = unknown> {
   /**
    * Incoming messages as an async iterator (`for await (const message of client.messages())`), optionally only
    * those matching `filter`. Beside the callbacks, not instead of them. At most `bufferSize` (default 10,000)
-   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()` or `break`.
+   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()`, `break`, or when
+   * `signal` aborts; `timeoutMs` bounds each `next()` that waits.
    */
-  messages(options: { filter?: string; bufferSize?: number } = {}): AsyncIterableIterator<MQTTMessage> {
+  messages(options: MessagesOptions = {}): AsyncIterableIterator<MQTTMessage> {
     return commands.messages(this.#core, options);
   }
 
@@ -284,11 +291,12 @@ export class Client<U = unknown> {
    * Runs the loop until `disconnect()`: processes network events and reconnects with back-off. Resolves with
    * `MQTT_ERR_SUCCESS` after `disconnect()` (or `MQTT_ERR_CONN_LOST` when the connection is lost and
    * `reconnectOnFailure` is off). Rejects with the `ConnectionError` if the first connection fails, unless
-   * `retryFirstConnection`.
+   * `retryFirstConnection`, and with the `StoreError` if the session store fails. `signal` and `timeoutMs`
+   * bound the wait only: the loop runs on until `disconnect()`.
    * @throws ClientStateError when another loop mode is in use or nothing to connect to was given.
    */
-  loopForever(options: { retryFirstConnection?: boolean } = {}): Promise<MQTTErrorCode> {
-    return this.#core.connection.loopForever(options.retryFirstConnection === true);
+  loopForever(options: LoopForeverOptions = {}): Promise<MQTTErrorCode> {
+    return waits.loopForever(this.#core, options);
   }
 
   /** External loop: processes the input buffered since the last call (call when the socket had data). */
@@ -321,5 +329,55 @@ export class Client<U = unknown> {
   /** Counts and gauges of this client (messages, bytes, windows, queues, reconnects, round trips, store). */
   stats(): ClientStats {
     return collectStats(this.#core);
+  }
+
+  // ---- Request/response over MQTT 5 (request-response.ts, responder.ts) ---------------------------------------
+
+  /**
+   * Publishes a request with a Response Topic and a fresh Correlation Data; resolves with the first message
+   * carrying that Correlation Data on that topic. Options: `qos` (1), `timeoutMs` (30,000: then a
+   * `TimeoutError`), `signal` (rejects with its reason), `properties`, `responseTopic`. The response topic is
+   * subscribed on the first request (see docs/request-response.md).
+   * @throws (rejects) NotSupportedError on MQTT 3.x; InvalidArgumentError / InvalidTopicError on bad input.
+   */
+  request(topic: string, payload: PayloadType = null, options: RequestOptions = {}): Promise<MQTTMessage> {
+    return requestResponse.request(this.#core, topic, payload, options);
+  }
+
+  /**
+   * Answers `request` on its Response Topic, with its Correlation Data (options: `qos`, default the request's;
+   * `properties`). @throws InvalidArgumentError when it has no Response Topic; NotSupportedError on MQTT 3.x.
+   */
+  respond(request: MQTTMessage, payload: PayloadType = null, options: RespondOptions = {}): MQTTMessageInfo {
+    return responder.respond(this.#core, request, payload, options);
+  }
+
+  /**
+   * Subscribes to `filter` (option `qos`, default 1) and answers each request with what `handler` returns; a
+   * thrown error is answered with a user property `error` and logged. Returns the function that stops.
+   */
+  handle(filter: string, handler: RequestHandler, options: HandleOptions = {}): () => void {
+    return responder.handle(this.#core, filter, handler, options);
+  }
+
+  // ---- Waiting for an acknowledgement (client-waits.ts; `{ signal, timeoutMs }`: cancellation.ts) -------------
+
+  /**
+   * `subscribe()`, resolving with the SUBACK's reason codes (the granted QoS per filter, or a failure code);
+   * `wait` (`{ signal, timeoutMs }`) bounds the wait. Rejects with `ClientStateError` if the client is closed
+   * for good first, and as `subscribe()` throws on bad arguments.
+   */
+  subscribeAndWait(...parameters: [...SubscribeParameters, wait?: WaitOptions]): Promise<ReasonCode[]> {
+    const [topic, qos, options, properties, wait] = parameters;
+    return waits.subscribeAndWait(this.#core, topic, qos, options, properties, wait);
+  }
+
+  /** `unsubscribe()`, resolving with the UNSUBACK's reason codes (none on MQTT 3.x); `wait` bounds the wait. */
+  unsubscribeAndWait(
+    topic: string | readonly string[],
+    properties?: AnyProperties | null,
+    wait?: WaitOptions,
+  ): Promise<ReasonCode[]> {
+    return waits.unsubscribeAndWait(this.#core, topic, properties, wait);
   }
 }

@@ -224,7 +224,7 @@ export class Connection<C, U> implements DriverConsumer {
       return 'send';
     }
     if (this.opening !== undefined) return 'opening';
-    this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS);
+    this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS, 'disconnect() was called');
     return 'none';
   }
 
@@ -233,7 +233,7 @@ export class Connection<C, U> implements DriverConsumer {
     this.#wanted = false;
     this.#cancelReconnect();
     this.#driver.destroyTransport();
-    this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS);
+    this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS, 'reinitialise() was called');
     this.#sessions.forget();
   }
 
@@ -282,6 +282,7 @@ export class Connection<C, U> implements DriverConsumer {
         break;
       case 'store-failed':
         this.#dispatcher.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(event.error)}`);
+        this.#storeFailed(event.error);
         break;
       case 'internal-error':
         this.#dispatcher.log(
@@ -305,7 +306,7 @@ export class Connection<C, U> implements DriverConsumer {
     const kind = this.#state.kind;
     if (kind === 'replacing' || kind === 'opening') return;
     if (!this.#wanted) {
-      this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS);
+      this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS, 'disconnect() was called');
       return;
     }
     if (!this.#isBackground()) return;
@@ -313,8 +314,29 @@ export class Connection<C, U> implements DriverConsumer {
       this.#scheduleReconnect(reason.error);
     } else {
       this.#wanted = false;
-      this.#endLoops(MQTTErrorCode.MQTT_ERR_CONN_LOST);
+      this.#endLoops(
+        MQTTErrorCode.MQTT_ERR_CONN_LOST,
+        'the connection was lost and reconnectOnFailure is off',
+      );
     }
+  }
+
+  /**
+   * The store failed: no connection will be opened again (`EngineDriver.open()` refuses), so the client is
+   * closed for good now, and `loopForever()` rejects with the store's error rather than retrying in vain.
+   */
+  #storeFailed(error: unknown): void {
+    this.#wanted = false;
+    this.#cancelReconnect();
+    const forever = this.#forever;
+    this.#forever = undefined;
+    const storeError = this.#driver.storeError ?? error;
+    forever?.reject(storeError);
+    this.#endLoops(
+      MQTTErrorCode.MQTT_ERR_UNKNOWN,
+      `the session store failed: ${describeError(error)}`,
+      storeError,
+    );
   }
 
   // ---- loop modes ----
@@ -487,6 +509,11 @@ export class Connection<C, U> implements DriverConsumer {
         this.#forever = undefined;
         this.#setMode('none');
         forever.reject(error);
+        this.#dispatcher.closedForGood(
+          new ClientStateError("the client is closed: loopForever()'s first connection failed", {
+            cause: error,
+          }),
+        );
         return;
       }
     }
@@ -554,13 +581,19 @@ export class Connection<C, U> implements DriverConsumer {
     if (pending !== undefined) throw pending.error;
   }
 
-  /** The connection is over for good (disconnect(), or lost without reconnecting): loops end. */
-  #endLoops(rc: MQTTErrorCode): void {
+  /**
+   * The connection is over for good (disconnect(), or lost without reconnecting): loops end, and every Promise
+   * still waiting on the client settles (`Dispatcher.closedForGood()`), saying `why`.
+   */
+  #endLoops(rc: MQTTErrorCode, why: string, cause?: unknown): void {
     this.#cancelReconnect();
     const forever = this.#forever;
     this.#forever = undefined;
     if (this.#mode !== 'none') this.#setMode('none');
     forever?.resolve(rc);
+    this.#dispatcher.closedForGood(
+      new ClientStateError(`the client is closed: ${why}`, cause === undefined ? undefined : { cause }),
+    );
   }
 
   /** The broker last tried, for log lines. */

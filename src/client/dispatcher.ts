@@ -20,7 +20,9 @@ import type { Authenticator, CallbackSlots, OnMessageOf } from './callback-slots
 import { answerAuthChallenge } from './enhanced-auth.js';
 import type { CloseReason, DriverEvent, EngineDriver } from './engine-driver.js';
 import { LogLevel, MQTTProtocolVersion } from './enums.js';
-import { ConnectionRefusedError } from './errors.js';
+import { ConnectionRefusedError, type ClientStateError } from './errors.js';
+import { AckWaiters } from './ack-waiters.js';
+import { bounded, type WaitOptions } from './cancellation.js';
 import { ConnectFlags, DisconnectFlags } from './flags.js';
 import { describeError, logLevelOf, writeToLogger, type Logger } from './logging.js';
 import { MessageIterator } from './message-iterator.js';
@@ -65,6 +67,23 @@ export interface DispatcherSettings<U> {
   readonly authenticator: Authenticator | undefined;
 }
 
+/**
+ * The internal consumer of MQTT 5 responses (`request-response.ts`): it sees every CONNACK, and every message
+ * before the callbacks; a message it takes (`route()` true) goes to no callback nor iterator, and is still
+ * acknowledged.
+ */
+export interface ResponseRouter {
+  connected(sessionPresent: boolean, properties: PacketProperties): void;
+  route(message: MQTTMessage): boolean;
+  /** The client is closed for good: every pending request rejects with `error`. */
+  closedForGood(error: ClientStateError): void;
+}
+
+interface ConnackWaiter {
+  resolve: (result: ConnectResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /** A publish handle waiting for its message to complete. */
 interface TrackedPublish {
   info: MQTTMessageInfo;
@@ -96,11 +115,15 @@ export class Dispatcher<C, U> {
   #takenQos: QoS = 0;
   #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
   readonly #iterators = new Set<MessageIterator>();
-  #connackWaiters: { resolve: (result: ConnectResult) => void; reject: (error: unknown) => void }[] = [];
+  #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
   /** The first callback exception the manual loop has to rethrow (`suppressExceptions` false). */
   #callbackError: { error: unknown } | undefined;
   #holdMessages = false;
+  /** The requester of `request()` (see `ResponseRouter`). */
+  responseRouter: ResponseRouter | undefined;
+  /** The Promises of `subscribeAndWait()` / `unsubscribeAndWait()`. */
+  readonly acks = new AckWaiters();
 
   /**
    * @param client passed first to every callback.
@@ -155,16 +178,18 @@ export class Dispatcher<C, U> {
     this.#messageCallbacks.delete(filter);
   }
 
-  /** A new `messages()` iterator. */
-  messages(limit: number, filter: string | undefined): MessageIterator {
+  /** A new `messages()` iterator (`wait` checked by `checkWaitOptions()`). */
+  messages(limit: number, filter: string | undefined, wait?: WaitOptions): MessageIterator {
     const iterator = new MessageIterator({
       limit,
+      wait,
       filter: filter === undefined ? undefined : (topic) => topicMatchesSub(filter, topic),
       onDrop: (message) =>
         this.log(LogLevel.MQTT_LOG_WARNING, `messages() consumer too slow: dropped ${message.toString()}`),
       onEnd: (ended) => this.#iterators.delete(ended),
     });
     this.#iterators.add(iterator);
+    if (wait?.signal?.aborted === true) iterator.end(); // an abort listener would never fire
     return iterator;
   }
 
@@ -181,13 +206,22 @@ export class Dispatcher<C, U> {
     for (const iterator of [...this.#iterators]) iterator.end();
   }
 
-  /** A Promise for the next CONNACK (see `connectAndWait()`). */
-  nextConnack(): Promise<ConnectResult> {
-    const connack = new Promise<ConnectResult>((resolve, reject) =>
-      this.#connackWaiters.push({ resolve, reject }),
-    );
+  /**
+   * A Promise for the next CONNACK (see `connectAndWait()`), bounded by `wait` (checked): an abort or a
+   * timeout removes the waiter.
+   */
+  nextConnack(wait: WaitOptions = {}): Promise<ConnectResult> {
+    let waiter: ConnackWaiter | undefined;
+    const connack = new Promise<ConnectResult>((resolve, reject) => {
+      waiter = { resolve, reject };
+      this.#connackWaiters.push(waiter);
+    });
     connack.catch(noop);
-    return connack;
+    const waited = bounded(connack, wait, 'connectAndWait()', () => {
+      this.#connackWaiters = this.#connackWaiters.filter((w) => w !== waiter);
+    });
+    waited.catch(noop);
+    return waited;
   }
 
   /**
@@ -260,6 +294,7 @@ export class Dispatcher<C, U> {
         this.invoke('onSubscribe', () =>
           callbacks.onSubscribe?.(client, this.#userdata, event.mid, codes, properties),
         );
+        this.acks.settle(event.mid, codes);
         break;
       }
       case 'unsubscribed': {
@@ -268,6 +303,7 @@ export class Dispatcher<C, U> {
         this.invoke('onUnsubscribe', () =>
           callbacks.onUnsubscribe?.(client, this.#userdata, event.mid, codes, properties),
         );
+        this.acks.settle(event.mid, codes);
         break;
       }
       case 'auth': {
@@ -368,6 +404,7 @@ export class Dispatcher<C, U> {
         `Connected to ${this.#context.describeBroker()} (session present: ${sessionPresent})`,
       );
     }
+    if (!reasonCode.isFailure) this.responseRouter?.connected(sessionPresent, properties);
     const flags = new ConnectFlags(sessionPresent);
     const connackProperties = Properties.fromPacket(PacketType.CONNACK, properties);
     this.invoke('onConnect', () =>
@@ -392,6 +429,18 @@ export class Dispatcher<C, U> {
       this.log(LogLevel.MQTT_LOG_DEBUG, `Not dispatching ${message.toString()}: disconnect() was called`);
       return;
     }
+    const routed = this.responseRouter?.route(message) === true;
+    if (!routed) this.#deliver(client, message);
+    // Paho acknowledges after the callback returns, even when it threw (the error is logged). A response taken
+    // by request() is acknowledged here even in manual-ack mode: the application never sees it to ack it.
+    if ((routed || !this.#context.manualAck()) && message.qos > 0) {
+      const { mid, qos } = message;
+      this.#driver.run((session, now) => session.ack(mid, qos, now));
+    }
+  }
+
+  /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
+  #deliver(client: C, message: MQTTMessage): void {
     const callbacks = this.#messageCallbacks.match(message.topic);
     if (callbacks.length > 0) {
       for (const callback of callbacks) {
@@ -403,11 +452,6 @@ export class Dispatcher<C, U> {
       this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
     for (const iterator of this.#iterators) iterator.push(message);
-    // Paho acknowledges after the callback returns, even when it threw (the error is logged).
-    if (!this.#context.manualAck() && message.qos > 0) {
-      const { mid, qos } = message;
-      this.#driver.run((session, now) => session.ack(mid, qos, now));
-    }
   }
 
   #onPublished(mid: number, code: number, properties: PacketProperties): void {
@@ -469,6 +513,24 @@ export class Dispatcher<C, U> {
       this.#callbacks.onDisconnect?.(client, this.#userdata, flags, reasonCode, properties),
     );
     this.#settleConnack(undefined, new ConnectionError(`the connection closed before CONNACK${cause}`));
+  }
+
+  /**
+   * The client is closed for good (`disconnect()`, `reinitialise()`, a lost connection not retried, a failed
+   * store): every Promise still waiting settles. The `messages()` iterators end; `waitForPublish()`,
+   * `subscribeAndWait()`, `unsubscribeAndWait()`, `request()` and `connectAndWait()` reject with `error`. The
+   * messages themselves stay in the session.
+   */
+  closedForGood(error: ClientStateError): void {
+    this.endIterators();
+    this.#soleInfo?.rejectWaiters(error);
+    for (const [, pending] of this.#infos) {
+      if (Array.isArray(pending)) for (const entry of pending) entry.info.rejectWaiters(error);
+      else pending.info.rejectWaiters(error);
+    }
+    this.acks.rejectAll(error);
+    this.responseRouter?.closedForGood(error);
+    this.#settleConnack(undefined, error);
   }
 
   /** Fails the pending publish handles of QoS 0 messages lost with a connection (none are tracked by id). */

@@ -7,8 +7,8 @@ import type { ReasonCode } from './reason-code.js';
 
 /** A method was called in a state that does not allow it (a setter while connected, mixed loop modes...). */
 export class ClientStateError extends MqttError {
-  constructor(message: string) {
-    super('ERR_MQTT_CLIENT_STATE', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_MQTT_CLIENT_STATE', message, options);
   }
 }
 

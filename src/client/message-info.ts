@@ -3,11 +3,12 @@
  * code, and a `waitForPublish()` Promise that rejects on a negative acknowledgement instead of reporting success.
  */
 import { MQTTErrorCode, errorString } from '../session/error-code.js';
-import { PublishError, TimeoutError } from './errors.js';
+import { bounded, checkWaitOptions, rejected, type WaitOptions } from './cancellation.js';
+import { PublishError, type ClientStateError } from './errors.js';
 import { Properties, PacketTypes } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
 
-type Waiter = { resolve: () => void; reject: (error: PublishError) => void };
+type Waiter = { resolve: () => void; reject: (error: PublishError | ClientStateError) => void };
 
 export class MQTTMessageInfo {
   /** The message id: the packet identifier for QoS 1/2, a counter value for QoS 0. */
@@ -53,32 +54,38 @@ export class MQTTMessageInfo {
   /**
    * Resolves once the message is published (see `isPublished()`). Rejects with a `PublishError` carrying the
    * broker's `reasonCode` on a negative acknowledgement, or `rc` when the client did not accept or dropped it
-   * (`MQTT_ERR_QUEUE_SIZE`...), and with a `TimeoutError` after `timeoutMs` when given. Needs a running loop
-   * (`loopStart`, `loopForever`, or calls to `loop()`) to make progress.
+   * (`MQTT_ERR_QUEUE_SIZE`...); with a `TimeoutError` after `timeoutMs` (a number, or `{ timeoutMs }`); with the
+   * signal's reason when `{ signal }` aborts; with a `ClientStateError` when the client is closed for good
+   * first. A timeout or an abort only stops the waiting: a QoS 1/2 message stays in the session. Needs a
+   * running loop (`loopStart`, `loopForever`, or calls to `loop()`) to make progress.
    */
-  waitForPublish(timeoutMs?: number): Promise<void> {
+  waitForPublish(wait?: number | WaitOptions): Promise<void> {
+    let options: WaitOptions;
+    try {
+      options = checkWaitOptions(typeof wait === 'number' ? { timeoutMs: wait } : wait, 'waitForPublish()');
+    } catch (error) {
+      return rejected(error);
+    }
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#published) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waiter: Waiter = {
-        resolve: () => {
-          if (timer !== undefined) clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          if (timer !== undefined) clearTimeout(timer);
-          reject(error);
-        },
-      };
+    let waiter: Waiter | undefined;
+    const published = new Promise<void>((resolve, reject) => {
+      waiter = { resolve, reject };
       (this.#waiters ??= []).push(waiter);
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters = this.#waiters?.filter((w) => w !== waiter);
-          reject(new TimeoutError(`message ${this.mid} was not published within ${timeoutMs} ms`));
-        }, timeoutMs);
-      }
     });
+    return bounded(published, options, `the publish of message ${this.mid}`, () => {
+      this.#waiters = this.#waiters?.filter((w) => w !== waiter);
+    });
+  }
+
+  /**
+   * @internal The client is closed for good: the waiters are rejected with `error`. The handle itself is not
+   * settled (a QoS 1/2 message stays in the session, and may yet be published by a later connection).
+   */
+  rejectWaiters(error: ClientStateError): void {
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    waiters?.forEach((waiter) => waiter.reject(error));
   }
 
   /** Paho 1.x code unpacks the result as `(rc, mid)`. */

@@ -2,7 +2,12 @@
  * The bounded async iterator behind `Client.messages()`: messages are pushed by the client's dispatch and
  * pulled with `for await`. When the consumer falls behind by more than `limit` messages the oldest one is
  * dropped (and reported), so a stalled consumer cannot grow memory without bound.
+ *
+ * A `signal` ends the iteration when it aborts (a `next()` waiting then rejects with its reason); `timeoutMs`
+ * bounds each `next()` that has to wait (it rejects with a `TimeoutError`; the iterator stays usable). Both may
+ * also be given to one `next({ signal, timeoutMs })`.
  */
+import { bounded, checkWaitOptions, rejected, type WaitOptions } from './cancellation.js';
 import type { MQTTMessage } from './mqtt-message.js';
 
 export class MessageIterator implements AsyncIterableIterator<MQTTMessage> {
@@ -13,17 +18,23 @@ export class MessageIterator implements AsyncIterableIterator<MQTTMessage> {
   #buffer: MQTTMessage[] = [];
   #pulls: ((result: IteratorResult<MQTTMessage>) => void)[] = [];
   #done = false;
+  readonly #wait: WaitOptions;
+  readonly #onAbort = (): void => this.end();
 
   constructor(options: {
     limit: number;
     filter?: (topic: string) => boolean;
     onDrop: (message: MQTTMessage) => void;
     onEnd: (iterator: MessageIterator) => void;
+    /** Checked by `checkWaitOptions()`. */
+    wait?: WaitOptions;
   }) {
     this.#limit = options.limit;
     this.#filter = options.filter;
     this.#onDrop = options.onDrop;
     this.#onEnd = options.onEnd;
+    this.#wait = options.wait ?? {};
+    this.#wait.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** Offers a message; ignored when it does not match the iterator's filter or the iterator ended. */
@@ -45,16 +56,33 @@ export class MessageIterator implements AsyncIterableIterator<MQTTMessage> {
   end(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#wait.signal?.removeEventListener('abort', this.#onAbort);
     for (const pull of this.#pulls) pull({ value: undefined, done: true });
     this.#pulls = [];
     this.#onEnd(this);
   }
 
-  next(): Promise<IteratorResult<MQTTMessage>> {
+  /** The next message; `wait` (default: the iterator's) bounds the wait for one. */
+  next(wait?: WaitOptions): Promise<IteratorResult<MQTTMessage>> {
+    let options = this.#wait;
+    if (wait !== undefined) {
+      try {
+        options = checkWaitOptions(wait, 'messages().next()');
+      } catch (error) {
+        return rejected(error);
+      }
+    }
     const message = this.#buffer.shift();
     if (message !== undefined) return Promise.resolve({ value: message, done: false });
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.#pulls.push(resolve));
+    let pull: ((result: IteratorResult<MQTTMessage>) => void) | undefined;
+    const pulled = new Promise<IteratorResult<MQTTMessage>>((resolve) => {
+      pull = resolve;
+      this.#pulls.push(resolve);
+    });
+    return bounded(pulled, options, 'messages().next()', () => {
+      this.#pulls = this.#pulls.filter((waiting) => waiting !== pull);
+    });
   }
 
   /** Called by `break` in a `for await` loop: stops receiving. */

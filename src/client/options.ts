@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Store } from '../store/types.js';
+import { validateTopicName } from '../topic/validate.js';
 import { CLIENT_TRANSPORTS, type ClientTransport } from './transport-config.js';
 import { MQTTProtocolVersion } from './enums.js';
 import { isLogger, type Logger } from './logging.js';
@@ -55,6 +56,11 @@ export interface ClientOptions<U = unknown> {
    * `authenticationData`). Without it, answer from `onAuth` with `client.auth()`.
    */
   authenticator?: Authenticator;
+  /**
+   * MQTT 5: the topic responses to `request()` come on (default `steady-mqtt/responses/{clientId}`; the broker's
+   * Response Information, when it sent one, comes first). A topic name: no wildcards.
+   */
+  responseTopic?: string;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -77,6 +83,7 @@ const KNOWN_OPTIONS = new Set([
   'reconnectJitter',
   'logger',
   'authenticator',
+  'responseTopic',
 ]);
 
 /** Defaults of the extras. */
@@ -189,6 +196,13 @@ export function validateClientOptions<U>(options: ClientOptions<U>): void {
       throw new InvalidArgumentError(
         'authenticator needs MQTT 5 (enhanced authentication uses AUTH packets)',
       );
+    }
+  }
+  if (o.responseTopic !== undefined) {
+    if (typeof o.responseTopic !== 'string') fail('responseTopic', 'a string', o.responseTopic);
+    validateTopicName(o.responseTopic);
+    if (protocol !== MQTTProtocolVersion.MQTTv5) {
+      throw new InvalidArgumentError('responseTopic needs MQTT 5 (request/response uses MQTT 5 properties)');
     }
   }
   if (o.logger !== undefined && !isLogger(o.logger))

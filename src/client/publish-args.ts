@@ -36,3 +36,12 @@ export function toOutgoingMessage(
     properties: packetProperties,
   };
 }
+
+/** `publish()`'s parameters: topic, payload (default none), QoS (0), retain (false), MQTT 5 properties. */
+export type PublishParameters = [
+  topic: string,
+  payload?: PayloadType,
+  qos?: number,
+  retain?: boolean,
+  properties?: Properties | PacketProperties,
+];

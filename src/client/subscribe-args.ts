@@ -136,3 +136,14 @@ export function normalizeUnsubscribe(
     properties: toPacketProperties(properties, PacketTypes.UNSUBSCRIBE, protocol),
   };
 }
+
+/**
+ * `subscribe()`'s parameters: a filter (or list of filters or of `[filter, qos or options]` pairs), a QoS or
+ * `SubscribeOptions` for it, and on MQTT 5 the SUBSCRIBE properties last.
+ */
+export type SubscribeParameters = [
+  topic: SubscribeTopic,
+  qos?: SubscriptionSpec,
+  options?: SubscribeOptions | SubscribeOptionsInit | Properties | PacketProperties | null,
+  properties?: Properties | PacketProperties | null,
+];

@@ -101,13 +101,22 @@ function targetFunction(fn: AnyFunction): AnyFunction {
   return wrapped;
 }
 
+/**
+ * The methods whose Promise resolves with objects the facade wraps (an `MQTTMessage`, `ReasonCode`s). Only
+ * these: a Promise the client marks handled (`connect()`'s, which may be left unawaited) is returned as it is,
+ * as a derived one would be an unhandled rejection.
+ */
+const WRAPPED_PROMISES = new Set(['request', 'subscribeAndWait', 'unsubscribeAndWait']);
+
 /** Calls `target[name]` with facade arguments, returning a facade result. */
 function call(target: object, name: string, paho: string, args: unknown[]): unknown {
   const method = Reflect.get(target, name) as unknown;
   if (typeof method !== 'function') {
     throw new NotSupportedError(`${paho}() is not available in this build of steady-mqtt yet`);
   }
-  return toFacade((method as AnyFunction).apply(target, args.map(toTarget)));
+  const result = (method as AnyFunction).apply(target, args.map(toTarget));
+  if (WRAPPED_PROMISES.has(name) && result instanceof Promise) return result.then(toFacade);
+  return toFacade(result);
 }
 
 /** Converts Python keyword arguments (snake_case keys) to steady-mqtt options, following `table`. */

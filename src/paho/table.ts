@@ -13,26 +13,118 @@
  * `adapter.ts`); every transport method (`tls_set`, `ws_set_options`, `proxy_set`...) exists today.
  */
 
+import type { Properties as PacketProperties } from '../packet/types.js';
+import type { PayloadType } from '../client/payload.js';
+import type { Properties } from '../client/properties.js';
+import type { RequestOptions } from '../client/request-response.js';
+import type { WaitOptions } from '../client/cancellation.js';
+import type { Client } from '../client/client.js';
+import type { MessagesOptions } from '../client/client-commands.js';
+import type { ConnectAndWaitParameters, ConnectParameters } from '../client/client-lifecycle.js';
+import type { LoopForeverOptions } from '../client/client-waits.js';
+import type { ReasonCode } from '../client/reason-code.js';
+import type { SubscribeTopic, SubscriptionSpec } from '../client/subscribe-args.js';
+import type { SubscribeOptions, SubscribeOptionsInit } from '../client/subscribe-options.js';
+
 /** Seconds (Python) → milliseconds (steady-mqtt); undefined stays undefined so the default applies. */
 const ms = (seconds: number | null | undefined): number | undefined =>
   seconds === undefined || seconds === null ? undefined : seconds * 1000;
 
-/** Paho's `loop_forever(timeout=1.0, retry_first_connection=False)`; also accepts `{ retry_first_connection }`. */
-function loopForeverArgs(
-  timeout?: number | { timeout?: number; retry_first_connection?: boolean } | null,
-  retry_first_connection?: boolean,
-): [{ retryFirstConnection?: boolean }] {
-  const retry =
-    typeof timeout === 'object' && timeout !== null ? timeout.retry_first_connection : retry_first_connection;
-  return [{ retryFirstConnection: retry }];
+/** What the awaitable methods take last, in snake_case: `{ signal, timeout_ms }`. */
+export interface PahoWait {
+  signal?: AbortSignal;
+  timeout_ms?: number;
 }
 
-/** Paho's `messages()` extra in snake_case: `{ filter, buffer_size }`. */
-function messagesArgs(options?: {
-  filter?: string;
-  buffer_size?: number;
-}): [{ filter?: string; bufferSize?: number }] {
-  return [{ filter: options?.filter, bufferSize: options?.buffer_size }];
+/** `{ signal, timeout_ms }` → `{ signal, timeoutMs }` (only the keys given, so the checks see no undefined). */
+function waitOptions(wait: PahoWait | null | undefined): WaitOptions | undefined {
+  if (wait === undefined || wait === null) return undefined;
+  const options: WaitOptions = {};
+  if (wait.signal !== undefined) options.signal = wait.signal;
+  if (wait.timeout_ms !== undefined) options.timeoutMs = wait.timeout_ms;
+  return options;
+}
+
+/**
+ * Paho's `loop_forever(timeout=1.0, retry_first_connection=False)`; also accepts
+ * `{ retry_first_connection, signal, timeout_ms }`.
+ */
+function loopForeverArgs(
+  timeout?: number | ({ timeout?: number; retry_first_connection?: boolean } & PahoWait) | null,
+  retry_first_connection?: boolean,
+): [LoopForeverOptions] {
+  if (typeof timeout === 'object' && timeout !== null) {
+    return [{ retryFirstConnection: timeout.retry_first_connection, ...waitOptions(timeout) }];
+  }
+  return [{ retryFirstConnection: retry_first_connection }];
+}
+
+/** Paho's `messages()` extra in snake_case: `{ filter, buffer_size, signal, timeout_ms }`. */
+function messagesArgs(options?: { filter?: string; buffer_size?: number } & PahoWait): [MessagesOptions] {
+  return [{ filter: options?.filter, bufferSize: options?.buffer_size, ...waitOptions(options) }];
+}
+
+/** `wait_for_publish(timeout)` in seconds, as Paho; or `{ signal, timeout_ms }`. */
+function waitForPublishArgs(timeout?: number | PahoWait | null): [number | WaitOptions | undefined] {
+  return [typeof timeout === 'object' && timeout !== null ? waitOptions(timeout) : ms(timeout)];
+}
+
+/** `connect_and_wait(host, port, keepalive, bind_address, bind_port, clean_start, properties, wait)`. */
+function connectAndWaitArgs(
+  ...args: [...ConnectParameters, wait?: PahoWait | null]
+): ConnectAndWaitParameters {
+  const [host, port, keepalive, bindAddress, bindPort, cleanStart, properties, wait] = args;
+  return [host, port, keepalive, bindAddress, bindPort, cleanStart, properties, waitOptions(wait)];
+}
+
+/** `disconnect_and_wait(reasoncode, properties, wait)`. */
+function disconnectAndWaitArgs(
+  reasonCode?: number | ReasonCode,
+  properties?: Properties | PacketProperties,
+  wait?: PahoWait | null,
+): [number | ReasonCode | undefined, Properties | PacketProperties | undefined, WaitOptions | undefined] {
+  return [reasonCode, properties, waitOptions(wait)];
+}
+
+/** `subscribe_and_wait(topic, qos, options, properties, wait)`. */
+function subscribeAndWaitArgs(
+  topic: SubscribeTopic,
+  qos?: SubscriptionSpec,
+  options?: SubscribeOptions | SubscribeOptionsInit | Properties | PacketProperties | null,
+  properties?: Properties | PacketProperties | null,
+  wait?: PahoWait | null,
+): Parameters<Client['subscribeAndWait']> {
+  return [topic, qos, options, properties, waitOptions(wait)];
+}
+
+/** `unsubscribe_and_wait(topic, properties, wait)`. */
+function unsubscribeAndWaitArgs(
+  topic: string | readonly string[],
+  properties?: Properties | PacketProperties | null,
+  wait?: PahoWait | null,
+): Parameters<Client['unsubscribeAndWait']> {
+  return [topic, properties, waitOptions(wait)];
+}
+
+/** `request(topic, payload, options)` with snake_case options: `{ qos, timeout_ms, signal, properties, response_topic }`. */
+function requestArgs(
+  topic: string,
+  payload?: PayloadType,
+  options?: {
+    qos?: number;
+    timeout_ms?: number;
+    signal?: AbortSignal;
+    properties?: Properties | PacketProperties;
+    response_topic?: string;
+  } | null,
+): [string, PayloadType, RequestOptions] {
+  const request: RequestOptions = {};
+  if (options?.qos !== undefined) request.qos = options.qos;
+  if (options?.timeout_ms !== undefined) request.timeoutMs = options.timeout_ms;
+  if (options?.signal !== undefined) request.signal = options.signal;
+  if (options?.properties !== undefined) request.properties = options.properties;
+  if (options?.response_topic !== undefined) request.responseTopic = options.response_topic;
+  return [topic, payload ?? null, request];
 }
 
 /** `Client(...)` constructor keyword arguments (Paho's, then steady-mqtt's extras). */
@@ -56,6 +148,7 @@ export const CLIENT_OPTIONS = {
   reconnect_jitter: 'reconnectJitter',
   logger: 'logger',
   authenticator: 'authenticator',
+  response_topic: 'responseTopic',
 } as const;
 
 /** `paho.mqtt.client.Client`. */
@@ -100,10 +193,10 @@ export const CLIENT = {
   connect: 'connect',
   connect_async: 'connectAsync',
   connect_srv: 'connectSrv',
-  connect_and_wait: 'connectAndWait',
+  connect_and_wait: { name: 'connectAndWait', args: connectAndWaitArgs },
   reconnect: 'reconnect',
   disconnect: 'disconnect',
-  disconnect_and_wait: 'disconnectAndWait',
+  disconnect_and_wait: { name: 'disconnectAndWait', args: disconnectAndWaitArgs },
   reconnect_delay_set: 'reconnectDelaySet',
   is_connected: 'isConnected',
   stats: 'stats',
@@ -129,11 +222,17 @@ export const CLIENT = {
   publish: 'publish',
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
+  subscribe_and_wait: { name: 'subscribeAndWait', args: subscribeAndWaitArgs },
+  unsubscribe_and_wait: { name: 'unsubscribeAndWait', args: unsubscribeAndWaitArgs },
   ack: 'ack',
   auth: 'auth',
   message_callback_add: 'messageCallbackAdd',
   message_callback_remove: 'messageCallbackRemove',
   messages: { name: 'messages', args: messagesArgs },
+  // Request/response (MQTT 5).
+  request: { name: 'request', args: requestArgs },
+  respond: 'respond',
+  handle: 'handle',
   // Loops (Paho's timeouts are seconds).
   loop: { name: 'loop', args: (timeout?: number | null) => [ms(timeout)] as [number | undefined] },
   loop_forever: { name: 'loopForever', args: loopForeverArgs },
@@ -166,10 +265,7 @@ export const MESSAGE_INFO = {
   reason_code: 'reasonCode',
   properties: 'properties',
   is_published: 'isPublished',
-  wait_for_publish: {
-    name: 'waitForPublish',
-    args: (timeout?: number | null) => [ms(timeout)] as [number | undefined],
-  },
+  wait_for_publish: { name: 'waitForPublish', args: waitForPublishArgs },
 } as const;
 
 /** `ConnectFlags`, given to `on_connect`. */
@@ -287,6 +383,7 @@ const CONNECTION = {
   clean_start: 'cleanStart',
   connect_properties: 'connectProperties',
   timeout_ms: 'timeoutMs',
+  signal: 'signal',
   reconnect: 'reconnect',
   connect_timeout: 'connectTimeout',
   logger: 'logger',

@@ -90,6 +90,8 @@ export interface ConnectionOptions<U = unknown> {
    * Default: no limit (as Paho), except the connection attempt itself (the client's `connectTimeout`).
    */
   timeoutMs?: number;
+  /** Aborting it ends the helper at once: it disconnects and rejects with the signal's reason. */
+  signal?: AbortSignal;
   /**
    * Reconnect after a lost connection (default false: the helper rejects with a `ConnectionError`). The first
    * connection is never retried: a refused or failed first attempt always rejects.

@@ -4,6 +4,7 @@
  * connection, a failed or lost connection, a timeout). Whatever happens, the client is disconnected and its
  * loop stopped before the Promise settles, so a helper never leaves a socket or a timer behind.
  */
+import { abortReason, checkWaitOptions } from '../client/cancellation.js';
 import { Client } from '../client/client.js';
 import { CallbackAPIVersion, MQTTProtocolVersion } from '../client/enums.js';
 import { NotSupportedError, TimeoutError } from '../client/errors.js';
@@ -134,6 +135,8 @@ async function closeClient<U>(client: Client<U>): Promise<void> {
  */
 export async function runHelper<T, U>(options: ConnectionOptions<U>, spec: HelperSpec<T, U>): Promise<T> {
   const timeoutMs = checkTimeout(spec.name, options.timeoutMs);
+  const { signal } = checkWaitOptions({ signal: options.signal }, spec.name);
+  if (signal?.aborted === true) throw abortReason(signal);
   const client = createHelperClient(options, spec as HelperSpec<unknown, U>);
   let settled = false;
   let resolveResult: (value: T) => void = () => undefined;
@@ -146,6 +149,7 @@ export async function runHelper<T, U>(options: ConnectionOptions<U>, spec: Helpe
     if (settled) return;
     settled = true;
     if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
     void closeClient(client).then(action, action); // settles even if closing failed
   };
   const run: HelperRun<T, U> = {
@@ -164,6 +168,8 @@ export async function runHelper<T, U>(options: ConnectionOptions<U>, spec: Helpe
       : setTimeout(() => {
           run.fail(new TimeoutError(`${spec.name} did not complete within ${timeoutMs} ms (timeoutMs)`));
         }, timeoutMs);
+  const onAbort = (): void => run.fail(abortReason(signal));
+  signal?.addEventListener('abort', onAbort, { once: true });
   client.onDisconnect = (_client, _userdata, flags, reasonCode) => {
     if (settled || options.reconnect === true) return;
     if (!flags.isDisconnectPacketFromServer && !reasonCode.isFailure && spec.onNormalClose !== undefined) {

@@ -126,6 +126,7 @@ export type Options = [
       | 'reconnectJitter'
       | 'logger'
       | 'authenticator'
+      | 'responseTopic'
     >
   >,
   Expect<Equal<ClientOptions<U>['userdata'], U | undefined>>,
@@ -147,7 +148,12 @@ export type Methods = [
   Expect<Equal<ReturnType<C['loopStart']>, MQTTErrorCode>>,
   Expect<Equal<ReturnType<C['loopStop']>, MQTTErrorCode>>,
   Expect<Equal<ReturnType<C['loopForever']>, Promise<MQTTErrorCode>>>,
-  Expect<Equal<Parameters<C['loopForever']>, [options?: { retryFirstConnection?: boolean }]>>,
+  Expect<
+    Equal<
+      Parameters<C['loopForever']>,
+      [options?: { retryFirstConnection?: boolean; signal?: AbortSignal; timeoutMs?: number }]
+    >
+  >,
   Expect<Equal<ReturnType<C['isConnected']>, boolean>>,
   Expect<Equal<ReturnType<C['ack']>, MQTTErrorCode>>,
   Expect<Equal<Parameters<C['messageCallbackAdd']>, [sub: string, callback: OnMessage<U>]>>,
@@ -155,4 +161,21 @@ export type Methods = [
   Expect<Equal<ReturnType<C['maxQueuedMessagesSet']>, C>>,
   Expect<Equal<ReturnType<C['userDataGet']>, U>>,
   Expect<Equal<C['loopMode'], 'none' | 'manual' | 'external' | 'background' | 'forever'>>,
+  // Issue 14: request/response and waiting with { signal, timeoutMs }.
+  Expect<Equal<ReturnType<C['request']>, Promise<MQTTMessage>>>,
+  Expect<Equal<Parameters<C['request']>[0], string>>,
+  Expect<Equal<ReturnType<C['respond']>, MQTTMessageInfo>>,
+  Expect<Equal<Parameters<C['respond']>[0], MQTTMessage>>,
+  Expect<Equal<ReturnType<C['handle']>, () => void>>,
+  Expect<Equal<ReturnType<C['subscribeAndWait']>, Promise<ReasonCode[]>>>,
+  Expect<Equal<ReturnType<C['unsubscribeAndWait']>, Promise<ReasonCode[]>>>,
+  Expect<
+    Equal<NonNullable<Parameters<C['disconnectAndWait']>[2]>, { signal?: AbortSignal; timeoutMs?: number }>
+  >,
+  Expect<
+    Equal<
+      Parameters<MQTTMessageInfo['waitForPublish']>[0],
+      number | { signal?: AbortSignal; timeoutMs?: number } | undefined
+    >
+  >,
 ];
