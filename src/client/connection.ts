@@ -232,7 +232,7 @@ export class Connection<C, U> implements DriverConsumer {
   reset(): void {
     this.#wanted = false;
     this.#cancelReconnect();
-    this.#driver.destroyTransport();
+    this.#driver.abandonTransport();
     this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS, 'reinitialise() was called');
     this.#sessions.forget();
   }

@@ -107,6 +107,8 @@ export class EngineDriver {
   /** Reading stopped because the application's backlog is full (`SessionEngine.applicationBacklogFull`). */
   #backlogPaused = false;
   #closedWaiters: (() => void)[] = [];
+  /** The transport `abandonTransport()` closed, until its close is reported. */
+  #abandoned: Transport | undefined;
   /** What `stats()` reports: plain counters, no allocation per message. */
   #bytesSent = 0;
   #bytesReceived = 0;
@@ -242,6 +244,19 @@ export class EngineDriver {
   /** Closes the transport at once. */
   destroyTransport(error?: ConnectionError): void {
     this.#transport?.destroy(error);
+  }
+
+  /**
+   * `reinitialise()`: closes the transport at once and drops what was held for the consumer. The connection
+   * belonged to the client as it was: its close, which the transport reports later, is cleaned up here but not
+   * handed over, so it cannot end a loop started after the reset.
+   */
+  abandonTransport(): void {
+    this.#heldEvents = [];
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    this.#abandoned = transport;
+    transport.destroy();
   }
 
   /** Runs a user command on the engine, then processes its output. */
@@ -544,6 +559,8 @@ export class EngineDriver {
   }
 
   #onClose(error: ConnectionError | undefined): void {
+    const abandoned = this.#abandoned !== undefined && this.#abandoned === this.#transport;
+    this.#abandoned = undefined;
     this.#transport = undefined;
     this.#outbox = [];
     this.#pendingData = [];
@@ -568,7 +585,7 @@ export class EngineDriver {
     if (reason.error === undefined && error !== undefined) reason.error = error;
     this.#closeReason = undefined;
     this.#consumer.handle({ type: 'transport-down' });
-    this.#deliver({ type: 'transport-closed', reason });
+    if (!abandoned) this.#deliver({ type: 'transport-closed', reason });
     this.#wakeWaiter();
     const waiters = this.#closedWaiters;
     this.#closedWaiters = [];

@@ -147,4 +147,23 @@ void describe('Client facade', () => {
     assert.equal(broker.links.length, 1, 'no reconnect without a background loop');
     assert.equal(connectionOf(client).state.kind, 'idle');
   });
+
+  void it('reinitialise() on a connected client, then loopStart() and connectAndWait(): the old close ends nothing', async () => {
+    const { broker, client } = setup();
+    client.loopStart();
+    await client.connect('broker.test', 1883, 60);
+    await settle();
+    assert.equal(client.isConnected(), true);
+    client.reinitialise('again');
+    assert.equal(client.loopMode, 'none');
+    await settle(); // the old transport reports its close now
+    assert.equal(client.loopStart(), MQTTErrorCode.MQTT_ERR_SUCCESS);
+    const result = await client.connectAndWait('broker.test', 1883, 60);
+    assert.equal(result.reasonCode.value, 0);
+    assert.equal(client.loopMode, 'background');
+    assert.equal(broker.links.length, 2);
+    assert.equal(client.clientId, 'again');
+    client.disconnect();
+    client.loopStop();
+  });
 });
