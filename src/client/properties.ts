@@ -78,6 +78,25 @@ function isInteger(value: unknown, min: number, max: number): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
+/** U+0001..U+001F and U+007F..U+009F. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0001-\u001f\u007f-\u009f]/;
+
+/**
+ * A control character in a string property: a sender SHOULD NOT send one and a receiver MAY treat the packet as
+ * malformed (MQTT 5.0 1.5.4). Mosquitto 2.0.11 does ("Malformed UTF-8": it closes the connection), and a QoS 1/2
+ * message carrying one would be resent on every reconnect, for ever. So it is refused when it is set.
+ */
+function checkNoControl(name: string, text: string): void {
+  const found = CONTROL.exec(text);
+  if (found === null) return;
+  const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  throw new InvalidArgumentError(
+    `property ${name} contains the control character U+${code} at index ${found.index}: a sender SHOULD NOT ` +
+      `send one (MQTT 5.0 1.5.4), and brokers such as Mosquitto close the connection for it`,
+  );
+}
+
 function checkValue(name: PropertyName, kind: ValueKind, value: unknown): void {
   const fail = (allowed: string): never => {
     throw new InvalidArgumentError(`property ${name} must be ${allowed}, got ${String(value)}`);
@@ -100,6 +119,7 @@ function checkValue(name: PropertyName, kind: ValueKind, value: unknown): void {
       break;
     case 'string':
       if (typeof value !== 'string') fail('a string');
+      checkNoControl(name, value as string);
       break;
     case 'binary':
       if (!(value instanceof Uint8Array)) fail('a Uint8Array (or Buffer)');
@@ -118,6 +138,10 @@ function checkValue(name: PropertyName, kind: ValueKind, value: unknown): void {
         )
       ) {
         fail('an array of [name, value] string pairs');
+      }
+      for (const [key, text] of value as [string, string][]) {
+        checkNoControl(`${name} name`, key);
+        checkNoControl(`${name} ${JSON.stringify(key)}`, text);
       }
       break;
     default:

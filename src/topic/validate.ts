@@ -12,8 +12,13 @@
  *   subscription `$share/{group}/{filter}` a non-empty group without `/`, `+` or `#` followed by a non-empty
  *   filter. The `$share/` rule is applied whatever the protocol version, as Mosquitto 2 does.
  *
- * What is not rejected: control characters U+0001..U+001F and U+007F..U+009F and non-characters, which the
- * specification says SHOULD NOT be used (a receiver may accept them; Paho and Mosquitto do).
+ * - control characters U+0001..U+001F and U+007F..U+009F: the specifications say a sender SHOULD NOT send them
+ *   and a receiver MAY treat the packet as malformed (MQTT 5.0 1.5.4, 3.1.1 1.5.3). Mosquitto 2.0.11 does: it
+ *   closes the connection, and a QoS 1/2 message whose topic has one would be resent on every reconnect, for
+ *   ever. So they are refused before anything is queued.
+ *
+ * What is not rejected: non-characters (U+FFFE, U+FFFF...), which the specification discourages the same way
+ * but no broker seen here refuses.
  */
 import { InvalidTopicError } from './errors.js';
 
@@ -23,11 +28,24 @@ export const MAX_TOPIC_BYTES = 65_535;
 const SHARE_PREFIX = '$share/';
 
 /**
- * Any character that needs a closer look: a wildcard, U+0000 or a surrogate. A regular expression test is
- * several times faster than a charCodeAt loop in V8, so the valid path is one `test` and, for long strings, a
- * length count.
+ * Any character that needs a closer look: a wildcard, U+0000, another control character or a surrogate. A
+ * regular expression test is several times faster than a charCodeAt loop in V8, so the valid path is one `test`
+ * and, for long strings, a length count.
  */
-const SUSPECT = /[\0#+\uD800-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const SUSPECT = /[\0-\u001f\u007f-\u009f#+\uD800-\uDFFF]/;
+
+/** U+0001..U+001F and U+007F..U+009F (U+0000 has its own, stronger rule). */
+function isControl(c: number): boolean {
+  return (c > 0 && c <= 0x1f) || (c >= 0x7f && c <= 0x9f);
+}
+
+function controlProblem(i: number, c: number): string {
+  return (
+    `it contains the control character ${hex(c)} at index ${i}: a sender SHOULD NOT send one and a receiver MAY ` +
+    `treat the packet as malformed (MQTT 5.0 1.5.4); brokers such as Mosquitto close the connection for it`
+  );
+}
 
 const SLASH = 0x2f;
 const PLUS = 0x2b;
@@ -107,6 +125,7 @@ function topicNameProblem(topic: unknown, allowEmpty: boolean): string | undefin
         `subscription filters, never in the topic name of a PUBLISH [MQTT-3.3.2-2]`
       );
     }
+    if (isControl(c)) return controlProblem(i, c);
     if (c === 0 || (c & 0xf800) === 0xd800) {
       const problem = charProblem(topic, i, c);
       if (problem !== undefined) return problem;
@@ -162,6 +181,8 @@ function plainFilterProblem(filter: string, start: number): string | undefined {
           `'#' must be on its own or follow a '/', and be the last character, as in "a/#" or "#" [MQTT-4.7.1-1]`
         );
       }
+    } else if (isControl(c)) {
+      return controlProblem(i, c);
     } else if (c === 0 || (c & 0xf800) === 0xd800) {
       const problem = charProblem(filter, i, c);
       if (problem !== undefined) return problem;
@@ -176,7 +197,7 @@ function topicFilterProblem(filter: unknown): string | undefined {
     return `a topic filter must be a string, not ${filter === null ? 'null' : typeof filter}`;
   }
   if (filter.length === 0) return 'a topic filter must be at least one character long [MQTT-4.7.3-1]';
-  // Without wildcards, U+0000 or surrogates, only a shared subscription's structure is left to check.
+  // Without wildcards, control characters or surrogates, only a shared subscription's structure is left to check.
   if (!SUSPECT.test(filter) && !filter.startsWith(SHARE_PREFIX)) return lengthProblem(filter);
   let start = 0;
   if (filter.startsWith(SHARE_PREFIX)) {

@@ -103,6 +103,28 @@ void describe('bad input is refused before anything is sent', () => {
     });
   }
 
+  void it('control characters in a topic, a filter or a string property are refused: Mosquitto would close the connection, and a stored QoS 1 message would be resent for ever', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv5);
+    await connected(r, proxy.host, proxy.port);
+    await sleep(50);
+    const before = proxy.bytesToTarget;
+    const c = r.client;
+    assert.throws(() => c.publish('a\tb', 'x', 1), InvalidTopicError);
+    assert.throws(() => c.subscribe('a/\u0007/#', 1), InvalidTopicError);
+    const userProperty = { userProperties: [['k', 'line\nbreak']] as [string, string][] };
+    assert.throws(() => c.publish('a/b', 'x', 1, false, userProperty), /control character U\+000A/);
+    assert.throws(
+      () => new Properties(PacketTypes.PUBLISH, { contentType: 'text\u0001' }),
+      InvalidArgumentError,
+    );
+    assert.equal(c.stats().packetIdsInUse, 0, 'nothing was queued');
+    await sleep(50);
+    assert.equal(proxy.bytesToTarget, before, 'no byte was written');
+    assert.equal(c.isConnected(), true);
+    assert.equal(r.disconnects.length, 0);
+    await shutdown(r);
+  });
+
   void it('refuses wrong constructor arguments and options', () => {
     assert.throws(() => new Client(CallbackAPIVersion.VERSION1), NotSupportedError);
     assert.throws(() => new Client('my-id' as unknown as CallbackAPIVersion), InvalidArgumentError);

@@ -74,10 +74,16 @@ void describe('validateTopicName', () => {
       'température/°C',
       'emoji/😀',
       ' ',
-      'a\u0001b', // control characters are discouraged ("SHOULD NOT"), not forbidden
     ]) {
       assertValidName(topic);
     }
+  });
+
+  void test('rejects control characters (SHOULD NOT in the spec; Mosquitto 2 closes the connection for them)', () => {
+    assertInvalidName('a\u0001b', /control character U\+0001 at index 1/);
+    assertInvalidName('a\tb', /control character U\+0009/);
+    assertInvalidName('x\u009f', /control character U\+009F/);
+    assert.throws(() => validateTopicFilter('a/\n/#'), /control character U\+000A at index 2/);
   });
 
   void test('rejects an empty name, saying where an empty name is allowed', () => {
