@@ -21,6 +21,7 @@ export class MQTTMessageInfo {
   reasonCode: ReasonCode | undefined;
   #properties: Properties | undefined;
   #published = false;
+  #downgraded = false;
   #failure: PublishError | undefined;
   /** Made on the first `waitForPublish()`: most handles are never waited on. */
   #waiters: Waiter[] | undefined;
@@ -29,6 +30,15 @@ export class MQTTMessageInfo {
     this.mid = mid;
     this.rc = rc;
     if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#rcError(rc);
+  }
+
+  /**
+   * True when the message was published at QoS 2 and the broker answered with PUBACK instead of PUBREC (RabbitMQ
+   * 3.10, which has no QoS 2): it took the message at QoS 1, so it was delivered at least once, not exactly once.
+   * The publish still completes (`isPublished()` true, `reasonCode` the PUBACK's); the client logs a warning.
+   */
+  get downgraded(): boolean {
+    return this.#downgraded;
   }
 
   /** The acknowledgement's properties (MQTT 5), once acknowledged (empty until then: made on first read). */
@@ -88,8 +98,9 @@ export class MQTTMessageInfo {
   }
 
   /** @internal The client records the acknowledgement (or QoS 0 write). */
-  settleAcknowledged(reasonCode: ReasonCode, properties: Properties): void {
+  settleAcknowledged(reasonCode: ReasonCode, properties: Properties, downgraded = false): void {
     if (this.#published || this.#failure !== undefined) return;
+    this.#downgraded = downgraded;
     this.reasonCode = reasonCode;
     this.properties = properties;
     if (reasonCode.isFailure) {

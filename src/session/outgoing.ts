@@ -11,6 +11,8 @@
  *                                                                  <-------------- PUBCOMP id
  *                                                      deleteOutgoing, 'published'
  *                                           rc >= 0x80: deleteOutgoing, 'published' (no PUBREL, 4.3.3)
+ *                                           PUBACK instead of PUBREC (a broker without QoS 2, RabbitMQ 3.10):
+ *                                                      deleteOutgoing, 'published' downgraded (at least once)
  *
  *   Reconnect, session present:    state 'sent'   -> PUBLISH DUP=1 [MQTT-3.3.1-1]
  *                                  state 'pubrec' -> PUBREL (never the PUBLISH again)   [MQTT-4.4.0-1]
@@ -287,11 +289,37 @@ export class Outgoing {
 
   onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const e = this.records.get(packetId);
+    if (e !== undefined && e.qos === 2 && e.state === 'sent')
+      return this.#downgraded(e, reasonCode, properties);
     if (e === undefined || e.qos !== 1 || e.state !== 'sent') {
       this.#out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
       return;
     }
     this.#finish(e, reasonCode, properties);
+  }
+
+  /**
+   * A PUBACK for a QoS 2 PUBLISH not yet PUBREC'd: the broker took it at QoS 1 (RabbitMQ 3.10 does this) instead
+   * of answering with PUBREC [MQTT-4.3.3-2] (3.1.1 numbering). The broker owns the message now, as after any
+   * PUBACK [MQTT-4.3.2-2]:
+   * ignoring the PUBACK would hold the packet id and an in-flight slot for good and resend the message (a
+   * duplicate) after a reconnect, while no PUBREC will ever come. So it completes as delivered at least once,
+   * with a warning, and the event says so (`downgraded`). No PUBREL follows: the broker holds no QoS 2 state.
+   */
+  #downgraded(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
+    this.#out.log(
+      'warn',
+      `PUBACK for QoS 2 message ${e.mid}: the broker took it at QoS 1 (delivered at least once, not exactly once)`,
+    );
+    this.#finishEntry(e);
+    this.#out.event({
+      type: 'published',
+      mid: e.mid,
+      reasonCode,
+      properties: properties ?? NO_PROPERTIES,
+      downgraded: true,
+    });
+    this.drain();
   }
 
   onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {

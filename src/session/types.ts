@@ -101,12 +101,19 @@ export type SessionEvent =
   /** An application message; topic aliases already resolved. QoS 1/2 wait for `ack()` (auto or manual). */
   | { type: 'message'; packet: PublishPacket }
   /**
-   * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP or
-   * on a PUBREC with a failure reason (no PUBREL then). `reasonCode` >= 0x80 means the broker refused it, or the
+   * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP, on a
+   * PUBREC with a failure reason (no PUBREL then), or on a PUBACK before any PUBREC (`downgraded`). `reasonCode` >= 0x80 means the broker refused it, or the
    * engine could not send it to this broker: 0x95 larger than its Maximum Packet Size, 0x9B above its Maximum
    * QoS, 0x9A retain not available (a message queued before the CONNACK told us).
    */
-  | { type: 'published'; mid: number; reasonCode: number; properties: Properties }
+  | {
+      type: 'published';
+      mid: number;
+      reasonCode: number;
+      properties: Properties;
+      /** A QoS 2 message the broker answered with PUBACK: it took it at QoS 1 (delivered at least once). */
+      downgraded?: true;
+    }
   /**
    * A message left without being acknowledged: queue full with 'drop-oldest' (rc QUEUE_SIZE, never sent), or a
    * clean start discarded the old session's unacknowledged messages (rc CONN_LOST).
