@@ -62,6 +62,7 @@ export class ClientConfig {
       | 'maxQueuedBytes'
       | 'queueFullPolicy'
       | 'resubscribe'
+      | 'subscribeBatchSize'
       | 'autoTopicAlias'
       | 'topicAliasMaximum'
       | 'connackTimeoutMs'
@@ -81,6 +82,7 @@ export class ClientConfig {
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       queueFullPolicy: options.queueFullPolicy ?? 'reject',
       resubscribe: options.resubscribe ?? false,
+      subscribeBatchSize: options.subscribeBatchSize ?? 0,
       autoTopicAlias: options.autoTopicAlias ?? false,
       topicAliasMaximum: options.topicAliasMaximum ?? 0,
       connackTimeoutMs: options.connackTimeoutMs ?? DEFAULT_CONNACK_TIMEOUT_MS,
@@ -208,6 +210,7 @@ export class ClientConfig {
       queueFullPolicy: this.extras.queueFullPolicy,
       manualAck: this.manualAck,
       resubscribe: this.extras.resubscribe,
+      subscribeBatchSize: this.extras.subscribeBatchSize,
       maximumPacketSize: this.extras.maximumPacketSize,
       connackTimeoutMs: this.extras.connackTimeoutMs,
       pingTimeoutMs: this.extras.pingTimeoutMs,

@@ -35,6 +35,12 @@ export interface ClientOptions<U = unknown> {
   queueFullPolicy?: 'reject' | 'drop-oldest';
   /** Re-subscribe when the broker answers "session not present" (default false, as Paho). */
   resubscribe?: boolean;
+  /**
+   * Topic filters per SUBSCRIBE, for brokers that limit them (AWS IoT Core: 8; see docs/brokers.md):
+   * re-subscriptions go out in batches of this size and a `subscribe()` call with more filters throws
+   * `InvalidArgumentError`. Default 0: re-subscriptions in batches of 64, no limit per call.
+   */
+  subscribeBatchSize?: number;
   /** Assign outgoing topic aliases automatically (MQTT 5; default false). */
   autoTopicAlias?: boolean;
   /** Incoming topic aliases accepted (MQTT 5 Topic Alias Maximum; default 0). */
@@ -69,6 +75,7 @@ const KNOWN_OPTIONS = new Set([
   'maxQueuedBytes',
   'queueFullPolicy',
   'resubscribe',
+  'subscribeBatchSize',
   'autoTopicAlias',
   'topicAliasMaximum',
   'maximumPacketSize',
@@ -169,6 +176,8 @@ export function validateClientOptions<U>(options: ClientOptions<U>): void {
   }
   if (o.topicAliasMaximum !== undefined)
     checkIntegerOption('topicAliasMaximum', o.topicAliasMaximum, 0, 65535);
+  if (o.subscribeBatchSize !== undefined)
+    checkIntegerOption('subscribeBatchSize', o.subscribeBatchSize, 0, 65535);
   if (o.maximumPacketSize !== undefined) {
     checkIntegerOption('maximumPacketSize', o.maximumPacketSize, 1, 0xffffffff);
   }

@@ -55,6 +55,12 @@ export interface SessionOptions {
   manualAck: boolean;
   /** Re-subscribe to the held subscriptions when the broker answers "session not present". */
   resubscribe: boolean;
+  /**
+   * Topic filters per SUBSCRIBE packet, for brokers that limit them (AWS IoT Core: 8): re-subscriptions go out in
+   * batches of this size, and `subscribe()` refuses more filters than this in one call. Absent or 0: 64 per
+   * re-subscription packet, no limit on `subscribe()`.
+   */
+  subscribeBatchSize?: number;
   /** Largest packet accepted from the broker (bytes); sent as Maximum Packet Size on MQTT 5. */
   maximumPacketSize?: number;
   /** Milliseconds to wait for CONNACK after CONNECT; 0 = wait forever. */

@@ -116,6 +116,8 @@ void describe('bad input is refused before anything is sent', () => {
       { maxQueuedBytes: -1 },
       { queueFullPolicy: 'block' as unknown as 'reject' },
       { reconnectJitter: 2 },
+      { subscribeBatchSize: -1 },
+      { subscribeBatchSize: 1.5 },
       { logger: {} as unknown as Console },
       { unknownOption: 1 } as unknown as ClientOptions<unknown>,
     ];
@@ -126,6 +128,16 @@ void describe('bad input is refused before anything is sent', () => {
         JSON.stringify(options),
       );
     }
+    const batched = new Client(CallbackAPIVersion.VERSION2, { subscribeBatchSize: 2 });
+    assert.throws(
+      () =>
+        batched.subscribe([
+          ['a', 0],
+          ['b', 0],
+          ['c', 0],
+        ]),
+      InvalidArgumentError,
+    );
     const client = new Client(CallbackAPIVersion.VERSION2);
     assert.throws(() => client.connect('', 1883), InvalidArgumentError);
     assert.throws(() => client.connect('localhost', 70000), InvalidArgumentError);

@@ -118,6 +118,7 @@ export type Options = [
       | 'maxQueuedBytes'
       | 'queueFullPolicy'
       | 'resubscribe'
+      | 'subscribeBatchSize'
       | 'autoTopicAlias'
       | 'topicAliasMaximum'
       | 'maximumPacketSize'
