@@ -62,13 +62,12 @@ export class ClientConfig {
       | 'maxQueuedBytes'
       | 'queueFullPolicy'
       | 'resubscribe'
-      | 'subscribeBatchSize'
       | 'autoTopicAlias'
       | 'topicAliasMaximum'
       | 'connackTimeoutMs'
     >
   > &
-    Pick<ClientOptions, 'maximumPacketSize' | 'pingTimeoutMs'>;
+    Pick<ClientOptions, 'maximumPacketSize' | 'pingTimeoutMs' | 'subscribeBatchSize'>;
 
   /** `options` must have been checked by `validateClientOptions`. */
   constructor(options: ClientOptions<unknown>) {
@@ -82,7 +81,7 @@ export class ClientConfig {
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       queueFullPolicy: options.queueFullPolicy ?? 'reject',
       resubscribe: options.resubscribe ?? false,
-      subscribeBatchSize: options.subscribeBatchSize ?? 0,
+      subscribeBatchSize: options.subscribeBatchSize,
       autoTopicAlias: options.autoTopicAlias ?? false,
       topicAliasMaximum: options.topicAliasMaximum ?? 0,
       connackTimeoutMs: options.connackTimeoutMs ?? DEFAULT_CONNACK_TIMEOUT_MS,

@@ -248,7 +248,7 @@ export class Dispatcher<C, U> {
         this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
         break;
       case 'published':
-        this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded === true);
+        this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded);
         break;
       case 'dropped':
         this.#takeInfo(event.mid)?.settleDropped(event.rc);
@@ -410,7 +410,7 @@ export class Dispatcher<C, U> {
     }
   }
 
-  #onPublished(mid: number, code: number, properties: PacketProperties, downgraded: boolean): void {
+  #onPublished(mid: number, code: number, properties: PacketProperties, downgraded?: boolean): void {
     const client = this.#client;
     const info = this.#takeInfo(mid);
     const packetType =

@@ -21,7 +21,6 @@ export class MQTTMessageInfo {
   reasonCode: ReasonCode | undefined;
   #properties: Properties | undefined;
   #published = false;
-  #downgraded = false;
   #failure: PublishError | undefined;
   /** Made on the first `waitForPublish()`: most handles are never waited on. */
   #waiters: Waiter[] | undefined;
@@ -37,9 +36,7 @@ export class MQTTMessageInfo {
    * 3.10, which has no QoS 2): it took the message at QoS 1, so it was delivered at least once, not exactly once.
    * The publish still completes (`isPublished()` true, `reasonCode` the PUBACK's); the client logs a warning.
    */
-  get downgraded(): boolean {
-    return this.#downgraded;
-  }
+  readonly downgraded: boolean = false;
 
   /** The acknowledgement's properties (MQTT 5), once acknowledged (empty until then: made on first read). */
   get properties(): Properties {
@@ -98,9 +95,10 @@ export class MQTTMessageInfo {
   }
 
   /** @internal The client records the acknowledgement (or QoS 0 write). */
-  settleAcknowledged(reasonCode: ReasonCode, properties: Properties, downgraded = false): void {
+  settleAcknowledged(reasonCode: ReasonCode, properties: Properties, downgraded?: boolean): void {
     if (this.#published || this.#failure !== undefined) return;
-    this.#downgraded = downgraded;
+    // Set once, when the acknowledgement arrives: read-only for the application.
+    (this as { downgraded: boolean }).downgraded = downgraded === true;
     this.reasonCode = reasonCode;
     this.properties = properties;
     if (reasonCode.isFailure) {

@@ -62,7 +62,6 @@ export function validateOptions(o: SessionOptions): void {
   for (const [name, value, min, max] of [
     ['maxInflightMessages', o.maxInflightMessages, 0, MAX_UINT16],
     ['maxInflightQos2', o.maxInflightQos2 ?? 0, 0, MAX_UINT16],
-    ['subscribeBatchSize', o.subscribeBatchSize ?? 0, 0, MAX_UINT16],
     ['maxQueuedMessages', o.maxQueuedMessages, 0, Number.MAX_SAFE_INTEGER],
     ['maxQueuedBytes', o.maxQueuedBytes, 0, Number.MAX_SAFE_INTEGER],
     ['connackTimeoutMs', o.connackTimeoutMs, 0, Number.MAX_SAFE_INTEGER],

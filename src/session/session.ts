@@ -45,7 +45,7 @@ import { Keepalive } from './keepalive.js';
 import { Outgoing } from './outgoing.js';
 import { NO_PROPERTIES, Output } from './output.js';
 import { PacketIds } from './packet-ids.js';
-import { RESUBSCRIBE_BATCH, Subscriptions } from './subscriptions.js';
+import { Subscriptions } from './subscriptions.js';
 import { IncomingAliases, OutgoingAliases } from './topic-alias.js';
 import type {
   OutgoingMessage,
@@ -366,12 +366,6 @@ export class Session implements SessionEngine {
    * The engine holds session state tied to the client id: unacknowledged or queued QoS 1/2 messages, incoming
    * QoS 2 ids, held subscriptions, or a session the broker may keep (a non-clean connection was accepted).
    */
-  /** Filters per re-subscription SUBSCRIBE: `subscribeBatchSize` when set. */
-  #resubscribeBatch(): number {
-    const size = this.#opts.subscribeBatchSize ?? 0;
-    return size > 0 ? size : RESUBSCRIBE_BATCH;
-  }
-
   #holdsSession(): boolean {
     return (
       this.#outgoing.records.size > 0 ||
@@ -442,12 +436,6 @@ export class Session implements SessionEngine {
         // [MQTT-3.8.3-4]: No Local on a shared subscription is a Protocol Error.
         throw new InvalidArgumentError(`noLocal cannot be set on a shared subscription ('${s.topicFilter}')`);
       }
-    }
-    const limit = this.#opts.subscribeBatchSize ?? 0;
-    if (limit > 0 && subscriptions.length > limit) {
-      throw new InvalidArgumentError(
-        `${subscriptions.length} topic filters in one subscribe() call; subscribeBatchSize allows ${limit} per SUBSCRIBE`,
-      );
     }
     const ids = properties?.subscriptionIdentifiers;
     if (ids !== undefined && ids.some((id) => !Number.isInteger(id) || id < 1 || id > 268_435_455)) {
@@ -619,7 +607,7 @@ export class Session implements SessionEngine {
       if (!firstConnack && this.#opts.resubscribe) {
         // Subscriptions made in this process are the user's: bring them to the new session.
         this.#subs.restoreStore();
-        this.#subs.resubscribe(this.#resubscribeBatch());
+        this.#subs.resubscribe(this.#opts.subscribeBatchSize);
       } else {
         // On the first connection, held subscriptions come from a stored session the user chose to discard.
         this.#subs.clearHeld(false);
@@ -628,7 +616,7 @@ export class Session implements SessionEngine {
       // The broker lost the session: publish again as new messages (promise 3), forget incoming QoS 2 ids.
       this.#outgoing.requeueAll();
       this.#incoming.clear(true);
-      if (this.#opts.resubscribe) this.#subs.resubscribe(this.#resubscribeBatch());
+      if (this.#opts.resubscribe) this.#subs.resubscribe(this.#opts.subscribeBatchSize);
       else this.#subs.clearHeld(true);
     }
     this.#incoming.connected = true;

@@ -56,9 +56,8 @@ export interface SessionOptions {
   /** Re-subscribe to the held subscriptions when the broker answers "session not present". */
   resubscribe: boolean;
   /**
-   * Topic filters per SUBSCRIBE packet, for brokers that limit them (AWS IoT Core: 8): re-subscriptions go out in
-   * batches of this size, and `subscribe()` refuses more filters than this in one call. Absent or 0: 64 per
-   * re-subscription packet, no limit on `subscribe()`.
+   * Topic filters per re-subscription SUBSCRIBE packet, for brokers that limit them (AWS IoT Core: 8). Absent or
+   * 0: 64. The client checks it; `subscribe()` sends what the application passed, in one packet.
    */
   subscribeBatchSize?: number;
   /** Largest packet accepted from the broker (bytes); sent as Maximum Packet Size on MQTT 5. */
@@ -118,7 +117,7 @@ export type SessionEvent =
       reasonCode: number;
       properties: Properties;
       /** A QoS 2 message the broker answered with PUBACK: it took it at QoS 1 (delivered at least once). */
-      downgraded?: true;
+      downgraded?: boolean;
     }
   /**
    * A message left without being acknowledged: queue full with 'drop-oldest' (rc QUEUE_SIZE, never sent), or a

@@ -128,16 +128,6 @@ void describe('bad input is refused before anything is sent', () => {
         JSON.stringify(options),
       );
     }
-    const batched = new Client(CallbackAPIVersion.VERSION2, { subscribeBatchSize: 2 });
-    assert.throws(
-      () =>
-        batched.subscribe([
-          ['a', 0],
-          ['b', 0],
-          ['c', 0],
-        ]),
-      InvalidArgumentError,
-    );
     const client = new Client(CallbackAPIVersion.VERSION2);
     assert.throws(() => client.connect('', 1883), InvalidArgumentError);
     assert.throws(() => client.connect('localhost', 70000), InvalidArgumentError);

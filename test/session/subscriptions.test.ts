@@ -206,16 +206,6 @@ void describe('re-subscription', () => {
     );
   });
 
-  void test('subscribeBatchSize: a subscribe() with more filters is refused before anything is sent', () => {
-    const h = new Harness(options({ subscribeBatchSize: 2 }));
-    h.connect();
-    const three = ['a', 'b', 'c'].map((topicFilter) => ({ topicFilter, qos: 0 as const }));
-    assert.throws(() => h.session.subscribe(three, undefined, h.now), InvalidArgumentError);
-    const s = h.take();
-    assert.equal(s.packets.length, 0);
-    assert.equal(s.ops.length, 0);
-  });
-
   void test('an UNSUBSCRIBE made offline is sent after the re-subscription, so it wins', () => {
     const h = new Harness(options({ resubscribe: true }));
     subscribed(h);
