@@ -8,7 +8,7 @@
  * still attached to the dead node (the test checks each lies in that window; the evidence line names them).
  *
  * Counts: STEADY_CLUSTER_PER_QOS messages of each QoS (CI: 300) at STEADY_CLUSTER_RATE a second (200);
- * `npm run test:clusters` runs 4,000 of each at 300 a second. The figures are printed as a `# cluster` line and
+ * `npm run test:clusters` runs 4,000 of each at 300 a second (and ejabberd-cluster.test.ts, consumer-group.test.ts). The figures are printed as a `# cluster` line and
  * recorded in docs/reliability.md.
  */
 import assert from 'node:assert/strict';

@@ -50,10 +50,39 @@ function config(mqttPort: number): string {
   ].join('\n');
 }
 
-export async function startEjabberd(): Promise<TestBroker> {
+/** An `epmd` on its own free loopback port, shared by the nodes of one Erlang cluster. */
+export async function startEpmd(): Promise<{ port: number; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'steady-mqtt-epmd-'));
+  const [port] = await getFreePorts(1);
+  const epmd = new ProcessBroker({
+    name: 'epmd',
+    dir,
+    script: `exec epmd -port ${port}`,
+    readyPort: port,
+    outputPath: join(dir, 'output.log'),
+    env: { ERL_EPMD_ADDRESS: LOOPBACK },
+    readyTimeoutMs: 15_000,
+  });
+  await epmd.start();
+  return { port, stop: () => epmd.stop() };
+}
+
+export interface EjabberdNode extends TestBroker {
+  /** The Erlang node name, `steady<port>@localhost`. */
+  readonly node: string;
+  /** Runs `ejabberdctl <args>` against this node (as the `ejabberd` user); resolves with its output. */
+  ctl(...args: string[]): string;
+}
+
+/**
+ * Starts an ejabberd node. With `epmdPort`, the node registers with that (shared) epmd instead of starting its
+ * own, so nodes started with the same one can form a cluster (`node.ctl('join_cluster', other.node)`).
+ */
+export async function startEjabberd(options: { epmdPort?: number } = {}): Promise<EjabberdNode> {
   if (!hasEjabberd()) throw new EjabberdNotFoundError();
   const dir = mkdtempSync(join(tmpdir(), 'steady-mqtt-ejabberd-'));
-  const [port, epmdPort] = await getFreePorts(2);
+  const [port, ownEpmdPort] = await getFreePorts(2);
+  const epmdPort = options.epmdPort ?? ownEpmdPort;
   const conf = join(dir, 'conf');
   const spool = join(dir, 'spool');
   const logs = join(dir, 'logs');
@@ -76,9 +105,10 @@ export async function startEjabberd(): Promise<TestBroker> {
   execFileSync('chown', ['-R', 'ejabberd:ejabberd', dir]);
   const outputPath = join(dir, 'output.log');
   // epmd in the foreground, in the broker's process group, on its own port and on loopback only.
+  const ctlArgs = ['--config-dir', conf, '--spool', spool, '--logs', logs];
   const script =
-    `epmd -port ${epmdPort} & ` +
-    `exec runuser -u ejabberd -- ${EJABBERDCTL} --config-dir ${conf} --spool ${spool} --logs ${logs} foreground`;
+    (options.epmdPort === undefined ? `epmd -port ${epmdPort} & ` : '') +
+    `exec runuser -u ejabberd -- ${EJABBERDCTL} ${ctlArgs.join(' ')} foreground`;
   const broker = new ProcessBroker({
     name: 'ejabberd',
     dir,
@@ -88,7 +118,16 @@ export async function startEjabberd(): Promise<TestBroker> {
     env: { ERL_EPMD_PORT: String(epmdPort), ERL_EPMD_ADDRESS: LOOPBACK },
   });
   await broker.start();
+  const env = { ...process.env, ERL_EPMD_PORT: String(epmdPort), ERL_EPMD_ADDRESS: LOOPBACK };
   return {
+    node,
+    ctl: (...args: string[]) =>
+      execFileSync('runuser', ['-u', 'ejabberd', '--', EJABBERDCTL, ...ctlArgs, ...args], {
+        env,
+        cwd: spool,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
     name: 'ejabberd',
     host: LOOPBACK,
     port,
