@@ -13,38 +13,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startEjabberd, startEpmd, type EjabberdNode } from '../support/ejabberd.js';
 import { spawnChild, type Child } from '../fault/children.js';
 import { waitUntil } from '../client/helpers.js';
 import type { PeerConfig } from './fixtures/failover-peer.js';
-
-const PEER = fileURLToPath(new URL('./fixtures/failover-peer.ts', import.meta.url));
-const PER_QOS = Number(process.env.STEADY_CLUSTER_PER_QOS ?? 300);
-const RATE = Number(process.env.STEADY_CLUSTER_RATE ?? 200);
-const STREAM_MS = ((PER_QOS * 2) / RATE) * 1000;
-
-interface Done {
-  sent: { 1: number; 2: number };
-  received: { 1: number; 2: number };
-  duplicates: { 1: number; 2: number };
-  missing: { 1: number; 2: number };
-  missingIds: string[];
-  duplicateIds: string[];
-  reconnects: number;
-  resumeMs: number[];
-  attempts: number;
-}
-
-function doneOf(child: Child): Done {
-  const line = child.lines.find((l) => l.startsWith('done '));
-  assert.ok(
-    line !== undefined,
-    `no result from the peer; stderr:\n${child.stderr()}\n${child.lines.join('\n')}`,
-  );
-  return JSON.parse(line.slice(5)) as Done;
-}
+import { connectionEvents, doneOf, PEER, PER_QOS, RATE, STREAM_MS, type Done } from './cluster-counts.js';
 
 let epmd: { stop(): Promise<void> } | undefined;
 const nodes: EjabberdNode[] = [];
@@ -117,7 +91,6 @@ async function failover(
   await Promise.all([pub.exited, sub.exited]);
   const p = doneOf(pub);
   const s = doneOf(sub);
-  const events = (c: Child): string[] => c.lines.filter((l) => /^(dis)?connected /.test(l));
   console.log(
     `# cluster ${name} ${JSON.stringify({
       sent: p.sent,
@@ -130,7 +103,7 @@ async function failover(
     })}`,
   );
   console.log(
-    `# evidence ${JSON.stringify({ missing: s.missingIds, duplicated: s.duplicateIds, pub: events(pub), sub: events(sub) })}`,
+    `# evidence ${JSON.stringify({ missing: s.missingIds, duplicated: s.duplicateIds, pub: connectionEvents(pub), sub: connectionEvents(sub) })}`,
   );
   assert.equal((await pub.exited).code, 0, 'the publisher had every message acknowledged');
   assert.deepEqual(p.sent, { 1: PER_QOS, 2: PER_QOS });
