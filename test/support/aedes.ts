@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProcessBroker, type TestBroker } from './broker-process.js';
-import { getFreePort, LOOPBACK } from './ports.js';
+import { ProcessBroker, testBroker, type TestBroker } from './broker-process.js';
+import { getFreePort } from './ports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -32,19 +32,5 @@ export async function startAedes(options: { redisPort?: number } = {}): Promise<
     readyTimeoutMs: 30_000,
   });
   await broker.start();
-  return {
-    name: 'aedes',
-    host: LOOPBACK,
-    port,
-    url: `mqtt://${LOOPBACK}:${port}`,
-    get pid() {
-      return broker.pgid;
-    },
-    get running() {
-      return broker.running;
-    },
-    kill: () => broker.kill(),
-    stop: () => broker.stop(),
-    log: () => broker.output(),
-  };
+  return testBroker(broker, port);
 }

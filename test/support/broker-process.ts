@@ -260,3 +260,22 @@ export interface TestBroker {
   /** What the broker printed (its log, as far as it has one). */
   log(): string;
 }
+
+/** The `TestBroker` view of a started `ProcessBroker` serving MQTT on `port`; `log` defaults to its output. */
+export function testBroker(broker: ProcessBroker, port: number, log?: () => string): TestBroker {
+  return {
+    name: broker.spec.name,
+    host: LOOPBACK,
+    port,
+    url: `mqtt://${LOOPBACK}:${port}`,
+    get pid() {
+      return broker.pgid;
+    },
+    get running() {
+      return broker.running;
+    },
+    kill: () => broker.kill(),
+    stop: () => broker.stop(),
+    log: log ?? (() => broker.output()),
+  };
+}

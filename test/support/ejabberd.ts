@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessBroker, readSafe, type TestBroker } from './broker-process.js';
+import { ProcessBroker, readSafe, testBroker, type TestBroker } from './broker-process.js';
 import { getFreePorts, LOOPBACK } from './ports.js';
 
 const EJABBERDCTL = '/usr/sbin/ejabberdctl';
@@ -119,27 +119,18 @@ export async function startEjabberd(options: { epmdPort?: number } = {}): Promis
   });
   await broker.start();
   const env = { ...process.env, ERL_EPMD_PORT: String(epmdPort), ERL_EPMD_ADDRESS: LOOPBACK };
-  return {
-    node,
-    ctl: (...args: string[]) =>
-      execFileSync('runuser', ['-u', 'ejabberd', '--', EJABBERDCTL, ...ctlArgs, ...args], {
-        env,
-        cwd: spool,
-        encoding: 'utf8',
-        timeout: 60_000,
-      }),
-    name: 'ejabberd',
-    host: LOOPBACK,
-    port,
-    url: `mqtt://${LOOPBACK}:${port}`,
-    get pid() {
-      return broker.pgid;
+  // Object.assign keeps the view's getters (pid, running) live; a spread would copy their values once.
+  return Object.assign(
+    testBroker(broker, port, () => readSafe(join(logs, 'ejabberd.log')) + broker.output()),
+    {
+      node,
+      ctl: (...args: string[]) =>
+        execFileSync('runuser', ['-u', 'ejabberd', '--', EJABBERDCTL, ...ctlArgs, ...args], {
+          env,
+          cwd: spool,
+          encoding: 'utf8',
+          timeout: 60_000,
+        }),
     },
-    get running() {
-      return broker.running;
-    },
-    kill: () => broker.kill(),
-    stop: () => broker.stop(),
-    log: () => readSafe(join(logs, 'ejabberd.log')) + broker.output(),
-  };
+  );
 }

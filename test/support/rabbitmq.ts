@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessBroker, readSafe, type TestBroker } from './broker-process.js';
+import { ProcessBroker, readSafe, testBroker, type TestBroker } from './broker-process.js';
 import { getFreePorts, LOOPBACK } from './ports.js';
 
 const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -73,19 +73,9 @@ export async function startRabbitmq(): Promise<TestBroker> {
     env,
   });
   await broker.start();
-  return {
-    name: 'rabbitmq',
-    host: LOOPBACK,
+  return testBroker(
+    broker,
     port,
-    url: `mqtt://${LOOPBACK}:${port}`,
-    get pid() {
-      return broker.pgid;
-    },
-    get running() {
-      return broker.running;
-    },
-    kill: () => broker.kill(),
-    stop: () => broker.stop(),
-    log: () => readSafe(join(dir, 'log', `steady${port}@localhost.log`)) + broker.output(),
-  };
+    () => readSafe(join(dir, 'log', `steady${port}@localhost.log`)) + broker.output(),
+  );
 }
