@@ -15,11 +15,15 @@ install_system_packages() {
   local missing=()
   { command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; } || missing+=(mosquitto)
   if [ "${1:-}" = test ]; then
-    # mosquitto_sub is the CLI tests' reference, openssl makes the test certificates, and Chromium runs the
-    # browser test.
+    # mosquitto_sub is the CLI tests' reference (mosquitto_passwd, from the mosquitto package, makes the
+    # broker catalogue's password file), openssl makes the test certificates, and Chromium runs the browser test.
     command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
+    # The broker catalogue (test/brokers) starts its own ejabberd, RabbitMQ and Redis (for Aedes) on loopback.
+    [ -x /usr/sbin/ejabberdctl ] || missing+=(ejabberd)
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+    [ -x /usr/bin/redis-server ] || missing+=(redis-server)
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -28,8 +32,17 @@ install_system_packages() {
     fi
     echo "steady-mqtt: installing ${missing[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
+    # The brokers' packages would start system services listening beyond loopback; the tests start their own.
+    # A policy-rc.d that denies every start keeps them stopped during the install (only one the script made is
+    # removed afterwards).
+    local made_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      need_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+      made_policy=1
+    fi
     need_root apt-get update -qq
     need_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ -n "$made_policy" ]; then need_root rm -f /usr/sbin/policy-rc.d; fi
   fi
   # Debian installs the broker in /usr/sbin, which a non-login shell may not have on PATH.
   export PATH="$PATH:/usr/sbin"

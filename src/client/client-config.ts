@@ -67,7 +67,7 @@ export class ClientConfig {
       | 'connackTimeoutMs'
     >
   > &
-    Pick<ClientOptions, 'maximumPacketSize' | 'pingTimeoutMs'>;
+    Pick<ClientOptions, 'maximumPacketSize' | 'pingTimeoutMs' | 'subscribeBatchSize'>;
 
   /** `options` must have been checked by `validateClientOptions`. */
   constructor(options: ClientOptions<unknown>) {
@@ -81,6 +81,7 @@ export class ClientConfig {
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       queueFullPolicy: options.queueFullPolicy ?? 'reject',
       resubscribe: options.resubscribe ?? false,
+      subscribeBatchSize: options.subscribeBatchSize,
       autoTopicAlias: options.autoTopicAlias ?? false,
       topicAliasMaximum: options.topicAliasMaximum ?? 0,
       connackTimeoutMs: options.connackTimeoutMs ?? DEFAULT_CONNACK_TIMEOUT_MS,
@@ -208,6 +209,7 @@ export class ClientConfig {
       queueFullPolicy: this.extras.queueFullPolicy,
       manualAck: this.manualAck,
       resubscribe: this.extras.resubscribe,
+      subscribeBatchSize: this.extras.subscribeBatchSize,
       maximumPacketSize: this.extras.maximumPacketSize,
       connackTimeoutMs: this.extras.connackTimeoutMs,
       pingTimeoutMs: this.extras.pingTimeoutMs,

@@ -270,6 +270,10 @@ export class Connection<C, U> implements DriverConsumer {
           this.backoff.reset();
           if (this.#forever !== undefined) this.#forever.everConnected = true;
           if (this.#state.kind === 'open') this.#transition({ kind: 'connected' });
+        } else {
+          // A broker that refuses the CONNECT stops being current, as one that cannot be reached does: a cluster
+          // node answering "Server unavailable" would otherwise be retried for good while the others are up.
+          this.#config().net.failed();
         }
         this.#dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
         break;

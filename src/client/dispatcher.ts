@@ -282,7 +282,7 @@ export class Dispatcher<C, U> {
         this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
         break;
       case 'published':
-        this.#onPublished(event.mid, event.reasonCode, event.properties);
+        this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded);
         break;
       case 'dropped':
         this.#takeInfo(event.mid)?.settleDropped(event.rc);
@@ -454,18 +454,18 @@ export class Dispatcher<C, U> {
     for (const iterator of this.#iterators) iterator.push(message);
   }
 
-  #onPublished(mid: number, code: number, properties: PacketProperties): void {
+  #onPublished(mid: number, code: number, properties: PacketProperties, downgraded?: boolean): void {
     const client = this.#client;
     const info = this.#takeInfo(mid);
     const packetType =
-      info !== undefined && this.#takenQos === 2
+      info !== undefined && this.#takenQos === 2 && !downgraded
         ? code >= 0x80
           ? PacketType.PUBREC
           : PacketType.PUBCOMP
         : PacketType.PUBACK;
     const reasonCode = ReasonCode.of(packetType, code);
     const ackProperties = Properties.fromPacket(packetType, properties);
-    info?.settleAcknowledged(reasonCode, ackProperties);
+    info?.settleAcknowledged(reasonCode, ackProperties, downgraded);
     if (reasonCode.isFailure) {
       this.log(LogLevel.MQTT_LOG_WARNING, `The broker refused message ${mid}: ${reasonCode.getName()}`);
     }

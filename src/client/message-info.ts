@@ -32,6 +32,13 @@ export class MQTTMessageInfo {
     if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#rcError(rc);
   }
 
+  /**
+   * True when the message was published at QoS 2 and the broker answered with PUBACK instead of PUBREC (RabbitMQ
+   * 3.10, which has no QoS 2): it took the message at QoS 1, so it was delivered at least once, not exactly once.
+   * The publish still completes (`isPublished()` true, `reasonCode` the PUBACK's); the client logs a warning.
+   */
+  readonly downgraded: boolean = false;
+
   /** The acknowledgement's properties (MQTT 5), once acknowledged (empty until then: made on first read). */
   get properties(): Properties {
     return (this.#properties ??= new Properties(PacketTypes.PUBACK));
@@ -95,8 +102,10 @@ export class MQTTMessageInfo {
   }
 
   /** @internal The client records the acknowledgement (or QoS 0 write). */
-  settleAcknowledged(reasonCode: ReasonCode, properties: Properties): void {
+  settleAcknowledged(reasonCode: ReasonCode, properties: Properties, downgraded?: boolean): void {
     if (this.#published || this.#failure !== undefined) return;
+    // Set once, when the acknowledgement arrives: read-only for the application.
+    (this as { downgraded: boolean }).downgraded = downgraded === true;
     this.reasonCode = reasonCode;
     this.properties = properties;
     if (reasonCode.isFailure) {

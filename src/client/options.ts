@@ -36,6 +36,12 @@ export interface ClientOptions<U = unknown> {
   queueFullPolicy?: 'reject' | 'drop-oldest';
   /** Re-subscribe when the broker answers "session not present" (default false, as Paho). */
   resubscribe?: boolean;
+  /**
+   * Topic filters per re-subscription SUBSCRIBE, for brokers that limit them (AWS IoT Core: 8; see
+   * docs/brokers.md): what the client re-subscribes by itself (`resubscribe`) goes out in packets of at most this
+   * many filters. Default 0: 64. A `subscribe()` call is sent as one packet: keep it within the broker's limit.
+   */
+  subscribeBatchSize?: number;
   /** Assign outgoing topic aliases automatically (MQTT 5; default false). */
   autoTopicAlias?: boolean;
   /** Incoming topic aliases accepted (MQTT 5 Topic Alias Maximum; default 0). */
@@ -75,6 +81,7 @@ const KNOWN_OPTIONS = new Set([
   'maxQueuedBytes',
   'queueFullPolicy',
   'resubscribe',
+  'subscribeBatchSize',
   'autoTopicAlias',
   'topicAliasMaximum',
   'maximumPacketSize',
@@ -176,6 +183,8 @@ export function validateClientOptions<U>(options: ClientOptions<U>): void {
   }
   if (o.topicAliasMaximum !== undefined)
     checkIntegerOption('topicAliasMaximum', o.topicAliasMaximum, 0, 65535);
+  if (o.subscribeBatchSize !== undefined)
+    checkIntegerOption('subscribeBatchSize', o.subscribeBatchSize, 0, 65535);
   if (o.maximumPacketSize !== undefined) {
     checkIntegerOption('maximumPacketSize', o.maximumPacketSize, 1, 0xffffffff);
   }

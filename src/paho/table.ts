@@ -140,6 +140,7 @@ export const CLIENT_OPTIONS = {
   max_queued_bytes: 'maxQueuedBytes',
   queue_full_policy: 'queueFullPolicy',
   resubscribe: 'resubscribe',
+  subscribe_batch_size: 'subscribeBatchSize',
   auto_topic_alias: 'autoTopicAlias',
   topic_alias_maximum: 'topicAliasMaximum',
   maximum_packet_size: 'maximumPacketSize',

@@ -11,6 +11,8 @@
  *                                                                  <-------------- PUBCOMP id
  *                                                      deleteOutgoing, 'published'
  *                                           rc >= 0x80: deleteOutgoing, 'published' (no PUBREL, 4.3.3)
+ *                                           PUBACK instead of PUBREC (a broker without QoS 2, RabbitMQ 3.10):
+ *                                                      deleteOutgoing, 'published' downgraded (at least once)
  *
  *   Reconnect, session present:    state 'sent'   -> PUBLISH DUP=1 [MQTT-3.3.1-1]
  *                                  state 'pubrec' -> PUBREL (never the PUBLISH again)   [MQTT-4.4.0-1]
@@ -322,11 +324,19 @@ export class Outgoing {
 
   onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
     const e = this.#records.get(packetId);
-    if (e === undefined || e.qos !== 1 || e.state !== 'sent') {
+    if (e === undefined || e.state !== 'sent') {
       this.#out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
       return;
     }
-    this.#finish(e, reasonCode, properties);
+    // `records` holds QoS 1 and 2. A PUBACK for a QoS 2 PUBLISH not yet PUBREC'd: the broker took it at QoS 1
+    // (RabbitMQ 3.10 does this) instead of answering with PUBREC [MQTT-4.3.3-2] (3.1.1 numbering). It owns the
+    // message now, as after any PUBACK [MQTT-4.3.2-2]; ignoring the PUBACK would hold the packet id and an
+    // in-flight slot for good and resend the message (a duplicate) after a reconnect, while no PUBREC will ever
+    // come. So it completes as delivered at least once, with a warning, and the event says so (`downgraded`).
+    // No PUBREL: the broker holds no QoS 2 state.
+    const downgraded = e.qos === 2;
+    if (downgraded) this.#out.log('warn', `PUBACK for QoS 2 message ${packetId}, taken at QoS 1`);
+    this.#finish(e, reasonCode, properties, downgraded);
   }
 
   onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
@@ -376,13 +386,14 @@ export class Outgoing {
   }
 
   /** A flow ended (ack or refusal): forget it, report it, and let the next message into the window. */
-  #finish(e: OutEntry, reasonCode: number, properties: Properties | undefined): void {
+  #finish(e: OutEntry, reasonCode: number, properties: Properties | undefined, downgraded = false): void {
     if (e.mid === this.#timedMid && e.qos === 1) {
       this.#lastPublishRoundTripMs = this.#out.now - this.#timedSentAt;
       this.#timedMid = 0;
     }
     this.#finishEntry(e);
-    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: properties ?? NO_PROPERTIES });
+    const props = properties ?? NO_PROPERTIES;
+    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: props, downgraded });
     this.drain();
   }
 

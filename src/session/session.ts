@@ -656,7 +656,7 @@ export class Session implements SessionEngine {
       if (!firstConnack && this.#opts.resubscribe) {
         // Subscriptions made in this process are the user's: bring them to the new session.
         this.#subs.restoreStore();
-        this.#subs.resubscribe();
+        this.#subs.resubscribe(this.#opts.subscribeBatchSize);
       } else {
         // On the first connection, held subscriptions come from a stored session the user chose to discard.
         this.#subs.clearHeld(false);
@@ -665,7 +665,7 @@ export class Session implements SessionEngine {
       // The broker lost the session: publish again as new messages (promise 3), forget incoming QoS 2 ids.
       this.#outgoing.requeueAll();
       this.#incoming.clear(true);
-      if (this.#opts.resubscribe) this.#subs.resubscribe();
+      if (this.#opts.resubscribe) this.#subs.resubscribe(this.#opts.subscribeBatchSize);
       else this.#subs.clearHeld(true);
     }
     this.#incoming.connectionUp();

@@ -20,7 +20,7 @@ import type { StoredSubscription } from '../store/types.js';
 import { NO_PROPERTIES, type Output } from './output.js';
 import type { PacketIds } from './packet-ids.js';
 
-/** Held subscriptions re-subscribed per SUBSCRIBE packet. */
+/** Held subscriptions re-subscribed per SUBSCRIBE packet, unless `subscribeBatchSize` says otherwise. */
 const RESUBSCRIBE_BATCH = 64;
 
 interface Request {
@@ -120,7 +120,9 @@ export class Subscriptions {
   }
 
   /** The broker lost the session: subscribe again to everything held, in batches, without events. */
-  resubscribe(): void {
+  resubscribe(batchSize: number | undefined): void {
+    // The client checked it (a whole number, 0 for the default); never a step below 1 here.
+    const size = Math.max(1, batchSize || RESUBSCRIBE_BATCH);
     const groups = new Map<string, StoredSubscription[]>();
     for (const s of this.#held.values()) {
       const key = s.properties === undefined ? '' : JSON.stringify(s.properties);
@@ -129,8 +131,8 @@ export class Subscriptions {
       g.push(s);
     }
     for (const g of groups.values()) {
-      for (let i = 0; i < g.length; i += RESUBSCRIBE_BATCH) {
-        const batch = g.slice(i, i + RESUBSCRIBE_BATCH);
+      for (let i = 0; i < g.length; i += size) {
+        const batch = g.slice(i, i + size);
         if (this.subscribe(batch.map(toSubscription), batch[0].properties, true) === 0) {
           this.#out.log('error', 'no free packet identifier to re-subscribe');
           return;

@@ -58,6 +58,11 @@ export interface SessionOptions {
   manualAck: boolean;
   /** Re-subscribe to the held subscriptions when the broker answers "session not present". */
   resubscribe: boolean;
+  /**
+   * Topic filters per re-subscription SUBSCRIBE packet, for brokers that limit them (AWS IoT Core: 8). Absent or
+   * 0: 64. The client checks it; `subscribe()` sends what the application passed, in one packet.
+   */
+  subscribeBatchSize?: number;
   /** Largest packet accepted from the broker (bytes); sent as Maximum Packet Size on MQTT 5. */
   maximumPacketSize?: number;
   /** Milliseconds to wait for CONNACK after CONNECT; 0 = wait forever. */
@@ -104,12 +109,19 @@ export type SessionEvent =
   /** An application message; topic aliases already resolved. QoS 1/2 wait for `ack()` (auto or manual). */
   | { type: 'message'; packet: PublishPacket }
   /**
-   * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP or
-   * on a PUBREC with a failure reason (no PUBREL then). `reasonCode` >= 0x80 means the broker refused it, or the
+   * An outgoing message finished: QoS 0 when its bytes were emitted, QoS 1 on PUBACK, QoS 2 on PUBCOMP, on a
+   * PUBREC with a failure reason (no PUBREL then), or on a PUBACK before any PUBREC (`downgraded`). `reasonCode` >= 0x80 means the broker refused it, or the
    * engine could not send it to this broker: 0x95 larger than its Maximum Packet Size, 0x9B above its Maximum
    * QoS, 0x9A retain not available (a message queued before the CONNACK told us).
    */
-  | { type: 'published'; mid: number; reasonCode: number; properties: Properties }
+  | {
+      type: 'published';
+      mid: number;
+      reasonCode: number;
+      properties: Properties;
+      /** A QoS 2 message the broker answered with PUBACK: it took it at QoS 1 (delivered at least once). */
+      downgraded?: boolean;
+    }
   /**
    * A message left without being acknowledged: queue full with 'drop-oldest' (rc QUEUE_SIZE, never sent), or a
    * clean start discarded the old session's unacknowledged messages (rc CONN_LOST).

@@ -1,6 +1,6 @@
 /**
  * What a real broker will not do on demand, through the scripted fake broker: a server DISCONNECT, a negative
- * PUBACK, a CONNACK that never comes, and a slow callback around a keepalive deadline.
+ * PUBACK, a PUBACK for a QoS 2 PUBLISH, a CONNACK that never comes, and a slow callback around a keepalive deadline.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,37 @@ void describe('against a scripted broker (MQTT 5)', () => {
     assert.deepEqual(r.published, [{ mid: info.mid, rc: 0x87 }]);
     r.client.disconnect();
     await connection.expect(PacketType.DISCONNECT);
+    r.client.loopStop();
+  });
+
+  void it('a PUBACK for a QoS 2 message (RabbitMQ 3.10) completes it, downgraded, with a warning', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311, { cleanSession: false });
+    r.client.loopStart();
+    void r.client.connect(broker.host, broker.port);
+    const connection = await broker.nextConnection();
+    await connection.accept();
+    await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
+    const info = r.client.publish('jobs/1', 'x', 2);
+    const publish = await connection.expect(PacketType.PUBLISH);
+    assert.equal(publish.qos, 2);
+    connection.send({ type: PacketType.PUBACK, packetId: info.mid, reasonCode: 0 });
+    await info.waitForPublish(5000);
+    assert.equal(info.downgraded, true);
+    assert.equal(info.isPublished(), true);
+    assert.equal(info.reasonCode?.packetType, PacketType.PUBACK);
+    assert.deepEqual(r.published, [{ mid: info.mid, rc: 0 }]);
+    assert.ok(r.logs.some((l) => /PUBACK for QoS 2 message/.test(l.message)));
+    // No PUBREL follows, and after a reconnect nothing is resent for it.
+    connection.destroy();
+    const again = await broker.nextConnection();
+    await again.accept({ sessionPresent: true });
+    await waitUntil(() => r.connacks.length === 2, 5000, 'second CONNACK');
+    const second = r.client.publish('jobs/2', 'y', 1);
+    const next = await again.expect(PacketType.PUBLISH);
+    assert.equal(next.packetId, second.mid);
+    assert.ok(!connection.received.some((p) => p.type === PacketType.PUBREL));
+    r.client.disconnect();
+    await again.expect(PacketType.DISCONNECT);
     r.client.loopStop();
   });
 

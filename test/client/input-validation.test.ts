@@ -138,6 +138,8 @@ void describe('bad input is refused before anything is sent', () => {
       { maxQueuedBytes: -1 },
       { queueFullPolicy: 'block' as unknown as 'reject' },
       { reconnectJitter: 2 },
+      { subscribeBatchSize: -1 },
+      { subscribeBatchSize: 1.5 },
       { logger: {} as unknown as Console },
       { unknownOption: 1 } as unknown as ClientOptions<unknown>,
     ];

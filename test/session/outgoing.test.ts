@@ -175,6 +175,45 @@ void describe('QoS 2 out', () => {
     assert.equal(s.ops.length, 0);
   });
 
+  void test('PUBACK instead of PUBREC (RabbitMQ 3.10): completes downgraded, frees the id and the slot', () => {
+    const h = new Harness(options({ protocolVersion: 4, maxInflightMessages: 1 }));
+    h.connect();
+    h.publish('t', 'a', 2);
+    h.publish('t', 'b', 2); // waits behind the window of 1
+    assert.deepEqual(
+      publishes(h.take()).map((p) => p.packetId),
+      [1],
+    );
+    const s = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
+    assert.deepEqual(s.ops, [
+      { kind: 'deleteOutgoing', packetId: 1 },
+      { kind: 'setOutgoingState', packetId: 2, state: 'sent' },
+    ]);
+    // no PUBREL for it; the next message takes the freed slot
+    assert.deepEqual(
+      s.packets.map((p) => [p.type, 'packetId' in p ? p.packetId : undefined]),
+      [[3, 2]],
+    );
+    const published = s.events.find((e) => e.type === 'published');
+    assert.ok(published?.type === 'published' && published.mid === 1 && published.downgraded === true);
+    // a later reconnect resends nothing for it: it is finished
+    h.close();
+    h.open();
+    const again = h.connack({ sessionPresent: true });
+    assert.ok(!publishes(again).some((p) => p.packetId === 1));
+  });
+
+  void test('PUBACK after PUBREC is still ignored (only a PUBLISH not yet PUBREC-ed can be downgraded)', () => {
+    const h = new Harness();
+    h.connect();
+    h.publish('t', 'x', 2);
+    h.take();
+    h.feed({ type: 5, packetId: 1, reasonCode: 0 });
+    const s = h.feed({ type: 4, packetId: 1, reasonCode: 0 });
+    assert.equal(s.ops.length, 0);
+    assert.ok(!s.events.some((e) => e.type === 'published'));
+  });
+
   void test('PUBCOMP before PUBREC is ignored', () => {
     const h = new Harness();
     h.connect();

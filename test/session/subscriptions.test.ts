@@ -175,6 +175,37 @@ void describe('re-subscription', () => {
     assert.deepEqual(s.ops.at(-1), { kind: 'deleteSubscription', topicFilter: 'b' });
   });
 
+  void test('subscribeBatchSize: re-subscriptions go out in packets of at most that many filters', () => {
+    const h = new Harness(options({ resubscribe: true, subscribeBatchSize: 2 }));
+    h.connect();
+    const filters = ['f/1', 'f/2', 'f/3', 'f/4', 'f/5'];
+    const mid = h.session.subscribe(
+      filters.map((topicFilter) => ({ topicFilter, qos: 1 as const })).slice(0, 2),
+      undefined,
+      h.now,
+    );
+    const mid2 = h.session.subscribe(
+      filters.map((topicFilter) => ({ topicFilter, qos: 1 as const })).slice(2, 4),
+      undefined,
+      h.now,
+    );
+    const mid3 = h.session.subscribe([{ topicFilter: 'f/5', qos: 1 }], undefined, h.now);
+    h.take();
+    h.feed(
+      { type: 9, packetId: mid, reasonCodes: [1, 1] },
+      { type: 9, packetId: mid2, reasonCodes: [1, 1] },
+      { type: 9, packetId: mid3, reasonCodes: [1] },
+    );
+    h.close();
+    h.open();
+    const s = h.connack({ sessionPresent: false });
+    const subs = s.packets.filter((p): p is SubscribePacket => p.type === 8);
+    assert.deepEqual(
+      subs.map((p) => p.subscriptions.map((x) => x.topicFilter)),
+      [['f/1', 'f/2'], ['f/3', 'f/4'], ['f/5']],
+    );
+  });
+
   void test('an UNSUBSCRIBE made offline is sent after the re-subscription, so it wins', () => {
     const h = new Harness(options({ resubscribe: true }));
     subscribed(h);

@@ -118,6 +118,7 @@ export type Options = [
       | 'maxQueuedBytes'
       | 'queueFullPolicy'
       | 'resubscribe'
+      | 'subscribeBatchSize'
       | 'autoTopicAlias'
       | 'topicAliasMaximum'
       | 'maximumPacketSize'
@@ -136,6 +137,7 @@ export type Options = [
 // ---- methods: results, and the parameters users pass most ----
 export type Methods = [
   Expect<Equal<ReturnType<C['publish']>, MQTTMessageInfo>>,
+  Expect<Equal<MQTTMessageInfo['downgraded'], boolean>>,
   Expect<Equal<Parameters<C['publish']>[0], string>>,
   Expect<Equal<ReturnType<C['subscribe']>, [MQTTErrorCode, number]>>,
   Expect<Equal<ReturnType<C['unsubscribe']>, [MQTTErrorCode, number]>>,
