@@ -50,6 +50,11 @@ export class Subscriptions {
   readonly #pending = new Map<number, Request>();
   /** Requests may be written (CONNACK accepted, not closing). */
   connected = false;
+  /**
+   * The broker's session may hold a Subscription Identifier: a SUBSCRIBE with one was written since the
+   * broker last started a new session, or the session was resumed with a history this process does not know.
+   */
+  identifiersInSession = false;
 
   readonly #out: Output;
   readonly #ids: PacketIds;
@@ -190,6 +195,8 @@ export class Subscriptions {
 
   #send(req: Request): void {
     req.sent = true;
+    if (req.subscriptions !== undefined && (req.properties?.subscriptionIdentifiers?.length ?? 0) > 0)
+      this.identifiersInSession = true;
     const ok =
       req.subscriptions !== undefined
         ? this.#out.send(
