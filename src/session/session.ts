@@ -568,6 +568,12 @@ export class Session implements SessionEngine {
       } else if (p.topic.length === 0) {
         return this.#protocolError('PUBLISH with an empty topic and no topic alias'); // 3.3.2.1
       }
+      if (p.properties?.subscriptionIdentifiers !== undefined && !this.#subs.identifiersInSession) {
+        // 3.3.4: a server sends "the Subscription Identifiers" the client specified [MQTT-3.3.4-3]; none was.
+        return this.#protocolError(
+          'PUBLISH with a Subscription Identifier, but no SUBSCRIBE of this session had one',
+        );
+      }
     }
     if (p.qos === 0) {
       this.#received[0]++;
@@ -640,6 +646,9 @@ export class Session implements SessionEngine {
 
     const firstConnack = !this.#hadConnected;
     this.#hadConnected = true;
+    // A new broker session holds no Subscription Identifier yet; a resumed one, first seen by this process,
+    // may hold any (see #onPublish).
+    this.#subs.sessionStarted(p.sessionPresent, firstConnack);
     if (this.#cleanRequested) this.#out.op({ kind: 'clear' });
     const identity = this.#opts.identity;
     if (

@@ -56,6 +56,11 @@ export class Subscriptions {
   readonly #pending = new Map<number, Request>();
   /** Requests may be written (CONNACK accepted, not closing). */
   #connected = false;
+  /**
+   * The broker's session may hold a Subscription Identifier: a SUBSCRIBE with one was written since the
+   * broker last started a new session, or the session was resumed with a history this process does not know.
+   */
+  #identifiersInSession = false;
 
   readonly #out: Output;
   readonly #ids: PacketIds;
@@ -102,6 +107,20 @@ export class Subscriptions {
    * on it. Re-subscriptions go first (they restore the state the user's later requests build on: an UNSUBSCRIBE
    * made offline must not be undone by one), then the user's requests in the order they were made.
    */
+  /** See `#identifiersInSession`: whether a PUBLISH from the broker may carry a Subscription Identifier. */
+  get identifiersInSession(): boolean {
+    return this.#identifiersInSession;
+  }
+
+  /**
+   * A CONNACK accepted the connection: a new broker session (`sessionPresent` false) holds no Subscription
+   * Identifier yet; a resumed one that this process has not seen before (`firstConnack`) may hold any.
+   */
+  sessionStarted(sessionPresent: boolean, firstConnack: boolean): void {
+    if (!sessionPresent) this.#identifiersInSession = false;
+    else if (firstConnack) this.#identifiersInSession = true;
+  }
+
   connectionUp(): void {
     this.#connected = true;
     for (const req of this.#pending.values()) if (!req.sent && req.internal) this.#send(req);
@@ -210,6 +229,8 @@ export class Subscriptions {
 
   #send(req: Request): void {
     req.sent = true;
+    if (req.subscriptions !== undefined && (req.properties?.subscriptionIdentifiers?.length ?? 0) > 0)
+      this.#identifiersInSession = true;
     const packet: SubscribePacket | UnsubscribePacket =
       req.subscriptions !== undefined
         ? { type: PacketType.SUBSCRIBE, packetId: req.packetId, subscriptions: req.subscriptions }

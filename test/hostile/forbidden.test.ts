@@ -68,6 +68,21 @@ const SCENARIOS: Scenario[] = [
     expected: { reasonCode: 0x94, message: /topic alias 6/ },
   },
   {
+    name: 'a Subscription Identifier on a PUBLISH to a client that never set one',
+    only: V5,
+    provoke: (c) =>
+      c.send({
+        type: PacketType.PUBLISH,
+        topic: 'a',
+        payload: new Uint8Array(1),
+        qos: 0,
+        retain: false,
+        dup: false,
+        properties: { subscriptionIdentifiers: [1] },
+      }),
+    expected: { reasonCode: PROTOCOL_ERROR, message: /Subscription Identifier, but no SUBSCRIBE/ },
+  },
+  {
     name: 'a CONNACK Maximum Packet Size (3) below an acknowledgement',
     only: V5,
     connack: { properties: { maximumPacketSize: 3 } },

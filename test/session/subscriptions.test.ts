@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.js';
 import type { SubscribePacket, UnsubscribePacket } from '../../src/packet/types.js';
 import { InvalidTopicError } from '../../src/topic/errors.js';
-import { eventTypes, Harness, options, types } from './helpers.js';
+import { eventTypes, Harness, options, serverPublish, types } from './helpers.js';
 
 void describe('subscribe', () => {
   void test('connected: SUBSCRIBE now; SUBACK -> putSubscription (granted only) + subscribed', () => {
@@ -246,5 +246,52 @@ void describe('re-subscription', () => {
       ['clear', 'putSubscription', 'putSubscription'],
     );
     assert.deepEqual(types(s), [8, 8]);
+  });
+});
+
+void describe('Subscription Identifiers on incoming PUBLISH (MQTT 5)', () => {
+  const withId = serverPublish('t', 'x', 0, undefined, { properties: { subscriptionIdentifiers: [7] } });
+
+  void test('none was ever subscribed with: Protocol Error, DISCONNECT 0x82', () => {
+    const h = new Harness();
+    h.connect();
+    h.session.subscribe([{ topicFilter: 't', qos: 0 }], undefined, h.now);
+    h.take();
+    const s = h.feed(withId);
+    assert.ok(s.packets[0].type === 14 && s.packets[0].reasonCode === 0x82);
+    assert.ok(!s.events.some((e) => e.type === 'message'));
+  });
+
+  void test('after a SUBSCRIBE with one: delivered, also on a resumed connection; not after a new session', () => {
+    const h = new Harness(options({ cleanStart: 'first-only', resubscribe: false }));
+    h.connect();
+    const mid = h.session.subscribe([{ topicFilter: 't', qos: 0 }], { subscriptionIdentifiers: [7] }, h.now);
+    h.feed({ type: 9, packetId: mid, reasonCodes: [0] });
+    assert.deepEqual(eventTypes(h.feed(withId)), ['message']);
+    h.close();
+    h.connect({ sessionPresent: true });
+    assert.deepEqual(eventTypes(h.feed(withId)), ['message']);
+    // The broker lost the session (Session Present 0) and nothing is re-subscribed: it holds no identifier.
+    h.close();
+    h.connect({ sessionPresent: false });
+    const s = h.feed(withId);
+    assert.ok(s.packets.some((p) => p.type === 14 && p.reasonCode === 0x82));
+  });
+
+  void test('a SUBSCRIBE with one re-sent on a new session (resubscribe): delivered', () => {
+    const h = new Harness(options({ cleanStart: 'first-only' }));
+    h.connect();
+    const mid = h.session.subscribe([{ topicFilter: 't', qos: 0 }], { subscriptionIdentifiers: [7] }, h.now);
+    h.feed({ type: 9, packetId: mid, reasonCodes: [0] });
+    h.close();
+    const s = h.connect({ sessionPresent: false });
+    assert.ok(s.packets.some((p) => p.type === 8));
+    assert.deepEqual(eventTypes(h.feed(withId)), ['message']);
+  });
+
+  void test('a session resumed with a history this process does not know: delivered', () => {
+    const h = new Harness(options({ cleanStart: false }));
+    h.connect({ sessionPresent: true });
+    assert.deepEqual(eventTypes(h.feed(withId)), ['message']);
   });
 });
