@@ -120,10 +120,16 @@ void describe('Aedes x2 on Redis: failover, counted', () => {
       (pub.lines.find((l) => l.startsWith('disconnected '))?.split(' ')[3] ?? '').split(','),
     );
     const publisherSessionLost = pub.lines.some((l) => /^connected \d+ 0 1$/.test(l));
-    for (const id of s.duplicateIds) {
-      assert.ok(publisherSessionLost && unacknowledged.has(id), `${id} duplicated, not one sent again`);
-    }
     const window = Math.ceil((RATE * (Math.max(0, ...s.resumeMs) + 1_000)) / 1_000);
+    for (const id of s.duplicateIds) {
+      if (publisherSessionLost && unacknowledged.has(id)) continue;
+      // Or, for QoS 1 only, a redelivery by the broker: the subscriber's session moved to node 2 with messages
+      // node 1 had delivered but whose PUBACK it never got, and node 2 sends them again. QoS 1 is "at least once"
+      // (4.3.2); such a duplicate must lie around the kill. A QoS 2 duplicate has no such excuse.
+      const [qos] = id.split(':').map(Number);
+      const i = index(id);
+      assert.ok(qos === 1 && i >= first - 100 && i <= first + window, `${id} duplicated, not one sent again`);
+    }
     for (const id of s.missingIds) {
       const i = index(id);
       assert.ok(i >= first - 100 && i <= first + window, `${id} lost outside the failover window`);
