@@ -5,15 +5,21 @@
  */
 import { createInterface } from 'node:readline';
 import { UsageError } from './args.js';
-import type { CommonConfig } from './config.js';
+import type { ConnectionOptions } from '../simple/options.js';
 
 export const PASSWORD_ENV = 'MQTT_PASSWORD';
 /** The `-P` value that means "read the password from standard input". */
 export const PASSWORD_FROM_STDIN = '-';
 
+/** What `readPasswordFromStdin` reads and fills in (the CLI's `CommonConfig` is one). */
+export interface PasswordTarget {
+  readonly passwordFromStdin: boolean;
+  readonly connection: ConnectionOptions;
+}
+
 /** With `-P -`, reads the first line of `stdin` (without its line end) into the connection's credentials. */
 export async function readPasswordFromStdin(
-  config: CommonConfig,
+  config: PasswordTarget,
   stdin: NodeJS.ReadableStream,
 ): Promise<void> {
   if (!config.passwordFromStdin) return;

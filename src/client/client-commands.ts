@@ -9,7 +9,10 @@ import { PacketType, type Properties as PacketProperties } from '../packet/types
 import { MQTTErrorCode } from '../session/error-code.js';
 import type { OnMessageOf } from './callback-slots.js';
 import { checkWaitOptions, type WaitOptions } from './cancellation.js';
-import type { ClientCore } from './client-core.js';
+import type { ClientConfig } from './client-config.js';
+import type { Connection } from './connection.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { EngineDriver } from './engine-driver.js';
 import { checkAuthWithoutSession } from './enhanced-auth.js';
 import { MQTTProtocolVersion } from './enums.js';
 import type { MQTTMessageInfo } from './message-info.js';
@@ -29,8 +32,19 @@ import { checkQos, type SubscribeOptions, type SubscribeOptionsInit } from './su
 
 type AnyProperties = Properties | PacketProperties;
 
+/**
+ * What the commands use of a client (`ClientCore` is one). A narrow type of its own, so that what the core
+ * builds (the requester of request/response) can send commands without importing the core.
+ */
+export interface CommandTarget<C, U> {
+  readonly config: ClientConfig;
+  readonly connection: Connection<C, U>;
+  readonly driver: EngineDriver;
+  readonly dispatcher: Dispatcher<C, U>;
+}
+
 export function publish<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   topic: string,
   payload: PayloadType = null,
   qos = 0,
@@ -47,13 +61,13 @@ export function publish<C, U>(
 }
 
 /** Once the session store failed, QoS 1/2 messages are refused with its `StoreError` (never kept in memory). */
-function throwIfStoreFailed<C, U>(core: ClientCore<C, U>): void {
+function throwIfStoreFailed<C, U>(core: CommandTarget<C, U>): void {
   const failure = core.driver.storeError;
   if (failure !== undefined) throw failure;
 }
 
 export function subscribe<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   topic: SubscribeTopic,
   qos: SubscriptionSpec | undefined,
   options: SubscribeOptions | SubscribeOptionsInit | AnyProperties | null | undefined,
@@ -68,7 +82,7 @@ export function subscribe<C, U>(
 }
 
 export function unsubscribe<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   topic: string | readonly string[],
   properties: AnyProperties | null | undefined,
 ): [MQTTErrorCode, number] {
@@ -81,7 +95,7 @@ export function unsubscribe<C, U>(
 }
 
 /** Manual acknowledgement of incoming message `mid`: `MQTT_ERR_NOT_FOUND` when no such message waits. */
-export function ack<C, U>(core: ClientCore<C, U>, mid: number, qos: number): MQTTErrorCode {
+export function ack<C, U>(core: CommandTarget<C, U>, mid: number, qos: number): MQTTErrorCode {
   checkIntegerOption('mid', mid, 0, 65535);
   const checkedQos = checkQos(qos);
   if (checkedQos === 0) return MQTTErrorCode.MQTT_ERR_SUCCESS;
@@ -102,7 +116,7 @@ export function reasonCodeValue(reasonCode: number | ReasonCode): number {
  * connection; without an engine, `enhanced-auth.ts` checks what it would, and nothing is sent.
  */
 export function auth<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   reasonCode: number | ReasonCode,
   properties: AnyProperties | undefined,
 ): MQTTErrorCode {
@@ -123,7 +137,7 @@ export function auth<C, U>(
 }
 
 export function messageCallbackAdd<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   filter: string,
   callback: OnMessageOf<C, U>,
 ): void {
@@ -142,7 +156,7 @@ export interface MessagesOptions extends WaitOptions {
 }
 
 export function messages<C, U>(
-  core: ClientCore<C, U>,
+  core: CommandTarget<C, U>,
   options: MessagesOptions,
 ): AsyncIterableIterator<MQTTMessage> {
   const limit = checkIntegerOption('bufferSize', options.bufferSize ?? 10_000, 1, Number.MAX_SAFE_INTEGER);

@@ -19,8 +19,7 @@ import { PacketType } from '../packet/types.js';
 import { validateTopicName } from '../topic/validate.js';
 import { InvalidArgumentError } from '../errors.js';
 import { abortReason, bounded, checkWaitOptions, rejected, type WaitOptions } from './cancellation.js';
-import { publish, subscribe } from './client-commands.js';
-import type { ClientCore } from './client-core.js';
+import { publish, subscribe, type CommandTarget } from './client-commands.js';
 import type { ResponseRouter } from './dispatcher.js';
 import { LogLevel, MQTTProtocolVersion } from './enums.js';
 import { ClientStateError, NotSupportedError } from './errors.js';
@@ -55,8 +54,13 @@ interface PendingRequest {
   readonly reject: (error: unknown) => void;
 }
 
+/** What the requester uses of its client: the commands' target and the `responseTopic` option. */
+export interface RequesterCore<C, U> extends CommandTarget<C, U> {
+  readonly responseTopic: string | undefined;
+}
+
 export class Requester<C, U> implements ResponseRouter {
-  readonly #core: ClientCore<C, U>;
+  readonly #core: RequesterCore<C, U>;
   readonly #pending = new Map<string, PendingRequest>();
   /** Each response topic subscribed to, with the number of the connection its SUBSCRIBE goes out on. */
   readonly #topics = new Map<string, number>();
@@ -66,7 +70,7 @@ export class Requester<C, U> implements ResponseRouter {
   readonly #prefix = randomPrefix();
   #counter = 0;
 
-  constructor(core: ClientCore<C, U>) {
+  constructor(core: RequesterCore<C, U>) {
     this.#core = core;
   }
 
@@ -197,7 +201,7 @@ function randomPrefix(): string {
 
 /** `Client.request()`: argument errors reject. */
 export function request<C, U>(
-  core: ClientCore<C, U>,
+  core: { readonly requester: Requester<C, U> },
   topic: string,
   payload: PayloadType,
   options: RequestOptions,
