@@ -37,9 +37,10 @@ export interface ClientOptions<U = unknown> {
   /** Re-subscribe when the broker answers "session not present" (default false, as Paho). */
   resubscribe?: boolean;
   /**
-   * Topic filters per re-subscription SUBSCRIBE, for brokers that limit them (AWS IoT Core: 8; see
-   * docs/brokers.md): what the client re-subscribes by itself (`resubscribe`) goes out in packets of at most this
-   * many filters. Default 0: 64. A `subscribe()` call is sent as one packet: keep it within the broker's limit.
+   * Topic filters per SUBSCRIBE, for brokers that limit them (AWS IoT Core: 8; see docs/brokers.md): what the
+   * client re-subscribes by itself (`resubscribe`) goes out in packets of at most this many filters, and a
+   * `subscribe()` call with more throws `InvalidArgumentError` before anything is sent. Default 0: re-subscriptions
+   * in packets of 64, no limit per call.
    */
   subscribeBatchSize?: number;
   /** Assign outgoing topic aliases automatically (MQTT 5; default false). */

@@ -451,6 +451,14 @@ export class Session implements SessionEngine {
     if (!Array.isArray(subscriptions) || subscriptions.length === 0) {
       throw new InvalidArgumentError('subscribe needs at least one subscription'); // 3.8.3: a SUBSCRIBE without one is a Protocol Error
     }
+    const limit = this.#opts.subscribeBatchSize ?? 0;
+    if (limit > 0 && subscriptions.length > limit) {
+      // A broker that limits filters per SUBSCRIBE (AWS IoT Core: 8) refuses a longer one, or closes the connection.
+      throw new InvalidArgumentError(
+        `${subscriptions.length} topic filters in one subscribe(); subscribeBatchSize allows ${limit} per SUBSCRIBE: ` +
+          `subscribe in several calls`,
+      );
+    }
     for (const s of subscriptions) {
       validateTopicFilter(s.topicFilter);
       if (s.qos !== 0 && s.qos !== 1 && s.qos !== 2)

@@ -125,6 +125,18 @@ void describe('bad input is refused before anything is sent', () => {
     await shutdown(r);
   });
 
+  void it('subscribeBatchSize: a subscribe() with more filters than a SUBSCRIBE may carry throws, nothing is queued', () => {
+    const batched = new Client(CallbackAPIVersion.VERSION2, { subscribeBatchSize: 2 });
+    const three: [string, number][] = [
+      ['a', 0],
+      ['b', 0],
+      ['c', 0],
+    ];
+    assert.throws(() => batched.subscribe(three), InvalidArgumentError);
+    assert.equal(batched.stats().packetIdsInUse, 0);
+    assert.equal(batched.subscribe(three.slice(0, 2))[0], 0, 'two filters are accepted');
+  });
+
   void it('refuses wrong constructor arguments and options', () => {
     assert.throws(() => new Client(CallbackAPIVersion.VERSION1), NotSupportedError);
     assert.throws(() => new Client('my-id' as unknown as CallbackAPIVersion), InvalidArgumentError);

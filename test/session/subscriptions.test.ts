@@ -109,6 +109,17 @@ void describe('subscribe', () => {
     assert.equal(s.ops.length, 0);
     assert.ok(s.events[0].type === 'subscribed' && s.events[0].reasonCodes[0] === 0x80);
   });
+
+  void test('subscribeBatchSize: a subscribe() with more filters is refused before anything is sent', () => {
+    const h = new Harness(options({ subscribeBatchSize: 2 }));
+    h.connect();
+    const three = ['a', 'b', 'c'].map((topicFilter) => ({ topicFilter, qos: 0 as const }));
+    assert.throws(() => h.session.subscribe(three, undefined, h.now), /3 topic filters in one subscribe\(\)/);
+    const s = h.take();
+    assert.equal(s.packets.length, 0);
+    assert.equal(s.ops.length, 0);
+    assert.ok(h.session.subscribe(three.slice(0, 2), undefined, h.now) > 0, 'two are fine');
+  });
 });
 
 void describe('unsubscribe', () => {
