@@ -22,7 +22,7 @@ import type { ConnectHost } from './transport-config.js';
 
 /**
  * `connect()`'s parameters: the host (a name, a URL or a broker list), the port (default 1883), the keepalive
- * (60 s), the local bind address and port ('' and 0: any), and on MQTT 5 clean start and CONNECT properties.
+ * (60 s), the local bind address and port ('' and 0: the system chooses), and on MQTT 5 clean start and CONNECT properties.
  */
 export type ConnectParameters = [
   host: ConnectHost,

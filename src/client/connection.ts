@@ -10,7 +10,7 @@
  *   - in the background modes (`loopStart`, `loopForever`) a lost or failed connection is retried after the
  *     delay of `reconnect-policy.ts` (exponential, jittered, reset by a successful CONNACK). What happens next is
  *     decided and applied before the callbacks hear of the loss (`onDisconnect`, `onConnectFail`): a callback
- *     that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as any later command would;
+ *     that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as every later command would;
  *   - the manual `loop()` and external loops never reconnect; mixing loop modes throws `ClientStateError`.
  */
 import { InvalidArgumentError } from '../errors.js';
