@@ -64,7 +64,8 @@ export function parseProperties(
     if (!(PROPERTY_COMMANDS as readonly string[]).includes(command)) {
       throw new UsageError(`-D: unknown command '${command}' (one of ${PROPERTY_COMMANDS.join(', ')})`);
     }
-    const spec = IDENTIFIERS[identifier];
+    // Own entries only: `constructor` or `toString` is no property either.
+    const spec = Object.hasOwn(IDENTIFIERS, identifier) ? IDENTIFIERS[identifier] : undefined;
     if (spec === undefined) {
       throw new UsageError(
         `-D: unknown property '${identifier}' (one of ${Object.keys(IDENTIFIERS).join(', ')})`,

@@ -4,7 +4,9 @@
  * is reported where it is made rather than when the packet is built.
  *
  * A `Properties` object reads like the plain `Properties` interface of the codec (`props.contentType`); the
- * client hands the engine `toObject()`, a plain copy.
+ * client hands the engine `toObject()`, a plain copy. A name that is no MQTT 5 property is refused with
+ * `InvalidArgumentError` naming the valid ones, whether assigned (`props.userProperty = ...`) or given in the
+ * plain-object form (`new Properties(type, { userProperty: ... })`, and every option that takes one).
  */
 import { InvalidArgumentError } from '../errors.js';
 import { MQTTProtocolVersion } from './enums.js';
@@ -149,6 +151,28 @@ function checkValue(name: PropertyName, kind: ValueKind, value: unknown): void {
   }
 }
 
+/** The property names, for the error that refuses another one. */
+const NAMES: readonly string[] = Object.keys(KINDS);
+
+function unknownProperty(name: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `${name} is not an MQTT 5 property; the properties are ${NAMES.join(', ')}`,
+  );
+}
+
+/**
+ * The end of the prototype chain of every `Properties`: an assignment to a name that no accessor of
+ * `Properties.prototype` answers (a typo such as `userProperty`) reaches this `set` trap, which refuses it, as Paho
+ * raises for an unknown property. Instances stay ordinary objects: reading or writing a known property never
+ * meets the Proxy (docs/api.md "Properties" gives the measured cost of the choice). Symbol keys pass through.
+ */
+const REFUSE_UNKNOWN_NAMES: object = new Proxy(Object.prototype, {
+  set(target, key, value, receiver) {
+    if (typeof key === 'symbol') return Reflect.set(target, key, value, receiver);
+    throw unknownProperty(key);
+  },
+});
+
 /** The values of a `Properties` with none set: shared until the first assignment (copy on write). */
 const NO_VALUES: PacketProperties = Object.freeze({});
 
@@ -242,8 +266,8 @@ export class Properties {
   #set(name: PropertyName, value: unknown): void {
     const kind = KINDS[name] as ValueKind | undefined;
     const packets = PACKETS.get(name);
-    if (kind === undefined || packets === undefined) {
-      throw new InvalidArgumentError(`${String(name)} is not an MQTT 5 property`);
+    if (kind === undefined || packets === undefined || !Object.hasOwn(KINDS, name)) {
+      throw unknownProperty(String(name));
     }
     if ((packets & packetBit(this.packetType)) === 0) {
       throw new InvalidArgumentError(
@@ -273,6 +297,7 @@ export class Properties {
         configurable: true,
       });
     }
+    Object.setPrototypeOf(Properties.prototype, REFUSE_UNKNOWN_NAMES);
   }
 
   declare payloadFormatIndicator: number | undefined;

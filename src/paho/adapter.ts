@@ -7,6 +7,7 @@
  * It adds no behaviour: no state besides the caches that keep one facade per object.
  */
 import { Client } from '../client/client.js';
+import { InvalidArgumentError } from '../errors.js';
 import { NotSupportedError } from '../client/errors.js';
 import { ConnectFlags, DisconnectFlags } from '../client/flags.js';
 import { MQTTMessageInfo } from '../client/message-info.js';
@@ -134,6 +135,17 @@ export function toOptions(kwargs: unknown, table: KwTable): Record<string, unkno
   return options;
 }
 
+/** The Paho names of the MQTT 5 properties: the `PROPERTIES` entries that are not methods. */
+const PAHO_PROPERTY_NAMES = Object.keys(PROPERTIES).filter(
+  (name) => name !== 'packetType' && /^[A-Z]/.test(name),
+);
+
+function unknownPahoProperty(name: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `${name} is not an MQTT 5 property; the properties are ${PAHO_PROPERTY_NAMES.join(', ')}`,
+  );
+}
+
 function handler(table: Table): ProxyHandler<Record<PropertyKey, unknown>> {
   return {
     get(target, key) {
@@ -161,7 +173,12 @@ function handler(table: Table): ProxyHandler<Record<PropertyKey, unknown>> {
       return toFacade(value);
     },
     set(target, key, value) {
-      if (typeof key === 'symbol' || !Object.hasOwn(table, key)) return false;
+      if (typeof key === 'symbol') return false;
+      if (!Object.hasOwn(table, key)) {
+        // Paho raises for an unknown property name (`p.UserProperties = ...`, a typo): so do we, naming them.
+        if (table === PROPERTIES) throw unknownPahoProperty(key);
+        return false;
+      }
       const entry = table[key];
       if (typeof entry === 'string') return Reflect.set(target, entry, toTarget(value));
       if ('append' in entry) {
