@@ -79,3 +79,8 @@ export const convert_connack_rc_to_reason_code = moduleFunction('convert_connack
 export const convert_disconnect_error_code_to_reason_code = moduleFunction(
   'convert_disconnect_error_code_to_reason_code',
 );
+/**
+ * `scram_authenticator({ username, password, mechanism })`: steady-mqtt's SCRAM-SHA-256 / SCRAM-SHA-1
+ * authenticator for the `authenticator` keyword (Paho has no enhanced authentication).
+ */
+export const scram_authenticator = moduleFunction('scram_authenticator');

@@ -21,6 +21,12 @@ export type {
   OnSubscribe,
   OnUnsubscribe,
 } from './client/callbacks.js';
+export {
+  scramAuthenticator,
+  type ScramAuthenticator,
+  type ScramMechanism,
+  type ScramOptions,
+} from './client/scram.js';
 export type { CleanStartOption } from './client/client-config.js';
 export type { WaitOptions } from './client/cancellation.js';
 export type { MessagesOptions } from './client/client-commands.js';
@@ -79,7 +85,7 @@ export {
 } from './client/errors.js';
 export { StoreError } from './store/errors.js';
 export { MalformedPacketError } from './packet/errors.js';
-export { ProtocolViolationError, SessionTimeoutError } from './session/errors.js';
+export { AuthenticationError, ProtocolViolationError, SessionTimeoutError } from './session/errors.js';
 
 // Transports: URLs and the types of the transport settings.
 export type { TlsFailureReason } from './transport/errors.js';

@@ -96,8 +96,25 @@ export interface AuthChallenge {
 /**
  * Answers the broker's challenges: returns (or resolves with) the Authentication Data of the client's next AUTH
  * (reason 0x18). A throw or rejection closes the connection with DISCONNECT 0x80 and is logged.
+ *
+ * A plain function is enough when the application puts the method and the first data in the CONNECT
+ * properties. An authenticator that runs whole exchanges itself (`scramAuthenticator()`) also has the optional
+ * members, which the client then uses; they are synchronous, as the engine calls them while it builds a CONNECT
+ * or reads a CONNACK.
  */
-export type Authenticator = (challenge: AuthChallenge) => Promise<Uint8Array> | Uint8Array;
+export interface Authenticator {
+  (challenge: AuthChallenge): Promise<Uint8Array> | Uint8Array;
+  /** The Authentication Method of every CONNECT (connect properties naming another one are refused). */
+  readonly method?: string;
+  /** The first Authentication Data of an exchange: of every CONNECT, and of `auth(0x19)` given none. */
+  start?(): Uint8Array;
+  /**
+   * Checks the broker's last Authentication Data, which ends an exchange: a successful CONNACK's, or a
+   * re-authentication's AUTH 0x00. A throw fails the connection: DISCONNECT 0x80, `connectAndWait()` rejects
+   * with the error (an `AuthenticationError` for SCRAM), nothing is sent before it.
+   */
+  verify?(data: Uint8Array | undefined): void;
+}
 
 /**
  * A user callback threw (or its Promise rejected). `callbackName` is the callback (`'onMessage'`, or the

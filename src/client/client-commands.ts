@@ -124,14 +124,22 @@ export function auth<C, U>(
     throw new InvalidArgumentError('auth() needs MQTT 5: there is no AUTH packet in MQTT 3.x');
   }
   const code = reasonCodeValue(reasonCode);
-  const packetProperties = toPacketProperties(properties, PacketType.AUTH, core.config.protocol) ?? {};
+  let packetProperties = toPacketProperties(properties, PacketType.AUTH, core.config.protocol) ?? {};
   const session = core.driver.session;
   if (session === undefined) {
-    checkAuthWithoutSession(core.config.connectProperties?.authenticationMethod, code, packetProperties);
+    checkAuthWithoutSession(core.config.authenticationMethod, code, packetProperties);
     return MQTTErrorCode.MQTT_ERR_NO_CONN;
   }
   const open =
     core.driver.transport !== undefined && (session.state === 'connecting' || session.state === 'connected');
+  const authenticator = core.config.authenticator;
+  if (code === 0x19 && packetProperties.authenticationData === undefined && authenticator?.start) {
+    // A re-authentication the authenticator runs: it starts a new exchange (only when one can start: a
+    // CONNECT's exchange still going on keeps its state).
+    if (open && session.state === 'connected') {
+      packetProperties = { ...packetProperties, authenticationData: authenticator.start() };
+    }
+  }
   core.driver.run((engine, now) => engine.auth(code, packetProperties, now));
   return open ? MQTTErrorCode.MQTT_ERR_SUCCESS : MQTTErrorCode.MQTT_ERR_NO_CONN;
 }

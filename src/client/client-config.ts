@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { PacketType, type Properties as PacketProperties, type QoS, type Will } from '../packet/types.js';
+import type { Authenticator } from './callback-slots.js';
 import { toPacketProperties, type Properties } from './properties.js';
 import type { SessionOptions } from '../session/types.js';
 import { MQTT_CLEAN_START_FIRST_ONLY, MQTTProtocolVersion } from './enums.js';
@@ -56,6 +57,8 @@ export class ClientConfig {
   readonly net: TransportConfig;
   reconnectOnFailure: boolean;
   manualAck: boolean;
+  /** The `authenticator` option; its `method`, when set, is the Authentication Method of every CONNECT. */
+  readonly authenticator: Authenticator | undefined;
   readonly extras: Required<
     Pick<
       ClientOptions,
@@ -77,6 +80,7 @@ export class ClientConfig {
     this.net = new TransportConfig(options.transport ?? 'tcp');
     this.reconnectOnFailure = options.reconnectOnFailure ?? true;
     this.manualAck = options.manualAck ?? false;
+    this.authenticator = options.authenticator;
     this.extras = {
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       queueFullPolicy: options.queueFullPolicy ?? 'reject',
@@ -88,6 +92,11 @@ export class ClientConfig {
       maximumPacketSize: options.maximumPacketSize,
       pingTimeoutMs: options.pingTimeoutMs,
     };
+  }
+
+  /** The Authentication Method of the CONNECT: the authenticator's, else the connect properties'. */
+  get authenticationMethod(): string | undefined {
+    return this.authenticator?.method ?? this.connectProperties?.authenticationMethod;
   }
 
   get transport(): ClientTransport {
@@ -109,6 +118,13 @@ export class ClientConfig {
     properties: Properties | PacketProperties | undefined,
   ): void {
     const connectProperties = toPacketProperties(properties, PacketType.CONNECT, this.protocol);
+    const method = this.authenticator?.method;
+    const given = connectProperties?.authenticationMethod;
+    if (method !== undefined && given !== undefined && given !== method) {
+      throw new InvalidArgumentError(
+        `the connect properties name the Authentication Method '${given}', the authenticator '${method}'`,
+      );
+    }
     const broker: { host: unknown; port: unknown; username?: string; password?: string } =
       typeof host === 'string' || Array.isArray(host)
         ? this.net.setHost(host as ConnectHost, typeof port === 'number' ? port : 1883)
@@ -198,7 +214,8 @@ export class ClientConfig {
       username: this.username,
       password: this.password,
       will: this.will,
-      connectProperties: v3 ? undefined : this.connectProperties,
+      connectProperties: v3 ? undefined : this.#connectProperties(),
+      authentication: v3 ? undefined : this.authenticator,
       bridgeMode: this.bridgeMode,
       maxInflightMessages: this.maxInflightMessages,
       // A 3.x broker announces no Receive Maximum, and Mosquitto's default in-flight limit is 20: a QoS 2 PUBLISH
@@ -216,6 +233,13 @@ export class ClientConfig {
       topicAliasMaximum: this.extras.topicAliasMaximum,
       autoTopicAlias: this.extras.autoTopicAlias,
     };
+  }
+
+  /** The CONNECT properties, with the authenticator's Authentication Method when it has one. */
+  #connectProperties(): PacketProperties | undefined {
+    const method = this.authenticator?.method;
+    if (method === undefined) return this.connectProperties;
+    return { ...this.connectProperties, authenticationMethod: method };
   }
 
   /** A string that changes whenever the engine's options would. */

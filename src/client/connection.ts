@@ -15,6 +15,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { MQTTErrorCode } from '../session/error-code.js';
+import { AuthenticationError } from '../session/errors.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store } from '../store/types.js';
 import { ReconnectBackoff } from './backoff.js';
@@ -302,6 +303,9 @@ export class Connection<C, U> implements DriverConsumer {
   /** The transport's end reached the client: decide what follows, apply it, then tell the callbacks. */
   #closed(reason: CloseReason): void {
     this.#closes++;
+    // The authenticator refused the broker's proof: `connectAndWait()` rejects with its error (SCRAM's
+    // `AuthenticationError`), not with the end of the loops that follows.
+    if (reason.error instanceof AuthenticationError) this.#dispatcher.connectFailed(reason.error, false);
     this.#afterClose(reason);
     this.#dispatcher.transportClosed(reason);
   }

@@ -96,7 +96,8 @@ export function toTarget(value: unknown): unknown {
 function targetFunction(fn: AnyFunction): AnyFunction {
   const known = toTargetFunction.get(fn);
   if (known !== undefined) return known;
-  const wrapped = (...args: unknown[]): unknown => toTarget(fn(...args.map(toFacade)));
+  // Own members go along: an authenticator's `method`, `start()` and `verify()` (see `Authenticator`).
+  const wrapped = Object.assign((...args: unknown[]): unknown => toTarget(fn(...args.map(toFacade))), fn);
   toTargetFunction.set(fn, wrapped);
   userFunctionOf.set(wrapped, fn);
   return wrapped;

@@ -14,6 +14,7 @@ import { MQTTMessageInfo as CamelMessageInfo } from '../client/message-info.js';
 import { MQTTMessage as CamelMessage } from '../client/mqtt-message.js';
 import { Properties as CamelProperties, type PropertiesPacketType } from '../client/properties.js';
 import { ReasonCode as CamelReasonCode } from '../client/reason-code.js';
+import { scramAuthenticator } from '../client/scram.js';
 import { SubscribeOptions as CamelSubscribeOptions } from '../client/subscribe-options.js';
 import { PacketType, type Properties as PacketProperties } from '../packet/types.js';
 import { MQTTErrorCode, errorString } from '../session/error-code.js';
@@ -117,6 +118,7 @@ const IMPLEMENTATIONS = {
       PacketType.DISCONNECT,
       rc === MQTTErrorCode.MQTT_ERR_SUCCESS ? 0x00 : rc === MQTTErrorCode.MQTT_ERR_KEEPALIVE ? 0x8d : 0x80,
     ),
+  scramAuthenticator,
 } satisfies { [K in (typeof FUNCTIONS)[keyof typeof FUNCTIONS]]: unknown };
 
 type Implementations = typeof IMPLEMENTATIONS;

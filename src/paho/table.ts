@@ -427,6 +427,7 @@ export const FUNCTIONS = {
   topic_matches_sub: 'topicMatchesSub',
   convert_connack_rc_to_reason_code: 'convertConnackRcToReasonCode',
   convert_disconnect_error_code_to_reason_code: 'convertDisconnectErrorCodeToReasonCode',
+  scram_authenticator: 'scramAuthenticator',
 } as const;
 
 /**

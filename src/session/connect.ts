@@ -129,9 +129,13 @@ export function incomingReceiveMaximum(o: SessionOptions): number {
   return o.connectProperties?.receiveMaximum ?? MAX_UINT16;
 }
 
-/** The MQTT 5 CONNECT properties: the user's, plus the features' needs, minus spec defaults. */
-function connectProperties(o: SessionOptions): Properties | undefined {
+/**
+ * The MQTT 5 CONNECT properties: the user's, plus the features' needs (and the authenticator's first data, when
+ * given), minus spec defaults.
+ */
+function connectProperties(o: SessionOptions, authenticationData?: Uint8Array): Properties | undefined {
   const src: Properties = { ...o.connectProperties };
+  if (authenticationData !== undefined) src.authenticationData = authenticationData;
   const tam = incomingTopicAliasMaximum(o);
   if (tam > 0) src.topicAliasMaximum = tam;
   const mps = incomingMaximumPacketSize(o);
@@ -148,8 +152,13 @@ function connectProperties(o: SessionOptions): Properties | undefined {
   return out;
 }
 
-/** The CONNECT packet for this connection attempt. */
-export function buildConnect(o: SessionOptions, clientId: string, cleanStart: boolean): ConnectPacket {
+/** The CONNECT packet for this connection attempt (`authenticationData`: see `initialAuthenticationData`). */
+export function buildConnect(
+  o: SessionOptions,
+  clientId: string,
+  cleanStart: boolean,
+  authenticationData?: Uint8Array,
+): ConnectPacket {
   const packet: ConnectPacket = {
     type: PacketType.CONNECT,
     protocolVersion: o.protocolVersion,
@@ -172,7 +181,7 @@ export function buildConnect(o: SessionOptions, clientId: string, cleanStart: bo
   if (o.username !== undefined) packet.username = o.username;
   if (o.password !== undefined) packet.password = o.password;
   if (o.protocolVersion === 5) {
-    const props = connectProperties(o);
+    const props = connectProperties(o, authenticationData);
     if (props !== undefined) packet.properties = props;
   }
   return packet;

@@ -32,3 +32,15 @@ export class SessionTimeoutError extends MqttError {
     super('ERR_MQTT_TIMEOUT', message);
   }
 }
+
+/**
+ * MQTT 5 enhanced authentication failed on the client's side: the broker's proof did not verify (a SCRAM server
+ * signature that does not match, a server-first message that breaks RFC 5802, an exchange the broker ended
+ * without proving anything). The engine closes the connection with DISCONNECT 0x80 and `connectAndWait()`
+ * rejects with it.
+ */
+export class AuthenticationError extends MqttError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_MQTT_AUTHENTICATION', message, options);
+  }
+}

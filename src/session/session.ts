@@ -40,6 +40,7 @@ import {
   initialClientId,
   validateOptions,
 } from './connect.js';
+import { initialAuthenticationData, refuseFinalAuthentication } from './authentication.js';
 import { MQTTErrorCode } from './error-code.js';
 import { ProtocolViolationError, SessionReconfigureError, SessionTimeoutError } from './errors.js';
 import { DELIVER, Incoming, SUPPRESS } from './incoming.js';
@@ -197,7 +198,10 @@ export class Session implements SessionEngine {
     this.#_state = 'connecting';
     this.#closing = false;
     this.#connectStartedAt = now;
-    this.#out.write(this.#out.encode(buildConnect(this.#opts, this.#_clientId, this.#cleanRequested)));
+    const authenticationData = initialAuthenticationData(this.#opts);
+    this.#out.write(
+      this.#out.encode(buildConnect(this.#opts, this.#_clientId, this.#cleanRequested, authenticationData)),
+    );
   }
 
   transportWritable(writable: boolean, now: number): void {
@@ -614,6 +618,9 @@ export class Session implements SessionEngine {
       // [MQTT-3.2.2-4]: a client without session state that gets Session Present = 1 closes the connection.
       return this.#protocolError('Session Present = 1 in answer to Clean Start = 1');
     }
+    // The authenticator checks the broker's proof (a SCRAM server signature) before anything is sent.
+    const refused = refuseFinalAuthentication(this.#opts, p.properties?.authenticationData);
+    if (refused !== undefined) return this.#fail(ReasonCode.UnspecifiedError, refused);
     let limits = DEFAULT_LIMITS;
     if (this.#version === 5 && p.properties !== undefined) {
       const assigned = p.properties.assignedClientIdentifier;
@@ -709,6 +716,11 @@ export class Session implements SessionEngine {
       return this.#protocolError(
         `AUTH with Authentication Method '${p.properties?.authenticationMethod ?? ''}', not '${method}'`,
       );
+    }
+    if (p.reasonCode === ReasonCode.Success) {
+      // A re-authentication succeeded: the authenticator checks the broker's proof first.
+      const refused = refuseFinalAuthentication(this.#opts, p.properties?.authenticationData);
+      if (refused !== undefined) return this.#fail(ReasonCode.UnspecifiedError, refused);
     }
     this.#out.event({ type: 'auth', reasonCode: p.reasonCode, properties: p.properties ?? NO_PROPERTIES });
   }

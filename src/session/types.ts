@@ -3,7 +3,8 @@
  *
  * The engine takes bytes, user commands and "now" (milliseconds from any monotonic clock), and produces, in
  * order: store operations, bytes to send, events for the client, and its next deadline. It never touches a
- * socket, a timer, the clock or a user callback; the client (`src/client/`) does all of that.
+ * socket, a timer, the clock or a user callback (only the synchronous `authentication` hooks, pure computations of
+ * enhanced authentication); the client (`src/client/`) does all of that.
  *
  * The client's loop, for every input:
  *   1. call one input method (`connectionOpened`, `receive`, `tick`, `publish`, ...);
@@ -17,6 +18,21 @@ import type { Properties, ProtocolVersion, PublishPacket, QoS, Subscription, Wil
 import type { MqttError } from '../errors.js';
 import type { SessionIdentity, StoreOp } from '../store/types.js';
 import type { MQTTErrorCode } from './error-code.js';
+
+/**
+ * The two synchronous calls the engine makes to the client's authenticator (`Authenticator` in src/client):
+ * pure computations on data the engine holds, which it needs at the moment it builds a CONNECT or accepts a
+ * CONNACK, before anything else is sent.
+ */
+export interface AuthenticationHooks {
+  /** The Authentication Data of each CONNECT (a new exchange per connection), replacing the properties' own. */
+  start?(): Uint8Array;
+  /**
+   * Checks the broker's Authentication Data that ends an exchange (a successful CONNACK, a re-authentication's
+   * AUTH 0x00); throws to refuse it, and the engine closes the connection with DISCONNECT 0x80.
+   */
+  verify?(data: Uint8Array | undefined): void;
+}
 
 export interface SessionOptions {
   protocolVersion: ProtocolVersion;
@@ -39,6 +55,8 @@ export interface SessionOptions {
   will?: Will;
   /** MQTT 5 CONNECT properties as the user set them (session expiry, receive maximum, auth method...). */
   connectProperties?: Properties;
+  /** MQTT 5 enhanced authentication run by the client's authenticator (with an Authentication Method only). */
+  authentication?: AuthenticationHooks;
   bridgeMode?: boolean;
   /** Outgoing QoS 1/2 messages in flight at once; 0 = no local limit. The broker's Receive Maximum also caps it. */
   maxInflightMessages: number;

@@ -26,6 +26,8 @@ import type {
   OnUnsubscribe,
   Properties,
   ReasonCode,
+  ScramAuthenticator,
+  scramAuthenticator,
 } from '../../src/index.js';
 
 /** True only when `A` and `B` are the same type (not merely assignable either way). */
@@ -180,4 +182,13 @@ export type Methods = [
       number | { signal?: AbortSignal; timeoutMs?: number } | undefined
     >
   >,
+];
+
+// ---- enhanced authentication: SCRAM is an `authenticator` (issue 14) ----
+export type Authentication = [
+  Expect<Equal<ReturnType<typeof scramAuthenticator>, ScramAuthenticator>>,
+  Expect<Equal<ScramAuthenticator['method'], 'SCRAM-SHA-256' | 'SCRAM-SHA-1'>>,
+  Expect<ScramAuthenticator extends NonNullable<ClientOptions<U>['authenticator']> ? true : false>,
+  // A plain function still is one.
+  Expect<(() => Uint8Array) extends NonNullable<ClientOptions<U>['authenticator']> ? true : false>,
 ];
