@@ -11,7 +11,7 @@
  */
 import { PacketType, type Properties as PacketProperties, type QoS } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
-import type { OutgoingMessage } from '../session/types.js';
+import type { OutgoingMessage, SessionEngine } from '../session/types.js';
 import { SubscriptionTrie } from '../topic/trie.js';
 import { topicMatchesSub } from '../topic/match.js';
 import { ConnectionError } from '../transport/errors.js';
@@ -147,13 +147,24 @@ export class Dispatcher<C, U> {
    * this very call, and its handle must be found then.
    */
   publish(message: OutgoingMessage): MQTTMessageInfo {
+    return this.#driver.run((session, now) => this.#publishOne(session, message, now));
+  }
+
+  /** `publish()` for a batch, in one engine command: the driver commits the batch's store operations once. */
+  publishMany(messages: readonly OutgoingMessage[]): MQTTMessageInfo[] {
     return this.#driver.run((session, now) => {
-      const ticket = session.publish(message, now);
-      const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
-      if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info, message.qos);
-      else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
-      return info;
+      const infos = new Array<MQTTMessageInfo>(messages.length);
+      for (let i = 0; i < messages.length; i++) infos[i] = this.#publishOne(session, messages[i], now);
+      return infos;
     });
+  }
+
+  #publishOne(session: SessionEngine, message: OutgoingMessage, now: number): MQTTMessageInfo {
+    const ticket = session.publish(message, now);
+    const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
+    if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info, message.qos);
+    else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
+    return info;
   }
 
   /** Tracks `info` until its message completes or is dropped. */
