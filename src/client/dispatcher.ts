@@ -150,13 +150,34 @@ export class Dispatcher<C, U> {
     return this.#driver.run((session, now) => this.#publishOne(session, message, now));
   }
 
-  /** `publish()` for a batch, in one engine command: the driver commits the batch's store operations once. */
+  /**
+   * `publish()` for a batch, in one engine command: the driver commits the batch's store operations once. The
+   * client checked every message first; should the engine still refuse one (a property its codec cannot
+   * encode), the messages before it are accepted (committed with the command, their handles tracked) and the
+   * error says so.
+   */
   publishMany(messages: readonly OutgoingMessage[]): MQTTMessageInfo[] {
-    return this.#driver.run((session, now) => {
-      const infos = new Array<MQTTMessageInfo>(messages.length);
-      for (let i = 0; i < messages.length; i++) infos[i] = this.#publishOne(session, messages[i], now);
-      return infos;
+    let refused: { index: number; error: unknown } | undefined;
+    const infos = this.#driver.run((session, now) => {
+      const taken: MQTTMessageInfo[] = [];
+      for (let i = 0; i < messages.length; i++) {
+        try {
+          taken.push(this.#publishOne(session, messages[i], now));
+        } catch (error) {
+          refused = { index: i, error };
+          break;
+        }
+      }
+      return taken;
     });
+    if (refused === undefined) return infos;
+    const { index, error } = refused;
+    if (error instanceof Error) {
+      error.message =
+        `publishMany(): message ${index}: ${error.message} (the ${index} messages before it were accepted ` +
+        'and are published; onPublish reports them)';
+    }
+    throw error;
   }
 
   #publishOne(session: SessionEngine, message: OutgoingMessage, now: number): MQTTMessageInfo {

@@ -102,7 +102,7 @@ function convertOne(
 ): OutgoingMessage {
   if (Array.isArray(message)) {
     const [topic, payload, ownQos, ownRetain, properties] = message as PublishParameters;
-    return toOutgoingMessage(
+    return toOutgoingMessageNoAlias(
       topic,
       payload ?? null,
       ownQos ?? qos,
@@ -113,7 +113,7 @@ function convertOne(
   }
   if (typeof message === 'object' && message !== null) {
     const spec = message as PublishManyMessage;
-    return toOutgoingMessage(
+    return toOutgoingMessageNoAlias(
       spec.topic,
       spec.payload ?? null,
       spec.qos ?? qos,
@@ -126,4 +126,27 @@ function convertOne(
     `must be { topic, payload?, qos?, retain?, properties? } or ` +
       `[topic, payload?, qos?, retain?, properties?], got ${message === null ? 'null' : typeof message}`,
   );
+}
+
+/**
+ * A batch message without a Topic Alias: the engine checks an alias against the connection (the broker's Topic
+ * Alias Maximum, an alias set earlier on it) as it takes each message, so a batch could fail halfway; refused
+ * here so that every message is checked before any is accepted. `autoTopicAlias` still applies.
+ */
+function toOutgoingMessageNoAlias(
+  topic: string,
+  payload: PayloadType,
+  qos: number,
+  retain: boolean,
+  properties: Properties | PacketProperties | undefined,
+  protocol: MQTTProtocolVersion,
+): OutgoingMessage {
+  const message = toOutgoingMessage(topic, payload, qos, retain, properties, protocol);
+  if (message.properties?.topicAlias !== undefined) {
+    throw new InvalidArgumentError(
+      'publishMany() takes no topicAlias property (it is checked against the connection as each message is ' +
+        'taken, so not before the whole batch): publish() it, or let the autoTopicAlias option assign aliases',
+    );
+  }
+  return message;
 }

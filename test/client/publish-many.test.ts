@@ -197,6 +197,21 @@ void describe('publishMany() and the store', () => {
       store.close();
     }
   });
+
+  void it('refuses a Topic Alias in a batch (checked against the connection, so not before the batch)', () => {
+    const client = new Client(CallbackAPIVersion.VERSION2, { protocol: MQTTProtocolVersion.MQTTv5 });
+    try {
+      assert.throws(
+        () => client.publishMany([{ topic: 'a/b', payload: 'x' }, ['a/b', 'y', 1, false, { topicAlias: 1 }]]),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          /message 1: publishMany\(\) takes no topicAlias/.test(error.message),
+      );
+      assert.equal(client.stats().queued.messages, 0, 'nothing queued');
+    } finally {
+      client.reinitialise();
+    }
+  });
 });
 
 void describe('publish_many() on the Paho facade', () => {
