@@ -75,6 +75,7 @@ export class SessionLoader {
       driver.setSession(createSessionEngine(options, restored), storeKey);
       this.#fingerprint = fingerprint;
     };
+    driver.commitPending(); // the store must hold what the engine has done before it is read
     const loaded = this.#store.load(storeKey);
     if (!isPromise(loaded)) {
       install(loaded);
