@@ -84,11 +84,6 @@ interface ConnackWaiter {
   reject: (error: unknown) => void;
 }
 
-/** A publish handle waiting for its message to complete. */
-interface TrackedPublish {
-  info: MQTTMessageInfo;
-  qos: QoS;
-}
 const CONTINUE_AUTHENTICATION = 0x18;
 
 /** The 3.x CONNACK return codes 0..5 as their MQTT 5 equivalents; any other code as the MQTT 5 code it is. */
@@ -103,16 +98,22 @@ export class Dispatcher<C, U> {
   readonly #callbacks: CallbackSlots<C, U>;
   readonly #context: DispatcherSettings<U>;
   readonly #driver: EngineDriver;
-  /** Pending publish handles by mid: one entry, or (a mid reused while its handle is pending) several in order. */
-  readonly #infos = new Map<number, TrackedPublish | TrackedPublish[]>();
+  /**
+   * Pending publish handles by mid: the handle itself, or (a mid reused while its handle is pending) several in
+   * order. No wrapper per message: the `published` event says the message's QoS.
+   */
+  readonly #infos = new Map<number, MQTTMessageInfo | MQTTMessageInfo[]>();
   /**
    * The usual case without the map: one handle pending (a QoS 0 publish is settled within its own `publish()`
    * call). Used only while the map is empty, so a handle in the map is always newer than this one.
    */
   #soleInfo: MQTTMessageInfo | undefined;
-  #soleQos: QoS = 0;
-  /** The QoS of the handle `#takeInfo()` returned last. */
-  #takenQos: QoS = 0;
+  /** `publish()`'s engine command, made once (not a closure per call). */
+  readonly #publishCommand = (
+    session: SessionEngine,
+    now: number,
+    message: OutgoingMessage,
+  ): MQTTMessageInfo => this.#publishOne(session, message, now);
   #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
@@ -147,7 +148,7 @@ export class Dispatcher<C, U> {
    * this very call, and its handle must be found then.
    */
   publish(message: OutgoingMessage): MQTTMessageInfo {
-    return this.#driver.run((session, now) => this.#publishOne(session, message, now));
+    return this.#driver.run(this.#publishCommand, message);
   }
 
   /**
@@ -183,23 +184,21 @@ export class Dispatcher<C, U> {
   #publishOne(session: SessionEngine, message: OutgoingMessage, now: number): MQTTMessageInfo {
     const ticket = session.publish(message, now);
     const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
-    if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info, message.qos);
+    if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info);
     else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
     return info;
   }
 
   /** Tracks `info` until its message completes or is dropped. */
-  #track(info: MQTTMessageInfo, qos: QoS): void {
+  #track(info: MQTTMessageInfo): void {
     if (this.#soleInfo === undefined && this.#infos.size === 0) {
       this.#soleInfo = info;
-      this.#soleQos = qos;
       return;
     }
-    const entry: TrackedPublish = { info, qos };
     const pending = this.#infos.get(info.mid);
-    if (pending === undefined) this.#infos.set(info.mid, entry);
-    else if (Array.isArray(pending)) pending.push(entry);
-    else this.#infos.set(info.mid, [pending, entry]);
+    if (pending === undefined) this.#infos.set(info.mid, info);
+    else if (Array.isArray(pending)) pending.push(info);
+    else this.#infos.set(info.mid, [pending, info]);
   }
 
   addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
@@ -314,7 +313,7 @@ export class Dispatcher<C, U> {
         this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
         break;
       case 'published':
-        this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded);
+        this.#onPublished(event.mid, event.qos, event.reasonCode, event.properties, event.downgraded);
         break;
       case 'dropped':
         this.#takeInfo(event.mid)?.settleDropped(event.rc);
@@ -486,11 +485,17 @@ export class Dispatcher<C, U> {
     for (const iterator of this.#iterators) iterator.push(message);
   }
 
-  #onPublished(mid: number, code: number, properties: PacketProperties, downgraded?: boolean): void {
+  #onPublished(
+    mid: number,
+    qos: QoS,
+    code: number,
+    properties: PacketProperties,
+    downgraded?: boolean,
+  ): void {
     const client = this.#client;
     const info = this.#takeInfo(mid);
     const packetType =
-      info !== undefined && this.#takenQos === 2 && !downgraded
+      info !== undefined && qos === 2 && !downgraded
         ? code >= 0x80
           ? PacketType.PUBREC
           : PacketType.PUBCOMP
@@ -506,27 +511,22 @@ export class Dispatcher<C, U> {
     );
   }
 
-  /** Takes the oldest pending handle of `mid` (its QoS in `#takenQos`). */
+  /** Takes the oldest pending handle of `mid`. */
   #takeInfo(mid: number): MQTTMessageInfo | undefined {
     const sole = this.#soleInfo;
     if (sole !== undefined && sole.mid === mid) {
       this.#soleInfo = undefined;
-      this.#takenQos = this.#soleQos;
       return sole;
     }
     const pending = this.#infos.get(mid);
     if (pending === undefined) return undefined;
-    let entry: TrackedPublish | undefined;
     if (!Array.isArray(pending)) {
       this.#infos.delete(mid);
-      entry = pending;
-    } else {
-      entry = pending.shift();
-      if (pending.length === 0) this.#infos.delete(mid);
+      return pending;
     }
-    if (entry === undefined) return undefined;
-    this.#takenQos = entry.qos;
-    return entry.info;
+    const info = pending.shift();
+    if (pending.length === 0) this.#infos.delete(mid);
+    return info;
   }
 
   /** The transport closed: `onSocketClose`, the log line, `onDisconnect`, then the `nextConnack()` Promises. */
@@ -557,8 +557,8 @@ export class Dispatcher<C, U> {
     this.endIterators();
     this.#soleInfo?.rejectWaiters(error);
     for (const [, pending] of this.#infos) {
-      if (Array.isArray(pending)) for (const entry of pending) entry.info.rejectWaiters(error);
-      else pending.info.rejectWaiters(error);
+      if (Array.isArray(pending)) for (const info of pending) info.rejectWaiters(error);
+      else pending.rejectWaiters(error);
     }
     this.acks.rejectAll(error);
     this.responseRouter?.closedForGood(error);
@@ -571,8 +571,8 @@ export class Dispatcher<C, U> {
     this.#soleInfo = undefined;
     sole?.settleDropped(rc);
     for (const [, pending] of this.#infos) {
-      if (Array.isArray(pending)) for (const entry of pending) entry.info.settleDropped(rc);
-      else pending.info.settleDropped(rc);
+      if (Array.isArray(pending)) for (const info of pending) info.settleDropped(rc);
+      else pending.settleDropped(rc);
     }
     this.#infos.clear();
   }

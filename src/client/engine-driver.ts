@@ -260,10 +260,13 @@ export class EngineDriver {
     transport.destroy();
   }
 
-  /** Runs a user command on the engine, then processes its output. */
-  run<T>(command: (session: SessionEngine, now: number) => T): T {
+  /**
+   * Runs a user command on the engine, then processes its output. `arg` is handed to `command`, so that a hot
+   * command (publish) can be one function made once instead of a closure per call.
+   */
+  run<T, A = undefined>(command: (session: SessionEngine, now: number, arg: A) => T, arg?: A): T {
     const session = this.#requireSession();
-    const result = command(session, this.now());
+    const result = command(session, this.now(), arg as A);
     if (this.#pumping) {
       // A command given in a callback while pump() hands over events (an auto-ack, a publish in onMessage):
       // take its output now, so that it is committed before the command returns; its events follow the ones
