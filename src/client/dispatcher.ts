@@ -100,9 +100,10 @@ export class Dispatcher<C, U> {
   readonly #driver: EngineDriver;
   /**
    * Pending publish handles by mid: the handle itself, or (a mid reused while its handle is pending) several in
-   * order. No wrapper per message: the `published` event says the message's QoS.
+   * order. No wrapper per message: the `published` event says the message's QoS. Made when a second handle is
+   * pending (as the per-filter callbacks' trie on the first one): an idle client has neither (issue 16).
    */
-  readonly #infos = new Map<number, MQTTMessageInfo | MQTTMessageInfo[]>();
+  #infos: Map<number, MQTTMessageInfo | MQTTMessageInfo[]> | undefined;
   /**
    * The usual case without the map: one handle pending (a QoS 0 publish is settled within its own `publish()`
    * call). Used only while the map is empty, so a handle in the map is always newer than this one.
@@ -114,7 +115,7 @@ export class Dispatcher<C, U> {
     now: number,
     message: OutgoingMessage,
   ): MQTTMessageInfo => this.#publishOne(session, message, now);
-  #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+  #messageCallbacks: SubscriptionTrie<OnMessageOf<C, U>> | undefined;
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
@@ -191,22 +192,23 @@ export class Dispatcher<C, U> {
 
   /** Tracks `info` until its message completes or is dropped. */
   #track(info: MQTTMessageInfo): void {
-    if (this.#soleInfo === undefined && this.#infos.size === 0) {
+    if (this.#soleInfo === undefined && (this.#infos === undefined || this.#infos.size === 0)) {
       this.#soleInfo = info;
       return;
     }
-    const pending = this.#infos.get(info.mid);
-    if (pending === undefined) this.#infos.set(info.mid, info);
+    const infos = (this.#infos ??= new Map<number, MQTTMessageInfo | MQTTMessageInfo[]>());
+    const pending = infos.get(info.mid);
+    if (pending === undefined) infos.set(info.mid, info);
     else if (Array.isArray(pending)) pending.push(info);
-    else this.#infos.set(info.mid, [pending, info]);
+    else infos.set(info.mid, [pending, info]);
   }
 
   addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
-    this.#messageCallbacks.set(filter, callback);
+    (this.#messageCallbacks ??= new SubscriptionTrie<OnMessageOf<C, U>>()).set(filter, callback);
   }
 
   removeMessageCallback(filter: string): void {
-    this.#messageCallbacks.delete(filter);
+    this.#messageCallbacks?.delete(filter);
   }
 
   /** A new `messages()` iterator (`wait` checked by `checkWaitOptions()`). */
@@ -299,9 +301,9 @@ export class Dispatcher<C, U> {
 
   /** Forgets per-filter callbacks and pending publishes (`reinitialise()`). */
   reset(): void {
-    this.#infos.clear();
+    this.#infos = undefined;
     this.#soleInfo = undefined;
-    this.#messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+    this.#messageCallbacks = undefined;
   }
 
   /** Dispatches one engine event (the `Connection` handles `connack` and the transport's events itself). */
@@ -472,8 +474,8 @@ export class Dispatcher<C, U> {
 
   /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
   #deliver(client: C, message: MQTTMessage): void {
-    const callbacks = this.#messageCallbacks.match(message.topic);
-    if (callbacks.length > 0) {
+    const callbacks = this.#messageCallbacks?.match(message.topic);
+    if (callbacks !== undefined && callbacks.length > 0) {
       for (const callback of callbacks) {
         this.invoke(`the message callback for "${message.topic}"`, () =>
           callback(client, this.#userdata, message),
@@ -518,14 +520,15 @@ export class Dispatcher<C, U> {
       this.#soleInfo = undefined;
       return sole;
     }
-    const pending = this.#infos.get(mid);
-    if (pending === undefined) return undefined;
+    const infos = this.#infos;
+    const pending = infos?.get(mid);
+    if (infos === undefined || pending === undefined) return undefined;
     if (!Array.isArray(pending)) {
-      this.#infos.delete(mid);
+      infos.delete(mid);
       return pending;
     }
     const info = pending.shift();
-    if (pending.length === 0) this.#infos.delete(mid);
+    if (pending.length === 0) infos.delete(mid);
     return info;
   }
 
@@ -556,7 +559,7 @@ export class Dispatcher<C, U> {
   closedForGood(error: ClientStateError): void {
     this.endIterators();
     this.#soleInfo?.rejectWaiters(error);
-    for (const [, pending] of this.#infos) {
+    for (const [, pending] of this.#infos ?? []) {
       if (Array.isArray(pending)) for (const info of pending) info.rejectWaiters(error);
       else pending.rejectWaiters(error);
     }
@@ -570,10 +573,10 @@ export class Dispatcher<C, U> {
     const sole = this.#soleInfo;
     this.#soleInfo = undefined;
     sole?.settleDropped(rc);
-    for (const [, pending] of this.#infos) {
+    for (const [, pending] of this.#infos ?? []) {
       if (Array.isArray(pending)) for (const info of pending) info.settleDropped(rc);
       else pending.settleDropped(rc);
     }
-    this.#infos.clear();
+    this.#infos = undefined;
   }
 }
