@@ -46,6 +46,11 @@ export interface PubTask extends Endpoint {
   /** Folder for the SQLite file when `store` is 'sqlite'. */
   storeDir?: string;
   burst: boolean;
+  /**
+   * Within the window: publish in batches of this many messages, one `publishMany()` call each, a batch going
+   * out once the window has room for all of it (scenario 8b). Absent: one `publish()` per message.
+   */
+  batch?: number;
 }
 
 /** Answers every message on `topic` with the same payload on `replyTopic`, at `qos`. */

@@ -30,6 +30,7 @@ export {
 export type { CleanStartOption } from './client/client-config.js';
 export type { WaitOptions } from './client/cancellation.js';
 export type { MessagesOptions } from './client/client-commands.js';
+export type { PublishManyMessage, PublishManyOptions } from './client/publish-args.js';
 export type { ConnectAndWaitParameters, ConnectParameters } from './client/client-lifecycle.js';
 export type { LoopForeverOptions } from './client/client-waits.js';
 export type { RequestOptions } from './client/request-response.js';

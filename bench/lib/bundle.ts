@@ -46,6 +46,11 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'error',
+    // `require-package.cjs` (the SqliteStore's `require` of better-sqlite3) is bundled into this ES module,
+    // where esbuild's `require` shim throws: give the module a real one, as an application's ESM bundle must.
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);",
+    },
   });
 }
 

@@ -24,6 +24,8 @@ export interface BenchClient {
   subscribe(filter: string, qos: QoS): Promise<void>;
   /** Publishes; the completion of a QoS 1/2 publish (PUBACK / PUBCOMP) calls `onAcked`. */
   publish(topic: string, payload: Buffer, qos: QoS): void;
+  /** Publishes `count` copies in one call, where the library has a batch call (steady-mqtt's `publishMany`). */
+  publishMany?(topic: string, payload: Buffer, qos: QoS, count: number): void;
   /** Called for every incoming application message. */
   onMessage: (topic: string, payload: Uint8Array) => void;
   /** Called once per completed QoS 1/2 publish. */

@@ -71,6 +71,17 @@ class SteadyBenchClient implements BenchClient {
     this.#client.publish(topic, payload, qos);
   }
 
+  publishMany(topic: string, payload: Buffer, qos: QoS, count: number): void {
+    // A baseline built from a commit before publishMany() publishes the batch one message at a time.
+    if (typeof this.#client.publishMany !== 'function') {
+      for (let i = 0; i < count; i++) this.#client.publish(topic, payload, qos);
+      return;
+    }
+    const batch = new Array<[string, Buffer, QoS]>(count);
+    for (let i = 0; i < count; i++) batch[i] = [topic, payload, qos];
+    this.#client.publishMany(batch);
+  }
+
   async end(): Promise<void> {
     await this.#client.disconnectAndWait();
     this.#client.loopStop();

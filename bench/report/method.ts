@@ -11,7 +11,7 @@ test; \`test/bench/harness.test.ts\` only proves the harness works.
 npm run bench                          # every scenario, 3 runs each (several minutes); rewrites this page
 npm run bench -- --quick               # reduced counts, 1 run, under a minute on an idle machine
 npm run bench -- --scenario qos1       # one scenario (repeatable): qos0 qos1 qos1-burst qos2 qos2-burst
-                                       #   latency-qos0 latency-qos1 large many connect-seq fanin persistent import
+                                       #   latency-qos0 latency-qos1 large many connect-seq fanin persistent persistent-batch import
 npm run bench -- --scenario qos1-burst --peers steady,steady-base --baseline HEAD~1 --runs 9
                                        # A/B: this tree's steady-mqtt against commit HEAD~1's, interleaved
 npm run bench -- --sweep               # the in-flight window sweep (QoS 1 and 2), instead of the scenarios

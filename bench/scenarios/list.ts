@@ -101,6 +101,8 @@ const FANIN: BySize<{ publishers: number; count: number }> = {
   smoke: { publishers: 5, count: 100 },
 };
 const PERSISTENT: BySize<number> = { full: 50_000, quick: 5000, smoke: 100 };
+/** Scenario 8b's messages per publishMany() call: a quarter of the window, so batches overlap in flight. */
+const PERSISTENT_BATCH = 50;
 const QOS1_COUNTS: BySize<number> = { full: 50_000, quick: 5000, smoke: 100 };
 const QOS2_COUNTS: BySize<number> = { full: 20_000, quick: 2000, smoke: 100 };
 
@@ -188,6 +190,29 @@ export const SCENARIOS: readonly Scenario[] = [
         chunk: 1000,
         cleanSession: false,
         burst: false,
+      }),
+  },
+  {
+    name: 'persistent-batch',
+    id: '8b',
+    title: 'Persistent session, QoS 1, publishMany batches: SqliteStore vs MemoryStore',
+    describe: (size) =>
+      `scenario 8 (${fmt(PERSISTENT[size])} × 64 B, window ${WINDOW}) with the application publishing in batches of ${PERSISTENT_BATCH} (one publishMany() call each, ` +
+      'one store transaction), a batch going out when the window has room for it',
+    peers: ['steady-sqlite', 'steady'],
+    brokerMaxInflight: BROKER_INFLIGHT,
+    metrics: M.THROUGHPUT_METRICS,
+    timeoutMs: timeouts(120_000, 30_000),
+    trial: (peer, env, size) =>
+      throughputTrial(peer, env, {
+        qos: 1,
+        count: PERSISTENT[size],
+        payloadBytes: 64,
+        window: WINDOW,
+        chunk: 1000,
+        cleanSession: false,
+        burst: false,
+        batch: PERSISTENT_BATCH,
       }),
   },
   {

@@ -19,6 +19,8 @@ export interface ThroughputParams {
   cleanSession: boolean;
   /** QoS 1/2: every publish from one loop, library default in-flight limits (see `PubTask.burst`). */
   burst: boolean;
+  /** QoS 1/2 within the window: messages per `publishMany()` call (see `PubTask.batch`); absent: one each. */
+  batch?: number;
 }
 
 export const TOPIC = 'bench/throughput';
@@ -39,6 +41,7 @@ export async function throughputTrial(peer: PeerName, env: TrialEnv, p: Throughp
     store: storeOf(peer),
     storeDir: env.dir,
     burst: p.burst,
+    ...(p.batch === undefined ? {} : { batch: p.batch }),
   };
   const publisher = startPublisher(peer, env, task);
   try {

@@ -12,11 +12,12 @@ interface AckWaiter {
 }
 
 export class AckWaiters {
-  readonly #waiters = new Map<number, AckWaiter>();
+  /** Made on the first wait: most clients never wait on a SUBACK (issue 16, idle memory). */
+  #waiters: Map<number, AckWaiter> | undefined;
 
   /** Waiters not settled yet (for tests). */
   get size(): number {
-    return this.#waiters.size;
+    return this.#waiters?.size ?? 0;
   }
 
   /** A Promise for the acknowledgement of `mid` (a SUBSCRIBE or UNSUBSCRIBE packet id), bounded by `wait`. */
@@ -25,24 +26,25 @@ export class AckWaiters {
     const acked = new Promise<ReasonCode[]>((resolve, reject) => {
       waiter = { resolve, reject };
     });
-    if (waiter !== undefined) this.#waiters.set(mid, waiter);
+    const waiters = (this.#waiters ??= new Map<number, AckWaiter>());
+    if (waiter !== undefined) waiters.set(mid, waiter);
     return bounded(acked, wait, what, () => {
-      if (this.#waiters.get(mid) === waiter) this.#waiters.delete(mid);
+      if (waiters.get(mid) === waiter) waiters.delete(mid);
     });
   }
 
   /** The acknowledgement of `mid` arrived. */
   settle(mid: number, codes: ReasonCode[]): void {
-    const waiter = this.#waiters.get(mid);
+    const waiter = this.#waiters?.get(mid);
     if (waiter === undefined) return;
-    this.#waiters.delete(mid);
+    this.#waiters?.delete(mid);
     waiter.resolve(codes);
   }
 
   /** Rejects every waiter with `error`. */
   rejectAll(error: unknown): void {
-    const waiters = [...this.#waiters.values()];
-    this.#waiters.clear();
+    const waiters = [...(this.#waiters?.values() ?? [])];
+    this.#waiters?.clear();
     for (const waiter of waiters) waiter.reject(error);
   }
 }

@@ -20,7 +20,13 @@ import type { MQTTMessage } from './mqtt-message.js';
 import { checkIntegerOption } from './options.js';
 import type { PayloadType } from './payload.js';
 import { toPacketProperties, type Properties } from './properties.js';
-import { toOutgoingMessage } from './publish-args.js';
+import {
+  toOutgoingMessage,
+  toOutgoingMessages,
+  type PublishManyMessage,
+  type PublishManyOptions,
+  type PublishParameters,
+} from './publish-args.js';
 import type { ReasonCode } from './reason-code.js';
 import {
   normalizeSubscribe,
@@ -58,6 +64,27 @@ export function publish<C, U>(
   // The store failed on this very message: it was not stored, so it is not accepted (nothing of it was sent).
   if (message.qos > 0) throwIfStoreFailed(core);
   return info;
+}
+
+/**
+ * Publishes a batch in one engine command: every message goes through `Session.publish` inside one
+ * `EngineDriver.run()`, so the store gets one `apply()` for the whole batch (one SQLite transaction) before this
+ * returns, and each accepted QoS 1/2 message is stored when it does (promise 1), as with `publish()`. Checking is
+ * all-or-nothing: every message is checked and converted first, and an invalid one throws before any is accepted.
+ */
+export function publishMany<C, U>(
+  core: CommandTarget<C, U>,
+  messages: readonly (PublishManyMessage | PublishParameters)[],
+  options: PublishManyOptions = {},
+): MQTTMessageInfo[] {
+  const outgoing = toOutgoingMessages(messages, options, core.config.protocol);
+  core.connection.requireSession();
+  const durable = outgoing.some((message) => message.qos > 0);
+  if (durable) throwIfStoreFailed(core);
+  const infos = core.dispatcher.publishMany(outgoing);
+  // The store failed on this batch: none of it was stored, so none of it is accepted (nothing was sent).
+  if (durable) throwIfStoreFailed(core);
+  return infos;
 }
 
 /** Once the session store failed, QoS 1/2 messages are refused with its `StoreError` (never kept in memory). */

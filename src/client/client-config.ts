@@ -241,13 +241,34 @@ export class ClientConfig {
     if (method === undefined) return this.connectProperties;
     return { ...this.connectProperties, authenticationMethod: method };
   }
+}
 
-  /** A string that changes whenever the engine's options would. */
-  sessionFingerprint(): string {
-    return JSON.stringify(this.toSessionOptions(), (_key, value: unknown) =>
-      value instanceof Uint8Array ? Array.from(value) : value,
-    );
+/**
+ * True when two `toSessionOptions()` results hold the same settings: field by field, by identity first (the
+ * usual case on a reconnect: nothing changed, about 25 comparisons), by content for a field whose object was
+ * replaced (a password, will or CONNECT properties set again to the same value). It replaced a `JSON.stringify`
+ * of every option on every connect (issue 16). Not a version counter bumped by the setters: the settings are
+ * plain fields written from several files, and one missed bump would silently keep an engine's old settings.
+ */
+export function sameSessionOptions(a: SessionOptions, b: SessionOptions): boolean {
+  const keys = Object.keys(a) as (keyof SessionOptions)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!sameValue(a[key], b[key])) return false;
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
   }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const entries = Object.entries(a);
+  if (entries.length !== Object.keys(b).length) return false;
+  return entries.every(([key, value]) => sameValue(value, (b as Record<string, unknown>)[key]));
 }
 
 export function toPasswordBytes(password: unknown): Uint8Array | undefined {

@@ -18,7 +18,7 @@ import type { CallbackSlots, OnMessageOf } from './callback-slots.js';
 import type { WaitOptions } from './cancellation.js';
 import { checkCallbackApiVersion } from './client-checks.js';
 import * as commands from './client-commands.js';
-import type { PublishParameters } from './publish-args.js';
+import type { PublishManyMessage, PublishManyOptions, PublishParameters } from './publish-args.js';
 import type { MessagesOptions } from './client-commands.js';
 import { ClientCore } from './client-core.js';
 import * as waits from './client-waits.js';
@@ -212,6 +212,24 @@ export class Client<U = unknown> {
    */
   publish(...parameters: PublishParameters): MQTTMessageInfo {
     return commands.publish(this.#core, ...parameters);
+  }
+
+  /**
+   * Publishes a batch: `[{ topic, payload?, qos?, retain?, properties? } | [topic, payload?, qos?, retain?,
+   * properties?], ...]`, in order, `options` giving the QoS and retain flag of messages without their own.
+   * Returns one `MQTTMessageInfo` per message, as `publish()` would. The batch is one engine command: with a
+   * durable store (`SqliteStore`) it is one transaction, committed before this returns, so each accepted QoS 1/2
+   * message is stored by then, as with `publish()`, at the cost of one commit instead of one per message.
+   * Acceptance is per message, as `publish()`'s (`rc` of each handle: a full queue refuses the rest).
+   * @throws InvalidTopicError / InvalidArgumentError when any message is invalid (the error names its index):
+   *   every message is checked first, and then none of the batch is accepted.
+   * @throws StoreError for a batch with QoS 1/2 messages once the session store has failed (see `publish()`).
+   */
+  publishMany(
+    messages: readonly (PublishManyMessage | PublishParameters)[],
+    options?: PublishManyOptions,
+  ): MQTTMessageInfo[] {
+    return commands.publishMany(this.#core, messages, options);
   }
 
   /**

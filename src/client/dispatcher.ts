@@ -11,7 +11,7 @@
  */
 import { PacketType, type Properties as PacketProperties, type QoS } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
-import type { OutgoingMessage } from '../session/types.js';
+import type { OutgoingMessage, SessionEngine } from '../session/types.js';
 import { SubscriptionTrie } from '../topic/trie.js';
 import { topicMatchesSub } from '../topic/match.js';
 import { ConnectionError } from '../transport/errors.js';
@@ -84,11 +84,6 @@ interface ConnackWaiter {
   reject: (error: unknown) => void;
 }
 
-/** A publish handle waiting for its message to complete. */
-interface TrackedPublish {
-  info: MQTTMessageInfo;
-  qos: QoS;
-}
 const CONTINUE_AUTHENTICATION = 0x18;
 
 /** The 3.x CONNACK return codes 0..5 as their MQTT 5 equivalents; any other code as the MQTT 5 code it is. */
@@ -103,17 +98,24 @@ export class Dispatcher<C, U> {
   readonly #callbacks: CallbackSlots<C, U>;
   readonly #context: DispatcherSettings<U>;
   readonly #driver: EngineDriver;
-  /** Pending publish handles by mid: one entry, or (a mid reused while its handle is pending) several in order. */
-  readonly #infos = new Map<number, TrackedPublish | TrackedPublish[]>();
+  /**
+   * Pending publish handles by mid: the handle itself, or (a mid reused while its handle is pending) several in
+   * order. No wrapper per message: the `published` event says the message's QoS. Made when a second handle is
+   * pending (as the per-filter callbacks' trie on the first one): an idle client has neither (issue 16).
+   */
+  #infos: Map<number, MQTTMessageInfo | MQTTMessageInfo[]> | undefined;
   /**
    * The usual case without the map: one handle pending (a QoS 0 publish is settled within its own `publish()`
    * call). Used only while the map is empty, so a handle in the map is always newer than this one.
    */
   #soleInfo: MQTTMessageInfo | undefined;
-  #soleQos: QoS = 0;
-  /** The QoS of the handle `#takeInfo()` returned last. */
-  #takenQos: QoS = 0;
-  #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+  /** `publish()`'s engine command, made once (not a closure per call). */
+  readonly #publishCommand = (
+    session: SessionEngine,
+    now: number,
+    message: OutgoingMessage,
+  ): MQTTMessageInfo => this.#publishOne(session, message, now);
+  #messageCallbacks: SubscriptionTrie<OnMessageOf<C, U>> | undefined;
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
@@ -147,35 +149,66 @@ export class Dispatcher<C, U> {
    * this very call, and its handle must be found then.
    */
   publish(message: OutgoingMessage): MQTTMessageInfo {
-    return this.#driver.run((session, now) => {
-      const ticket = session.publish(message, now);
-      const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
-      if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info, message.qos);
-      else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
-      return info;
+    return this.#driver.run(this.#publishCommand, message);
+  }
+
+  /**
+   * `publish()` for a batch, in one engine command: the driver commits the batch's store operations once. The
+   * client checked every message first; should the engine still refuse one (a property its codec cannot
+   * encode), the messages before it are accepted (committed with the command, their handles tracked) and the
+   * error says so.
+   */
+  publishMany(messages: readonly OutgoingMessage[]): MQTTMessageInfo[] {
+    let refused: { index: number; error: unknown } | undefined;
+    const infos = this.#driver.run((session, now) => {
+      const taken: MQTTMessageInfo[] = [];
+      for (let i = 0; i < messages.length; i++) {
+        try {
+          taken.push(this.#publishOne(session, messages[i], now));
+        } catch (error) {
+          refused = { index: i, error };
+          break;
+        }
+      }
+      return taken;
     });
+    if (refused === undefined) return infos;
+    const { index, error } = refused;
+    if (error instanceof Error) {
+      error.message =
+        `publishMany(): message ${index}: ${error.message} (the ${index} messages before it were accepted ` +
+        'and are published; onPublish reports them)';
+    }
+    throw error;
+  }
+
+  #publishOne(session: SessionEngine, message: OutgoingMessage, now: number): MQTTMessageInfo {
+    const ticket = session.publish(message, now);
+    const info = new MQTTMessageInfo(ticket.mid, ticket.rc);
+    if (ticket.rc === MQTTErrorCode.MQTT_ERR_SUCCESS) this.#track(info);
+    else this.log(LogLevel.MQTT_LOG_WARNING, `Publish to "${message.topic}" not accepted: rc=${ticket.rc}`);
+    return info;
   }
 
   /** Tracks `info` until its message completes or is dropped. */
-  #track(info: MQTTMessageInfo, qos: QoS): void {
-    if (this.#soleInfo === undefined && this.#infos.size === 0) {
+  #track(info: MQTTMessageInfo): void {
+    if (this.#soleInfo === undefined && (this.#infos === undefined || this.#infos.size === 0)) {
       this.#soleInfo = info;
-      this.#soleQos = qos;
       return;
     }
-    const entry: TrackedPublish = { info, qos };
-    const pending = this.#infos.get(info.mid);
-    if (pending === undefined) this.#infos.set(info.mid, entry);
-    else if (Array.isArray(pending)) pending.push(entry);
-    else this.#infos.set(info.mid, [pending, entry]);
+    const infos = (this.#infos ??= new Map<number, MQTTMessageInfo | MQTTMessageInfo[]>());
+    const pending = infos.get(info.mid);
+    if (pending === undefined) infos.set(info.mid, info);
+    else if (Array.isArray(pending)) pending.push(info);
+    else infos.set(info.mid, [pending, info]);
   }
 
   addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
-    this.#messageCallbacks.set(filter, callback);
+    (this.#messageCallbacks ??= new SubscriptionTrie<OnMessageOf<C, U>>()).set(filter, callback);
   }
 
   removeMessageCallback(filter: string): void {
-    this.#messageCallbacks.delete(filter);
+    this.#messageCallbacks?.delete(filter);
   }
 
   /** A new `messages()` iterator (`wait` checked by `checkWaitOptions()`). */
@@ -268,9 +301,9 @@ export class Dispatcher<C, U> {
 
   /** Forgets per-filter callbacks and pending publishes (`reinitialise()`). */
   reset(): void {
-    this.#infos.clear();
+    this.#infos = undefined;
     this.#soleInfo = undefined;
-    this.#messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+    this.#messageCallbacks = undefined;
   }
 
   /** Dispatches one engine event (the `Connection` handles `connack` and the transport's events itself). */
@@ -282,7 +315,7 @@ export class Dispatcher<C, U> {
         this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
         break;
       case 'published':
-        this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded);
+        this.#onPublished(event.mid, event.qos, event.reasonCode, event.properties, event.downgraded);
         break;
       case 'dropped':
         this.#takeInfo(event.mid)?.settleDropped(event.rc);
@@ -441,8 +474,8 @@ export class Dispatcher<C, U> {
 
   /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
   #deliver(client: C, message: MQTTMessage): void {
-    const callbacks = this.#messageCallbacks.match(message.topic);
-    if (callbacks.length > 0) {
+    const callbacks = this.#messageCallbacks?.match(message.topic);
+    if (callbacks !== undefined && callbacks.length > 0) {
       for (const callback of callbacks) {
         this.invoke(`the message callback for "${message.topic}"`, () =>
           callback(client, this.#userdata, message),
@@ -454,11 +487,17 @@ export class Dispatcher<C, U> {
     for (const iterator of this.#iterators) iterator.push(message);
   }
 
-  #onPublished(mid: number, code: number, properties: PacketProperties, downgraded?: boolean): void {
+  #onPublished(
+    mid: number,
+    qos: QoS,
+    code: number,
+    properties: PacketProperties,
+    downgraded?: boolean,
+  ): void {
     const client = this.#client;
     const info = this.#takeInfo(mid);
     const packetType =
-      info !== undefined && this.#takenQos === 2 && !downgraded
+      info !== undefined && qos === 2 && !downgraded
         ? code >= 0x80
           ? PacketType.PUBREC
           : PacketType.PUBCOMP
@@ -474,27 +513,23 @@ export class Dispatcher<C, U> {
     );
   }
 
-  /** Takes the oldest pending handle of `mid` (its QoS in `#takenQos`). */
+  /** Takes the oldest pending handle of `mid`. */
   #takeInfo(mid: number): MQTTMessageInfo | undefined {
     const sole = this.#soleInfo;
     if (sole !== undefined && sole.mid === mid) {
       this.#soleInfo = undefined;
-      this.#takenQos = this.#soleQos;
       return sole;
     }
-    const pending = this.#infos.get(mid);
-    if (pending === undefined) return undefined;
-    let entry: TrackedPublish | undefined;
+    const infos = this.#infos;
+    const pending = infos?.get(mid);
+    if (infos === undefined || pending === undefined) return undefined;
     if (!Array.isArray(pending)) {
-      this.#infos.delete(mid);
-      entry = pending;
-    } else {
-      entry = pending.shift();
-      if (pending.length === 0) this.#infos.delete(mid);
+      infos.delete(mid);
+      return pending;
     }
-    if (entry === undefined) return undefined;
-    this.#takenQos = entry.qos;
-    return entry.info;
+    const info = pending.shift();
+    if (pending.length === 0) infos.delete(mid);
+    return info;
   }
 
   /** The transport closed: `onSocketClose`, the log line, `onDisconnect`, then the `nextConnack()` Promises. */
@@ -524,9 +559,9 @@ export class Dispatcher<C, U> {
   closedForGood(error: ClientStateError): void {
     this.endIterators();
     this.#soleInfo?.rejectWaiters(error);
-    for (const [, pending] of this.#infos) {
-      if (Array.isArray(pending)) for (const entry of pending) entry.info.rejectWaiters(error);
-      else pending.info.rejectWaiters(error);
+    for (const [, pending] of this.#infos ?? []) {
+      if (Array.isArray(pending)) for (const info of pending) info.rejectWaiters(error);
+      else pending.rejectWaiters(error);
     }
     this.acks.rejectAll(error);
     this.responseRouter?.closedForGood(error);
@@ -538,10 +573,10 @@ export class Dispatcher<C, U> {
     const sole = this.#soleInfo;
     this.#soleInfo = undefined;
     sole?.settleDropped(rc);
-    for (const [, pending] of this.#infos) {
-      if (Array.isArray(pending)) for (const entry of pending) entry.info.settleDropped(rc);
-      else pending.info.settleDropped(rc);
+    for (const [, pending] of this.#infos ?? []) {
+      if (Array.isArray(pending)) for (const info of pending) info.settleDropped(rc);
+      else pending.settleDropped(rc);
     }
-    this.#infos.clear();
+    this.#infos = undefined;
   }
 }

@@ -152,6 +152,7 @@ export class EngineDriver {
 
   /** Installs a (new) engine; only while no transport is open. */
   setSession(session: SessionEngine, storeKey: string): void {
+    this.commitPending(); // what is pending belongs to the key it was made under
     this.#session = session;
     this.#storeKey = storeKey;
   }
@@ -259,10 +260,13 @@ export class EngineDriver {
     transport.destroy();
   }
 
-  /** Runs a user command on the engine, then processes its output. */
-  run<T>(command: (session: SessionEngine, now: number) => T): T {
+  /**
+   * Runs a user command on the engine, then processes its output. `arg` is handed to `command`, so that a hot
+   * command (publish) can be one function made once instead of a closure per call.
+   */
+  run<T, A = undefined>(command: (session: SessionEngine, now: number, arg: A) => T, arg?: A): T {
     const session = this.#requireSession();
-    const result = command(session, this.now());
+    const result = command(session, this.now(), arg as A);
     if (this.#pumping) {
       // A command given in a callback while pump() hands over events (an auto-ack, a publish in onMessage):
       // take its output now, so that it is committed before the command returns; its events follow the ones
@@ -275,14 +279,22 @@ export class EngineDriver {
     } else {
       this.pump();
     }
-    // What a command implies is in the store when it returns (its bytes still go out with the burst): a message
-    // accepted by publish() survives a crash from then on (design.md, promise 1), and an incoming QoS 2 id is
-    // recorded when ack() (or the auto-ack after onMessage) returns, before the next message is handed over
-    // (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or deliver
-    // a whole burst of QoS 2 messages twice.
-    this.#commit();
+    // What a command implies is in a durable store when it returns (its bytes still go out with the burst): a
+    // message accepted by publish() survives a crash from then on (design.md, promise 1), and an incoming QoS 2
+    // id is recorded when ack() (or the auto-ack after onMessage) returns, before the next message is handed
+    // over (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or
+    // deliver a whole burst of QoS 2 messages twice. A volatile store (MemoryStore) keeps neither promise across
+    // a crash, whenever it is written: its operations wait for the commit that pump() scheduled for the end of
+    // this turn (one apply() for the burst), which still comes before their bytes are written (#commit) and
+    // before the store is read again (commitPending() before a load), so nothing the process can see changes.
+    if (this.#store.volatile !== true) this.#commit();
     this.#applyBacklog(); // an ack() may have made room
     return result;
+  }
+
+  /** Applies the store operations still pending (a volatile store's, before the end of the turn) now. */
+  commitPending(): void {
+    this.#commit();
   }
 
   /** Stops reading while the application's backlog is full, and reads again once it has room. */

@@ -61,9 +61,10 @@ export interface RequesterCore<C, U> extends CommandTarget<C, U> {
 
 export class Requester<C, U> implements ResponseRouter {
   readonly #core: RequesterCore<C, U>;
-  readonly #pending = new Map<string, PendingRequest>();
+  /** Made on the first request (as `#topics`): most clients never make one (issue 16, idle memory). */
+  #pending: Map<string, PendingRequest> | undefined;
   /** Each response topic subscribed to, with the number of the connection its SUBSCRIBE goes out on. */
-  readonly #topics = new Map<string, number>();
+  #topics: Map<string, number> | undefined;
   /** Successful CONNACKs seen. */
   #connections = 0;
   #responseInformation: string | undefined;
@@ -108,39 +109,43 @@ export class Requester<C, U> implements ResponseRouter {
       correlationData: utf8.encode(key),
     });
     const response = new Promise<MQTTMessage>((resolve, reject) => {
-      this.#pending.set(key, { topic: responseTopic, resolve, reject });
+      (this.#pending ??= new Map<string, PendingRequest>()).set(key, {
+        topic: responseTopic,
+        resolve,
+        reject,
+      });
     });
     // A request the broker refuses (or the client drops) fails now, not at its timeout.
     info.waitForPublish().catch((error: unknown) => this.#take(key)?.reject(error));
-    return bounded(response, wait, `request to "${topic}"`, () => this.#pending.delete(key));
+    return bounded(response, wait, `request to "${topic}"`, () => this.#pending?.delete(key));
   }
 
   closedForGood(error: ClientStateError): void {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
+    const pending = [...(this.#pending?.values() ?? [])];
+    this.#pending = undefined;
     for (const request of pending) request.reject(error);
   }
 
   /** `reinitialise()` dropped the session, queued SUBSCRIBEs included: the next request subscribes anew. */
   forgetSubscriptions(): void {
-    this.#topics.clear();
+    this.#topics = undefined;
   }
 
   connected(sessionPresent: boolean, properties: PacketProperties): void {
     this.#connections++;
     this.#responseInformation = properties.responseInformation;
     // The broker kept the session, with its subscriptions [MQTT-3.2.2-2]; otherwise they are gone.
-    if (sessionPresent) return;
+    if (sessionPresent || this.#topics === undefined) return;
     for (const [topic, connection] of this.#topics) {
       if (connection < this.#connections) this.#subscribe(topic);
     }
   }
 
   route(message: MQTTMessage): boolean {
-    if (this.#topics.size === 0 || !this.#topics.has(message.topic)) return false;
+    if (this.#topics === undefined || !this.#topics.has(message.topic)) return false;
     const data = message.properties.correlationData;
     const key = data === undefined ? undefined : keyDecoder.decode(data);
-    const pending = key === undefined ? undefined : this.#pending.get(key);
+    const pending = key === undefined ? undefined : this.#pending?.get(key);
     if (key === undefined || pending === undefined || pending.topic !== message.topic) {
       this.#core.dispatcher.log(
         LogLevel.MQTT_LOG_DEBUG,
@@ -148,27 +153,27 @@ export class Requester<C, U> implements ResponseRouter {
       );
       return true;
     }
-    this.#pending.delete(key);
+    this.#pending?.delete(key);
     pending.resolve(message);
     return true;
   }
 
   #take(key: string): PendingRequest | undefined {
-    const pending = this.#pending.get(key);
-    this.#pending.delete(key);
+    const pending = this.#pending?.get(key);
+    this.#pending?.delete(key);
     return pending;
   }
 
   /** Subscribes to `topic` once; `connected()` subscribes again when a new session forgot it. */
   #listen(topic: string): void {
-    if (this.#topics.has(topic)) return;
+    if (this.#topics?.has(topic) === true) return;
     this.#subscribe(topic);
   }
 
   #subscribe(topic: string): void {
     // Made while connected, the SUBSCRIBE goes out on this connection; otherwise on the next one.
     const connection = this.#connections + (this.#core.connection.isConnected() ? 0 : 1);
-    this.#topics.set(topic, connection);
+    (this.#topics ??= new Map<string, number>()).set(topic, connection);
     // QoS 2: each response then arrives at the QoS it was published with.
     subscribe(this.#core, topic, 2, undefined, undefined);
   }

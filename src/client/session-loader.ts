@@ -4,10 +4,10 @@
  * when it is created, reconfigured or replaced.
  */
 import { SessionReconfigureError } from '../session/errors.js';
-import type { SessionEngine } from '../session/types.js';
+import type { SessionEngine, SessionOptions } from '../session/types.js';
 import type { Store, StoredSession } from '../store/types.js';
 import { isPromise, noop } from './async.js';
-import type { ClientConfig } from './client-config.js';
+import { sameSessionOptions, type ClientConfig } from './client-config.js';
 import type { EngineDriver } from './engine-driver.js';
 import { LogLevel } from './enums.js';
 import { ClientStateError } from './errors.js';
@@ -19,8 +19,8 @@ export class SessionLoader {
   readonly #config: () => ClientConfig;
   readonly #log: (level: LogLevel, message: string) => void;
   readonly #random: () => number;
-  /** The settings the engine was built with (`ClientConfig.sessionFingerprint()`). */
-  #fingerprint: string | undefined;
+  /** The settings the engine was built with (`ClientConfig.toSessionOptions()`). */
+  #builtWith: SessionOptions | undefined;
   #loading: Promise<void> | undefined;
 
   constructor(
@@ -49,17 +49,18 @@ export class SessionLoader {
     const driver = this.#driver;
     const current = driver.session;
     if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
-    const config = this.#config();
-    const fingerprint = config.sessionFingerprint();
-    const options = { ...config.toSessionOptions(), random: this.#random };
+    // Built once per connect: compared with what the engine was built with, and handed to it if different.
+    const options = this.#config().toSessionOptions();
+    options.random = this.#random;
     const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
     if (current !== undefined) {
-      if (fingerprint === this.#fingerprint) return undefined;
+      const built = this.#builtWith;
+      if (built !== undefined && sameSessionOptions(built, options)) return undefined;
       if (driver.transport !== undefined) return undefined;
       try {
         current.reconfigure(options);
         driver.setSession(current, storeKey); // the same engine; the store key follows a new client id
-        this.#fingerprint = fingerprint;
+        this.#builtWith = options;
         this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: the session engine took them');
         return undefined;
       } catch (error) {
@@ -73,8 +74,9 @@ export class SessionLoader {
     }
     const install = (restored: StoredSession): void => {
       driver.setSession(createSessionEngine(options, restored), storeKey);
-      this.#fingerprint = fingerprint;
+      this.#builtWith = options;
     };
+    driver.commitPending(); // the store must hold what the engine has done before it is read
     const loaded = this.#store.load(storeKey);
     if (!isPromise(loaded)) {
       install(loaded);
@@ -102,6 +104,6 @@ export class SessionLoader {
 
   /** `reinitialise()`: the next engine is built from the new settings. */
   forget(): void {
-    this.#fingerprint = undefined;
+    this.#builtWith = undefined;
   }
 }

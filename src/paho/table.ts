@@ -20,11 +20,13 @@ import type { RequestOptions } from '../client/request-response.js';
 import type { WaitOptions } from '../client/cancellation.js';
 import type { Client } from '../client/client.js';
 import type { MessagesOptions } from '../client/client-commands.js';
+import type { PublishManyMessage, PublishManyOptions, PublishParameters } from '../client/publish-args.js';
 import type { ConnectAndWaitParameters, ConnectParameters } from '../client/client-lifecycle.js';
 import type { LoopForeverOptions } from '../client/client-waits.js';
 import type { ReasonCode } from '../client/reason-code.js';
 import type { SubscribeTopic, SubscriptionSpec } from '../client/subscribe-args.js';
 import type { SubscribeOptions, SubscribeOptionsInit } from '../client/subscribe-options.js';
+import type { PahoProperties } from './types.js';
 
 /** Seconds (Python) → milliseconds (steady-mqtt); undefined stays undefined so the default applies. */
 const ms = (seconds: number | null | undefined): number | undefined =>
@@ -127,6 +129,37 @@ function requestArgs(
   return [topic, payload ?? null, request];
 }
 
+/** One dict of `publish_many()`: its `properties` may be the facade's `Properties`. */
+export interface PahoManyMessage extends Omit<PublishManyMessage, 'properties'> {
+  properties?: PublishManyMessage['properties'] | PahoProperties;
+}
+
+/**
+ * `publish_many(msgs, options)`: dicts `{ topic, payload, qos, retain, properties }` or tuples. The dicts become
+ * tuples here, so the adapter unwraps a facade `Properties` inside them as it does in any argument list.
+ */
+function publishManyArgs(
+  msgs: readonly (PahoManyMessage | PublishParameters)[],
+  options?: PublishManyOptions | null,
+): [readonly (PublishManyMessage | PublishParameters)[], PublishManyOptions | undefined] {
+  // Not a list: handed on as it is, for publishMany()'s own error.
+  if (!Array.isArray(msgs)) return [msgs as readonly PublishParameters[], options ?? undefined];
+  const messages = msgs.map(
+    (message: PahoManyMessage | PublishParameters): PublishManyMessage | PublishParameters =>
+      typeof message === 'object' && message !== null && !Array.isArray(message)
+        ? // The adapter unwraps a facade Properties in an argument list (this tuple), never inside a dict.
+          ([
+            message.topic,
+            message.payload,
+            message.qos,
+            message.retain,
+            message.properties,
+          ] as PublishParameters)
+        : message,
+  );
+  return [messages, options ?? undefined];
+}
+
 /** `Client(...)` constructor keyword arguments (Paho's, then steady-mqtt's extras). */
 export const CLIENT_OPTIONS = {
   client_id: 'clientId',
@@ -221,6 +254,7 @@ export const CLIENT = {
   manual_ack_set: 'manualAckSet',
   // Messaging.
   publish: 'publish',
+  publish_many: { name: 'publishMany', args: publishManyArgs },
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
   subscribe_and_wait: { name: 'subscribeAndWait', args: subscribeAndWaitArgs },

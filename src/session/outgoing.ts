@@ -188,7 +188,13 @@ export class Outgoing {
       const mid = this.#ids.transient();
       this.#firstSends[0]++;
       this.#out.write(bytes);
-      this.#out.event({ type: 'published', mid, reasonCode: ReasonCode.Success, properties: NO_PROPERTIES });
+      this.#out.event({
+        type: 'published',
+        mid,
+        qos: 0,
+        reasonCode: ReasonCode.Success,
+        properties: NO_PROPERTIES,
+      });
       return { mid, rc: MQTTErrorCode.MQTT_ERR_SUCCESS };
     }
 
@@ -393,7 +399,7 @@ export class Outgoing {
     }
     this.#finishEntry(e);
     const props = properties ?? NO_PROPERTIES;
-    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: props, downgraded });
+    this.#out.event({ type: 'published', mid: e.mid, qos: e.qos, reasonCode, properties: props, downgraded });
     this.drain();
   }
 
@@ -406,7 +412,7 @@ export class Outgoing {
       this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
     this.#ids.release(e.mid);
-    this.#out.event({ type: 'published', mid: e.mid, reasonCode, properties: NO_PROPERTIES });
+    this.#out.event({ type: 'published', mid: e.mid, qos: e.qos, reasonCode, properties: NO_PROPERTIES });
   }
 
   #finishEntry(e: OutEntry, storeOp = true): void {
@@ -479,6 +485,7 @@ export class Outgoing {
       this.#out.event({
         type: 'published',
         mid: e.mid,
+        qos: 0,
         reasonCode: ReasonCode.Success,
         properties: NO_PROPERTIES,
       });

@@ -135,6 +135,8 @@ export type SessionEvent =
   | {
       type: 'published';
       mid: number;
+      /** The message's QoS (what the acknowledgement was: none, PUBACK, or PUBREC/PUBCOMP). */
+      qos: QoS;
       reasonCode: number;
       properties: Properties;
       /** A QoS 2 message the broker answered with PUBACK: it took it at QoS 1 (delivered at least once). */

@@ -89,6 +89,8 @@ function validate(op: StoreOp): string | undefined {
 }
 
 export class MemoryStore implements Store {
+  /** Nothing here survives the process: the client may batch the commits of several commands (see `Store`). */
+  readonly volatile = true;
   private readonly sessions = new Map<string, Entry>();
   private closed = false;
 

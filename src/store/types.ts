@@ -81,6 +81,14 @@ export type StoreOp =
  *   of the contract.
  */
 export interface Store {
+  /**
+   * True when what the store holds dies with the process (`MemoryStore`): no crash can then tell when an
+   * operation was applied, so the client applies the operations of a burst of commands in one `apply()` at the
+   * end of the current turn (always before its bytes are written, and before the store is read again) instead
+   * of one per command before the command returns. Absent or false (`SqliteStore`, and any store of yours
+   * unless it says otherwise): one `apply()` per command, as the delivery promises need.
+   */
+  readonly volatile?: boolean;
   /** Loads the session stored under `key` (an empty one when there is none). */
   load(key: string): StoredSession | Promise<StoredSession>;
   /** Applies `ops` in order and atomically: all of them or none. Throws / rejects with a `StoreError`. */

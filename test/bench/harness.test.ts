@@ -2,7 +2,8 @@
  * Smoke tests of the benchmark harness (`npm run bench`) at a tiny size, once per peer, against a private
  * Mosquitto: QoS 0 throughput (steady-mqtt, raw Node, MQTT.js, the C clients), the QoS 1 burst from one loop,
  * sequential connects and the import cost (those three with Paho Python too when Debian's python3-paho-mqtt is
- * installed). They prove the harness works end to end; they assert no performance figure.
+ * installed), and scenario 8b's publishMany() batches. They prove the harness works end to end; they assert no
+ * performance figure.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -83,6 +84,18 @@ void test(
     const imports = await smoke('import');
     for (const trial of imports.outcome.trials) {
       assert.ok((trial.metrics?.importMs ?? 0) > 0, `${trial.peer} has an import time`);
+    }
+  },
+);
+
+void test(
+  'bench harness: persistent session in publishMany() batches (8b), SqliteStore and MemoryStore',
+  { skip: !haveClients, timeout: 90_000 },
+  async () => {
+    const { outcome } = await smoke('persistent-batch');
+    assert.deepEqual(outcome.scenario.peers, ['steady-sqlite', 'steady']);
+    for (const trial of outcome.trials) {
+      assert.equal(trial.metrics?.received, 100, `${trial.peer} received every message`);
     }
   },
 );

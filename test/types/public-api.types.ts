@@ -25,10 +25,13 @@ import type {
   OnSubscribe,
   OnUnsubscribe,
   Properties,
+  PublishManyMessage,
+  PublishManyOptions,
   ReasonCode,
   ScramAuthenticator,
   scramAuthenticator,
 } from '../../src/index.js';
+import type { PahoClient } from '../../src/paho/types.js';
 
 /** True only when `A` and `B` are the same type (not merely assignable either way). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -141,6 +144,13 @@ export type Methods = [
   Expect<Equal<ReturnType<C['publish']>, MQTTMessageInfo>>,
   Expect<Equal<MQTTMessageInfo['downgraded'], boolean>>,
   Expect<Equal<Parameters<C['publish']>[0], string>>,
+  // Issue 16: a batch in one store transaction.
+  Expect<Equal<ReturnType<C['publishMany']>, MQTTMessageInfo[]>>,
+  Expect<Equal<Parameters<C['publishMany']>[1], PublishManyOptions | undefined>>,
+  Expect<Equal<PublishManyOptions, { qos?: number; retain?: boolean }>>,
+  Expect<Equal<PublishManyMessage['topic'], string>>,
+  Expect<Equal<PublishManyMessage['qos'], number | undefined>>,
+  Expect<Equal<ReturnType<PahoClient<U>['publish_many']>['length'], number>>,
   Expect<Equal<ReturnType<C['subscribe']>, [MQTTErrorCode, number]>>,
   Expect<Equal<ReturnType<C['unsubscribe']>, [MQTTErrorCode, number]>>,
   Expect<Equal<ReturnType<C['connect']>, Promise<MQTTErrorCode>>>,

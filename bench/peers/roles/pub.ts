@@ -50,13 +50,26 @@ function publishBurst(client: BenchClient, task: PubTask, payload: Buffer): Prom
   });
 }
 
-/** Publishes `task.count` messages keeping at most `task.window` unacknowledged; resolves on the last ack. */
+/**
+ * Publishes `task.count` messages keeping at most `task.window` unacknowledged; resolves on the last ack. With
+ * `task.batch`, a batch goes out (one `publishMany()` call) once the window has room for all of it.
+ */
 export function publishWindowed(client: BenchClient, task: PubTask, payload: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const limit = task.window === 0 ? task.count : task.window;
+    const batch = Math.min(task.batch ?? 1, limit);
+    const publishMany = client.publishMany?.bind(client);
     let sent = 0;
     let acked = 0;
     const pump = (): void => {
+      if (batch > 1 && publishMany !== undefined) {
+        for (;;) {
+          const n = Math.min(batch, task.count - sent);
+          if (n === 0 || limit - (sent - acked) < n) return;
+          sent += n;
+          publishMany(task.topic, payload, task.qos, n);
+        }
+      }
       while (sent < task.count && sent - acked < limit) {
         sent++;
         client.publish(task.topic, payload, task.qos);
