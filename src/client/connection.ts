@@ -3,8 +3,8 @@
  * one consumer of the `EngineDriver`'s events (which it hands on to the `Dispatcher`).
  *
  *   - the state is one `ConnectionState` at a time, changed only by `#transition()`, which logs the change at
- *     `MQTT_LOG_DEBUG` and tells the `onTransition()` observers (stats, diagnostics and status streams hook
- *     there);
+ *     `MQTT_LOG_DEBUG` and tells the `onTransition()` observers (stats and status streams hook there; the
+ *     diagnostics channels are published where each event happens);
  *   - one connection attempt at a time: `connect()`, `reconnect()`, `loopStart()` and the reconnect timer all
  *     join the attempt in progress, so `loopStart()` + `connect()` opens one connection;
  *   - in the background modes (`loopStart`, `loopForever`) a lost or failed connection is retried after the
@@ -17,6 +17,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store } from '../store/types.js';
+import type { ClientDiagnostics } from '../transport/diagnostics-channels.js';
+import { platform } from '../transport/platform.js';
 import { ReconnectBackoff } from './backoff.js';
 import { noop } from './async.js';
 import type { CallbackSlots } from './callback-slots.js';
@@ -103,6 +105,8 @@ export class Connection<C, U> implements DriverConsumer {
   readonly #runtime: Runtime;
   readonly #sessions: SessionLoader;
   readonly #observers: TransitionObserver[] = [];
+  /** The diagnostics channels, where the platform has them (`transport/diagnostics-channels.ts`). */
+  readonly #diagnostics: ClientDiagnostics | undefined;
   #state: ConnectionState = IDLE;
   #mode: LoopMode = 'none';
   /** A connection is wanted (`connect()`, `connectAsync()`, `reconnect()`) and `disconnect()` was not called. */
@@ -118,7 +122,14 @@ export class Connection<C, U> implements DriverConsumer {
     this.#config = parts.config;
     this.#runtime = parts.runtime;
     this.backoff = new ReconnectBackoff(parts.jitter, () => parts.runtime.random());
-    this.#driver = new EngineDriver(this, parts.store, parts.runtime);
+    this.#diagnostics = platform.diagnostics?.({
+      client: parts.client,
+      clientId: () => this.#driver.session?.clientId ?? parts.config().clientId,
+      protocol: () => parts.config().protocol,
+      now: () => parts.runtime.now(),
+    });
+    const store = this.#diagnostics?.observeStore(parts.store) ?? parts.store;
+    this.#driver = new EngineDriver(this, store, parts.runtime, this.#diagnostics);
     this.#dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.#driver);
     this.#sessions = new SessionLoader(
       this.#driver,
@@ -275,6 +286,7 @@ export class Connection<C, U> implements DriverConsumer {
           // node answering "Server unavailable" would otherwise be retried for good while the others are up.
           this.#config().net.failed();
         }
+        this.#diagnostics?.connack(event.reasonCode, event.sessionPresent, event.properties);
         this.#dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
         break;
       }
@@ -286,9 +298,11 @@ export class Connection<C, U> implements DriverConsumer {
         break;
       case 'store-failed':
         this.#dispatcher.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(event.error)}`);
+        this.#diagnostics?.error('store', event.error);
         this.#storeFailed(event.error);
         break;
       case 'internal-error':
+        this.#diagnostics?.error('internal', event.error);
         this.#dispatcher.log(
           LogLevel.MQTT_LOG_ERR,
           `Internal error, connection closed: ${describeError(event.error)}`,
@@ -302,6 +316,12 @@ export class Connection<C, U> implements DriverConsumer {
   /** The transport's end reached the client: decide what follows, apply it, then tell the callbacks. */
   #closed(reason: CloseReason): void {
     this.#closes++;
+    const diagnostics = this.#diagnostics;
+    if (diagnostics !== undefined) {
+      const { reasonCode, fromServer, properties, error } = reason;
+      diagnostics.disconnect(reasonCode, fromServer, properties, error);
+      if (error !== undefined) diagnostics.error('connection', error);
+    }
     this.#afterClose(reason);
     this.#dispatcher.transportClosed(reason);
   }
@@ -471,6 +491,7 @@ export class Connection<C, U> implements DriverConsumer {
         LogLevel.MQTT_LOG_DEBUG,
         `Connecting to ${target.url} (from ${initiator === 'loop' ? 'the loop' : 'connect()'})`,
       );
+      this.#diagnostics?.connect(target.url);
       try {
         await this.#driver.open({
           ...target,
@@ -500,6 +521,7 @@ export class Connection<C, U> implements DriverConsumer {
   /** An attempt failed: decide what follows, apply it, then tell the callbacks. */
   #failed(error: unknown, initiator: 'user' | 'loop'): void {
     this.#log(LogLevel.MQTT_LOG_ERR, `Connection to ${this.#describe()} failed: ${describeError(error)}`);
+    this.#diagnostics?.error('connect', error);
     const background = this.#isBackground();
     if (background) this.#afterFailure(error);
     this.#dispatcher.connectFailed(error, background && initiator === 'loop');
@@ -535,6 +557,7 @@ export class Connection<C, U> implements DriverConsumer {
       if (this.#wanted && this.#isBackground()) void this.#start('loop');
     }, delayMs);
     this.#transition({ kind: 'waiting', delayMs, attempt, timer });
+    this.#diagnostics?.reconnect(attempt, delayMs);
   }
 
   #cancelReconnect(): void {

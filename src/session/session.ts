@@ -95,6 +95,7 @@ export class Session implements SessionEngine {
   #connectStartedAt = 0;
   /** The client id last written with `setIdentity`. */
   #identityClientId: string | undefined;
+  packetObserver: ((packet: Packet, size: number) => void) | undefined = undefined;
 
   constructor(options: SessionOptions, restored?: StoredSession) {
     validateOptions(options);
@@ -122,7 +123,10 @@ export class Session implements SessionEngine {
     return new PacketDecoder({
       protocolVersion: this.#version,
       maximumPacketSize: incomingMaximumPacketSize(options),
-      onPacket: (p) => this.#onPacket(p),
+      onPacket: (p, size) => {
+        this.packetObserver?.(p, size);
+        this.#onPacket(p);
+      },
     });
   }
 

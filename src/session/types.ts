@@ -13,7 +13,15 @@
  *   5. dispatch `out.events` to user callbacks, in order;
  *   6. re-arm one timer for `session.nextDeadline()`.
  */
-import type { Properties, ProtocolVersion, PublishPacket, QoS, Subscription, Will } from '../packet/types.js';
+import type {
+  Packet,
+  Properties,
+  ProtocolVersion,
+  PublishPacket,
+  QoS,
+  Subscription,
+  Will,
+} from '../packet/types.js';
 import type { MqttError } from '../errors.js';
 import type { SessionIdentity, StoreOp } from '../store/types.js';
 import type { MQTTErrorCode } from './error-code.js';
@@ -180,6 +188,11 @@ export interface SessionEngine {
   readonly keepalive: number;
   /** MQTT 3.x: the application holds so many unacknowledged messages that the transport should stop reading. */
   readonly applicationBacklogFull: boolean;
+  /**
+   * Called with each packet decoded from the broker, and its size on the wire, before the engine handles it
+   * (the client's `steady-mqtt:packet:receive` channel); undefined for none. It must not throw.
+   */
+  packetObserver: ((packet: Packet, size: number) => void) | undefined;
 
   /** The transport is open: emits CONNECT. */
   connectionOpened(now: number): void;
