@@ -84,6 +84,12 @@ interface ConnackWaiter {
   reject: (error: unknown) => void;
 }
 
+/** A `messageCallbackAdd()` callback and its filter (which picks it for messages with Subscription Identifiers). */
+interface MessageCallback<C, U> {
+  filter: string;
+  callback: OnMessageOf<C, U>;
+}
+
 /** A publish handle waiting for its message to complete. */
 interface TrackedPublish {
   info: MQTTMessageInfo;
@@ -113,7 +119,7 @@ export class Dispatcher<C, U> {
   #soleQos: QoS = 0;
   /** The QoS of the handle `#takeInfo()` returned last. */
   #takenQos: QoS = 0;
-  #messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+  #messageCallbacks = new SubscriptionTrie<MessageCallback<C, U>>();
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
@@ -171,7 +177,7 @@ export class Dispatcher<C, U> {
   }
 
   addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
-    this.#messageCallbacks.set(filter, callback);
+    this.#messageCallbacks.set(filter, { filter, callback });
   }
 
   removeMessageCallback(filter: string): void {
@@ -270,7 +276,7 @@ export class Dispatcher<C, U> {
   reset(): void {
     this.#infos.clear();
     this.#soleInfo = undefined;
-    this.#messageCallbacks = new SubscriptionTrie<OnMessageOf<C, U>>();
+    this.#messageCallbacks = new SubscriptionTrie<MessageCallback<C, U>>();
   }
 
   /** Dispatches one engine event (the `Connection` handles `connack` and the transport's events itself). */
@@ -279,7 +285,10 @@ export class Dispatcher<C, U> {
     const callbacks = this.#callbacks;
     switch (event.type) {
       case 'message':
-        this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
+        this.#onMessage(
+          new MQTTMessage(event.packet, this.#driver.now()),
+          event.packet.properties?.subscriptionIdentifiers,
+        );
         break;
       case 'published':
         this.#onPublished(event.mid, event.reasonCode, event.properties, event.downgraded);
@@ -423,14 +432,14 @@ export class Dispatcher<C, U> {
     }
   }
 
-  #onMessage(message: MQTTMessage): void {
+  #onMessage(message: MQTTMessage, subscriptionIds: readonly number[] | undefined): void {
     const client = this.#client;
     if (this.#holdMessages) {
       this.log(LogLevel.MQTT_LOG_DEBUG, `Not dispatching ${message.toString()}: disconnect() was called`);
       return;
     }
     const routed = this.responseRouter?.route(message) === true;
-    if (!routed) this.#deliver(client, message);
+    if (!routed) this.#deliver(client, message, subscriptionIds);
     // Paho acknowledges after the callback returns, even when it threw (the error is logged). A response taken
     // by request() is acknowledged here even in manual-ack mode: the application never sees it to ack it.
     if ((routed || !this.#context.manualAck()) && message.qos > 0) {
@@ -439,19 +448,33 @@ export class Dispatcher<C, U> {
     }
   }
 
-  /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
-  #deliver(client: C, message: MQTTMessage): void {
-    const callbacks = this.#messageCallbacks.match(message.topic);
-    if (callbacks.length > 0) {
-      for (const callback of callbacks) {
-        this.invoke(`the message callback for "${message.topic}"`, () =>
-          callback(client, this.#userdata, message),
-        );
-      }
-    } else {
+  /**
+   * Hands `message` to the per-filter callbacks it is for (each once), or else once to `onMessage`, then to the
+   * iterators. The callbacks are those whose filter matches the topic (Paho), except that a callback whose
+   * filter is a subscription with a Subscription Identifier (MQTT 5) gets only the messages that carry that
+   * identifier: a message carries the identifiers of the subscriptions it was sent for [MQTT-3.3.4-4,
+   * MQTT-3.3.4-5], so a broker that sends one copy per overlapping subscription (Mosquitto) reaches each such
+   * callback once, not once per copy (docs/api.md, "Subscription identifiers").
+   */
+  #deliver(client: C, message: MQTTMessage, subscriptionIds: readonly number[] | undefined): void {
+    let delivered = false;
+    for (const { filter, callback } of this.#messageCallbacks.match(message.topic)) {
+      if (!this.#sentFor(filter, subscriptionIds)) continue;
+      delivered = true;
+      this.invoke(`the message callback for "${message.topic}"`, () =>
+        callback(client, this.#userdata, message),
+      );
+    }
+    if (!delivered) {
       this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
     for (const iterator of this.#iterators) iterator.push(message);
+  }
+
+  /** The callback of `filter` is for a message with these identifiers: its subscription's is one, or it has none. */
+  #sentFor(filter: string, subscriptionIds: readonly number[] | undefined): boolean {
+    const id = this.#driver.session?.subscriptionIdentifierOf(filter);
+    return id === undefined || (subscriptionIds !== undefined && subscriptionIds.includes(id));
   }
 
   #onPublished(mid: number, code: number, properties: PacketProperties, downgraded?: boolean): void {

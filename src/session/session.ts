@@ -494,6 +494,10 @@ export class Session implements SessionEngine {
     return mid;
   }
 
+  subscriptionIdentifierOf(topicFilter: string): number | undefined {
+    return this.#subs.identifierOf(topicFilter);
+  }
+
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {
     this.#out.startInput(now);
     if (!Array.isArray(topicFilters) || topicFilters.length === 0) {

@@ -213,6 +213,8 @@ export interface SessionEngine {
   /** Returns the mid; sent now when connected, else when the next connection is up. */
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number;
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number;
+  /** The Subscription Identifier (MQTT 5) of the granted subscription to exactly `topicFilter`, if any. */
+  subscriptionIdentifierOf(topicFilter: string): number | undefined;
   /** The application has taken incoming message `packetId` (QoS 1: PUBACK; QoS 2: record the id, PUBREC). */
   ack(packetId: number, qos: QoS, now: number): boolean;
   /** Sends DISCONNECT (reason and properties on MQTT 5) and then asks for the close. */
