@@ -27,6 +27,14 @@ import type {
   Properties,
   ReasonCode,
 } from '../../src/index.js';
+import type {
+  ConnackDiagnostic,
+  PacketDiagnostic,
+  PacketType,
+  StoreDiagnostic,
+  StoreOp,
+  diagnosticsChannels,
+} from '../../src/index.js';
 
 /** True only when `A` and `B` are the same type (not merely assignable either way). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -180,4 +188,15 @@ export type Methods = [
       number | { signal?: AbortSignal; timeoutMs?: number } | undefined
     >
   >,
+];
+
+// ---- issue 14: the diagnostics channels' names and messages ----
+export type Diagnostics = [
+  Expect<Equal<(typeof diagnosticsChannels)['packetSend'], 'steady-mqtt:packet:send'>>,
+  Expect<Equal<PacketDiagnostic['type'], PacketType>>,
+  Expect<Equal<PacketDiagnostic['size'], number>>,
+  Expect<Equal<PacketDiagnostic['packetId'], number | undefined>>,
+  Expect<Equal<PacketDiagnostic['payload'], Uint8Array | undefined>>,
+  Expect<Equal<ConnackDiagnostic['durationMs'], number>>,
+  Expect<Equal<StoreDiagnostic['operations'], readonly StoreOp[]>>,
 ];
