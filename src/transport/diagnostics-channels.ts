@@ -36,7 +36,7 @@ export const diagnosticsChannels = {
 
 /** What every message carries: which client published it. */
 export interface ClientDiagnostic {
-  /** The `Client` (or Paho facade client) that published the message. */
+  /** The `Client` that published the message (for a `steady-mqtt/paho` client, the `Client` behind it). */
   client: unknown;
   /** Its client id at the time (the broker's Assigned Client Identifier once adopted). */
   clientId: string;
