@@ -18,3 +18,5 @@ export * from './public-api.js';
 export * as publish from './simple/publish.js';
 export * as subscribe from './simple/subscribe.js';
 export { ConnectionLostError, SubscribeRefusedError } from './simple/errors.js';
+// The `node:diagnostics_channel` names (Node, Bun, Deno: docs/observability.md).
+export { diagnosticsChannels } from './transport/diagnostics-channels.js';

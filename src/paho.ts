@@ -66,6 +66,8 @@ export * as names from './paho/table.js';
 export { MqttError as MQTTException } from './errors.js';
 /** Paho's `WebsocketConnectionError`: a failed connection, whatever the transport. */
 export { ConnectionError as WebsocketConnectionError } from './transport/errors.js';
+/** The `node:diagnostics_channel` names (no Paho equivalent; docs/observability.md), in the facade's spelling. */
+export { diagnosticsChannels as diagnostics_channels } from './transport/diagnostics-channels.js';
 
 /** `error_string(rc)`: the text of an `MQTT_ERR_*` code. */
 export const error_string = moduleFunction('error_string');

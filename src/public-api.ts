@@ -53,6 +53,17 @@ export { connackString } from './client/connack.js';
 export { MAX_PAYLOAD_BYTES, type PayloadType } from './client/payload.js';
 export type { Logger } from './client/logging.js';
 export type { ByQos, ClientStats } from './client/stats.js';
+// The messages of the diagnostics channels (types only; the channel names are exported by the Node entry point).
+export type {
+  ClientDiagnostic,
+  ConnectDiagnostic,
+  ConnackDiagnostic,
+  DisconnectDiagnostic,
+  ReconnectDiagnostic,
+  PacketDiagnostic,
+  StoreDiagnostic,
+  ErrorDiagnostic,
+} from './transport/diagnostics-channels.js';
 export { MQTTErrorCode, errorString } from './session/error-code.js';
 export { PacketType, type QoS, type ProtocolVersion, type UserProperty } from './packet/types.js';
 export { topicMatchesSub } from './topic/match.js';

@@ -3,8 +3,8 @@
  * one consumer of the `EngineDriver`'s events (which it hands on to the `Dispatcher`).
  *
  *   - the state is one `ConnectionState` at a time, changed only by `#transition()`, which logs the change at
- *     `MQTT_LOG_DEBUG` and tells the `onTransition()` observers (stats, diagnostics and status streams hook
- *     there);
+ *     `MQTT_LOG_DEBUG` and tells the `onTransition()` observers (stats and status streams hook there; the
+ *     diagnostics channels are published where each event happens);
  *   - one connection attempt at a time: `connect()`, `reconnect()`, `loopStart()` and the reconnect timer all
  *     join the attempt in progress, so `loopStart()` + `connect()` opens one connection;
  *   - in the background modes (`loopStart`, `loopForever`) a lost or failed connection is retried after the
@@ -18,6 +18,8 @@ import { MQTTErrorCode } from '../session/error-code.js';
 import { AuthenticationError } from '../session/errors.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store } from '../store/types.js';
+import type { ClientDiagnostics } from '../transport/diagnostics-channels.js';
+import { platform } from '../transport/platform.js';
 import { ReconnectBackoff } from './backoff.js';
 import { noop } from './async.js';
 import type { CallbackSlots } from './callback-slots.js';
@@ -104,6 +106,8 @@ export class Connection<C, U> implements DriverConsumer {
   readonly #runtime: Runtime;
   readonly #sessions: SessionLoader;
   readonly #observers: TransitionObserver[] = [];
+  /** The diagnostics channels, where the platform has them (`transport/diagnostics-channels.ts`). */
+  readonly #diagnostics: ClientDiagnostics | undefined;
   #state: ConnectionState = IDLE;
   #mode: LoopMode = 'none';
   /** A connection is wanted (`connect()`, `connectAsync()`, `reconnect()`) and `disconnect()` was not called. */
@@ -119,7 +123,14 @@ export class Connection<C, U> implements DriverConsumer {
     this.#config = parts.config;
     this.#runtime = parts.runtime;
     this.backoff = new ReconnectBackoff(parts.jitter, () => parts.runtime.random());
-    this.#driver = new EngineDriver(this, parts.store, parts.runtime);
+    this.#diagnostics = platform.diagnostics?.({
+      client: parts.client,
+      clientId: () => this.#driver.session?.clientId ?? parts.config().clientId,
+      protocol: () => parts.config().protocol,
+      now: () => parts.runtime.now(),
+    });
+    const store = this.#diagnostics?.observeStore(parts.store) ?? parts.store;
+    this.#driver = new EngineDriver(this, store, parts.runtime, this.#diagnostics);
     this.#dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.#driver);
     this.#sessions = new SessionLoader(
       this.#driver,
@@ -276,6 +287,7 @@ export class Connection<C, U> implements DriverConsumer {
           // node answering "Server unavailable" would otherwise be retried for good while the others are up.
           this.#config().net.failed();
         }
+        this.#diagnostics?.connack(event.reasonCode, event.sessionPresent, event.properties);
         this.#dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
         break;
       }
@@ -287,9 +299,11 @@ export class Connection<C, U> implements DriverConsumer {
         break;
       case 'store-failed':
         this.#dispatcher.log(LogLevel.MQTT_LOG_ERR, `Session store failed: ${describeError(event.error)}`);
+        this.#diagnostics?.error('store', event.error);
         this.#storeFailed(event.error);
         break;
       case 'internal-error':
+        this.#diagnostics?.error('internal', event.error);
         this.#dispatcher.log(
           LogLevel.MQTT_LOG_ERR,
           `Internal error, connection closed: ${describeError(event.error)}`,
@@ -306,6 +320,12 @@ export class Connection<C, U> implements DriverConsumer {
     // The authenticator refused the broker's proof: `connectAndWait()` rejects with its error (SCRAM's
     // `AuthenticationError`), not with the end of the loops that follows.
     if (reason.error instanceof AuthenticationError) this.#dispatcher.connectFailed(reason.error, false);
+    const diagnostics = this.#diagnostics;
+    if (diagnostics !== undefined) {
+      const { reasonCode, fromServer, properties, error } = reason;
+      diagnostics.disconnect(reasonCode, fromServer, properties, error);
+      if (error !== undefined) diagnostics.error('connection', error);
+    }
     this.#afterClose(reason);
     this.#dispatcher.transportClosed(reason);
   }
@@ -475,6 +495,7 @@ export class Connection<C, U> implements DriverConsumer {
         LogLevel.MQTT_LOG_DEBUG,
         `Connecting to ${target.url} (from ${initiator === 'loop' ? 'the loop' : 'connect()'})`,
       );
+      this.#diagnostics?.connect(target.url);
       try {
         await this.#driver.open({
           ...target,
@@ -504,6 +525,7 @@ export class Connection<C, U> implements DriverConsumer {
   /** An attempt failed: decide what follows, apply it, then tell the callbacks. */
   #failed(error: unknown, initiator: 'user' | 'loop'): void {
     this.#log(LogLevel.MQTT_LOG_ERR, `Connection to ${this.#describe()} failed: ${describeError(error)}`);
+    this.#diagnostics?.error('connect', error);
     const background = this.#isBackground();
     if (background) this.#afterFailure(error);
     this.#dispatcher.connectFailed(error, background && initiator === 'loop');
@@ -539,6 +561,7 @@ export class Connection<C, U> implements DriverConsumer {
       if (this.#wanted && this.#isBackground()) void this.#start('loop');
     }, delayMs);
     this.#transition({ kind: 'waiting', delayMs, attempt, timer });
+    this.#diagnostics?.reconnect(attempt, delayMs);
   }
 
   #cancelReconnect(): void {

@@ -84,6 +84,12 @@ interface ConnackWaiter {
   reject: (error: unknown) => void;
 }
 
+/** A `messageCallbackAdd()` callback and its filter (which picks it for messages with Subscription Identifiers). */
+interface MessageCallback<C, U> {
+  filter: string;
+  callback: OnMessageOf<C, U>;
+}
+
 const CONTINUE_AUTHENTICATION = 0x18;
 
 /** The 3.x CONNACK return codes 0..5 as their MQTT 5 equivalents; any other code as the MQTT 5 code it is. */
@@ -115,7 +121,7 @@ export class Dispatcher<C, U> {
     now: number,
     message: OutgoingMessage,
   ): MQTTMessageInfo => this.#publishOne(session, message, now);
-  #messageCallbacks: SubscriptionTrie<OnMessageOf<C, U>> | undefined;
+  #messageCallbacks: SubscriptionTrie<MessageCallback<C, U>> | undefined;
   readonly #iterators = new Set<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
@@ -204,7 +210,10 @@ export class Dispatcher<C, U> {
   }
 
   addMessageCallback(filter: string, callback: OnMessageOf<C, U>): void {
-    (this.#messageCallbacks ??= new SubscriptionTrie<OnMessageOf<C, U>>()).set(filter, callback);
+    (this.#messageCallbacks ??= new SubscriptionTrie<MessageCallback<C, U>>()).set(filter, {
+      filter,
+      callback,
+    });
   }
 
   removeMessageCallback(filter: string): void {
@@ -312,7 +321,10 @@ export class Dispatcher<C, U> {
     const callbacks = this.#callbacks;
     switch (event.type) {
       case 'message':
-        this.#onMessage(new MQTTMessage(event.packet, this.#driver.now()));
+        this.#onMessage(
+          new MQTTMessage(event.packet, this.#driver.now()),
+          event.packet.properties?.subscriptionIdentifiers,
+        );
         break;
       case 'published':
         this.#onPublished(event.mid, event.qos, event.reasonCode, event.properties, event.downgraded);
@@ -456,14 +468,14 @@ export class Dispatcher<C, U> {
     }
   }
 
-  #onMessage(message: MQTTMessage): void {
+  #onMessage(message: MQTTMessage, subscriptionIds: readonly number[] | undefined): void {
     const client = this.#client;
     if (this.#holdMessages) {
       this.log(LogLevel.MQTT_LOG_DEBUG, `Not dispatching ${message.toString()}: disconnect() was called`);
       return;
     }
     const routed = this.responseRouter?.route(message) === true;
-    if (!routed) this.#deliver(client, message);
+    if (!routed) this.#deliver(client, message, subscriptionIds);
     // Paho acknowledges after the callback returns, even when it threw (the error is logged). A response taken
     // by request() is acknowledged here even in manual-ack mode: the application never sees it to ack it.
     if ((routed || !this.#context.manualAck()) && message.qos > 0) {
@@ -472,19 +484,36 @@ export class Dispatcher<C, U> {
     }
   }
 
-  /** Hands `message` to the matching per-filter callbacks (or else `onMessage`), then to the iterators. */
-  #deliver(client: C, message: MQTTMessage): void {
+  /**
+   * Hands `message` to the per-filter callbacks it is for (each once), or else once to `onMessage`, then to the
+   * iterators. The callbacks are those whose filter matches the topic (Paho), except that a callback whose
+   * filter is a subscription with a Subscription Identifier (MQTT 5) gets only the messages that carry that
+   * identifier: a message carries the identifiers of the subscriptions it was sent for [MQTT-3.3.4-4,
+   * MQTT-3.3.4-5], so a broker that sends one copy per overlapping subscription (Mosquitto) reaches each such
+   * callback once, not once per copy (docs/api.md, "Subscription identifiers").
+   */
+  #deliver(client: C, message: MQTTMessage, subscriptionIds: readonly number[] | undefined): void {
+    let delivered = false;
     const callbacks = this.#messageCallbacks?.match(message.topic);
-    if (callbacks !== undefined && callbacks.length > 0) {
-      for (const callback of callbacks) {
+    if (callbacks !== undefined) {
+      for (const { filter, callback } of callbacks) {
+        if (!this.#sentFor(filter, subscriptionIds)) continue;
+        delivered = true;
         this.invoke(`the message callback for "${message.topic}"`, () =>
           callback(client, this.#userdata, message),
         );
       }
-    } else {
+    }
+    if (!delivered) {
       this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
     for (const iterator of this.#iterators) iterator.push(message);
+  }
+
+  /** The callback of `filter` is for a message with these identifiers: its subscription's is one, or it has none. */
+  #sentFor(filter: string, subscriptionIds: readonly number[] | undefined): boolean {
+    const id = this.#driver.session?.subscriptionIdentifierOf(filter);
+    return id === undefined || (subscriptionIds !== undefined && subscriptionIds.includes(id));
   }
 
   #onPublished(

@@ -17,6 +17,7 @@ import type { Properties as PacketProperties } from '../packet/types.js';
 import type { SessionEngine, SessionEvent, SessionOutput } from '../session/types.js';
 import { StoreError } from '../store/errors.js';
 import type { Store, StoreOp } from '../store/types.js';
+import type { ClientDiagnostics } from '../transport/diagnostics-channels.js';
 import { ConnectionError } from '../transport/errors.js';
 import type { Transport, TransportOptions } from '../transport/transport.js';
 import { isPromise } from './async.js';
@@ -81,6 +82,8 @@ export class EngineDriver {
   readonly #consumer: DriverConsumer;
   readonly #store: Store;
   readonly #runtime: Runtime;
+  /** The diagnostics channels (undefined where the platform has none): packets sent and received. */
+  readonly #diagnostics: ClientDiagnostics | undefined;
   #storeKey = '';
   #session: SessionEngine | undefined;
   #transport: Transport | undefined;
@@ -135,10 +138,11 @@ export class EngineDriver {
     };
   }
 
-  constructor(consumer: DriverConsumer, store: Store, runtime: Runtime) {
+  constructor(consumer: DriverConsumer, store: Store, runtime: Runtime, diagnostics?: ClientDiagnostics) {
     this.#consumer = consumer;
     this.#store = store;
     this.#runtime = runtime;
+    this.#diagnostics = diagnostics;
   }
 
   /** The current time on the engine's clock (monotonic milliseconds). */
@@ -155,6 +159,7 @@ export class EngineDriver {
     this.commitPending(); // what is pending belongs to the key it was made under
     this.#session = session;
     this.#storeKey = storeKey;
+    session.packetObserver = this.#diagnostics?.packetReceived;
   }
 
   get transport(): Transport | undefined {
@@ -381,6 +386,7 @@ export class EngineDriver {
     const transport = this.#transport;
     if (transport !== undefined && transport.isOpen) {
       for (const chunk of chunks) this.#bytesSent += chunk.length;
+      this.#diagnostics?.packetsSent(chunks);
       const writable = transport.write(coalesce(chunks));
       if (!writable) {
         // The engine holds new QoS 0 messages under the queue limits until the socket drains (see #onDrain).

@@ -23,7 +23,8 @@ export interface PacketDecoderOptions {
   protocolVersion: ProtocolVersion;
   /** The largest packet accepted, in bytes, fixed header included (MQTT 5 Maximum Packet Size). */
   maximumPacketSize?: number;
-  onPacket: (packet: Packet) => void;
+  /** Each complete packet, with its size on the wire (fixed header included). */
+  onPacket: (packet: Packet, size: number) => void;
 }
 
 /** The largest packet MQTT can express: 1 + 4 bytes of header + 268,435,455. */
@@ -37,7 +38,7 @@ export class PacketDecoder {
   /** The largest packet accepted, in bytes, fixed header included. */
   maximumPacketSize: number;
 
-  readonly #onPacket: (packet: Packet) => void;
+  readonly #onPacket: (packet: Packet, size: number) => void;
   readonly #reader = new Reader();
   #error: MalformedPacketError | undefined;
 
@@ -280,7 +281,7 @@ export class PacketDecoder {
     if (packet.type === PacketType.CONNECT) this.protocolVersion = packet.protocolVersion;
     const generation = this.#generation;
     try {
-      this.#onPacket(packet);
+      this.#onPacket(packet, 1 + vbiLength(end - start) + end - start);
     } catch (error) {
       if (next < chunk.length && this.#generation === generation) this.#leftover = chunk.slice(next);
       throw error;

@@ -96,6 +96,7 @@ export class Session implements SessionEngine {
   #connectStartedAt = 0;
   /** The client id last written with `setIdentity`. */
   #identityClientId: string | undefined;
+  packetObserver: ((packet: Packet, size: number) => void) | undefined = undefined;
 
   constructor(options: SessionOptions, restored?: StoredSession) {
     validateOptions(options);
@@ -123,7 +124,10 @@ export class Session implements SessionEngine {
     return new PacketDecoder({
       protocolVersion: this.#version,
       maximumPacketSize: incomingMaximumPacketSize(options),
-      onPacket: (p) => this.#onPacket(p),
+      onPacket: (p, size) => {
+        this.packetObserver?.(p, size);
+        this.#onPacket(p);
+      },
     });
   }
 
@@ -492,6 +496,10 @@ export class Session implements SessionEngine {
     const mid = this.#subs.subscribe(subscriptions.slice(), props);
     if (mid === 0) throw new InvalidArgumentError('all 65535 packet identifiers are in use');
     return mid;
+  }
+
+  subscriptionIdentifierOf(topicFilter: string): number | undefined {
+    return this.#subs.identifierOf(topicFilter);
   }
 
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number {

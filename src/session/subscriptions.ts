@@ -75,6 +75,15 @@ export class Subscriptions {
     return this.#held.size;
   }
 
+  /**
+   * The Subscription Identifier of the subscription to exactly `topicFilter` that the broker granted, if it has
+   * one: a SUBSCRIBE's identifier belongs to every filter in it, and a later SUBSCRIBE of the same filter
+   * replaces it [MQTT-3.8.4-3].
+   */
+  identifierOf(topicFilter: string): number | undefined {
+    return this.#held.get(topicFilter)?.properties?.subscriptionIdentifiers?.[0];
+  }
+
   restore(subscriptions: readonly StoredSubscription[]): void {
     for (const s of subscriptions) this.#held.set(s.topicFilter, s);
   }

@@ -14,7 +14,15 @@
  *   5. dispatch `out.events` to user callbacks, in order;
  *   6. re-arm one timer for `session.nextDeadline()`.
  */
-import type { Properties, ProtocolVersion, PublishPacket, QoS, Subscription, Will } from '../packet/types.js';
+import type {
+  Packet,
+  Properties,
+  ProtocolVersion,
+  PublishPacket,
+  QoS,
+  Subscription,
+  Will,
+} from '../packet/types.js';
 import type { MqttError } from '../errors.js';
 import type { SessionIdentity, StoreOp } from '../store/types.js';
 import type { MQTTErrorCode } from './error-code.js';
@@ -200,6 +208,11 @@ export interface SessionEngine {
   readonly keepalive: number;
   /** MQTT 3.x: the application holds so many unacknowledged messages that the transport should stop reading. */
   readonly applicationBacklogFull: boolean;
+  /**
+   * Called with each packet decoded from the broker, and its size on the wire, before the engine handles it
+   * (the client's `steady-mqtt:packet:receive` channel); undefined for none. It must not throw.
+   */
+  packetObserver: ((packet: Packet, size: number) => void) | undefined;
 
   /** The transport is open: emits CONNECT. */
   connectionOpened(now: number): void;
@@ -220,6 +233,8 @@ export interface SessionEngine {
   /** Returns the mid; sent now when connected, else when the next connection is up. */
   subscribe(subscriptions: Subscription[], properties: Properties | undefined, now: number): number;
   unsubscribe(topicFilters: string[], properties: Properties | undefined, now: number): number;
+  /** The Subscription Identifier (MQTT 5) of the granted subscription to exactly `topicFilter`, if any. */
+  subscriptionIdentifierOf(topicFilter: string): number | undefined;
   /** The application has taken incoming message `packetId` (QoS 1: PUBACK; QoS 2: record the id, PUBREC). */
   ack(packetId: number, qos: QoS, now: number): boolean;
   /** Sends DISCONNECT (reason and properties on MQTT 5) and then asks for the close. */

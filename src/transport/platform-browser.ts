@@ -10,4 +10,5 @@ export const platform: Platform = {
   transports: { ws: openBrowserWebSocketTransport, wss: openBrowserWebSocketTransport },
   srvBrokers: undefined,
   proxy: undefined, // the browser's own proxy settings apply to its WebSockets
+  diagnostics: undefined, // no node:diagnostics_channel: the client publishes nothing
 };

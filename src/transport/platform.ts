@@ -3,6 +3,7 @@
  * `platform-browser.ts` (see `scripts/build-browser.mjs`), so no Node module reaches a browser bundle.
  */
 import { openTcpTransport, openTlsTransport, openUnixTransport } from './node-streams.js';
+import { Diagnostics, type ClientDiagnostics, type DiagnosticsSource } from './diagnostics-channels.js';
 import { checkProxyOptions, parseProxyUrl, type ProxyOptions } from './proxy/proxy-config.js';
 import { resolveSrv, type SrvTarget } from './srv.js';
 import type { Transport, TransportKind, TransportOptions } from './types.js';
@@ -20,6 +21,8 @@ export interface Platform {
   /** Checks `proxySet()` options or parses a proxy URL, when the platform can use a proxy of its own. */
   readonly proxy:
     { check(options: ProxyOptions): ProxyOptions; parseUrl(url: string): ProxyOptions } | undefined;
+  /** A client's `node:diagnostics_channel` publisher, where the runtime has the module (not in browsers). */
+  readonly diagnostics: ((source: DiagnosticsSource) => ClientDiagnostics) | undefined;
 }
 
 /**
@@ -42,4 +45,6 @@ export const platform: Platform = {
   srvBrokers: async (domain, secure) =>
     resolveSrv(domain, secure, (await import('node:dns/promises')).resolveSrv),
   proxy: { check: checkProxyOptions, parseUrl: parseProxyUrl },
+  // Bun and Deno have node:diagnostics_channel too; Node loads it at start-up anyway.
+  diagnostics: (source) => new Diagnostics(source),
 };

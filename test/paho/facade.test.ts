@@ -78,6 +78,8 @@ void describe('the mapping table', () => {
     assert.equal(mqtt.MQTT_LOG_ERR, 8);
     assert.equal(mqtt.PUBLISH, 0x30);
     assert.equal(mqtt.MQTT_BRIDGE, 1);
+    // steady-mqtt's own module names, in the facade's spelling.
+    assert.equal(mqtt.diagnostics_channels.packetSend, 'steady-mqtt:packet:send');
   });
 
   void it('maps Properties, ReasonCode and MQTTMessageInfo to real members', () => {

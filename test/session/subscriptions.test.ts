@@ -306,3 +306,46 @@ void describe('Subscription Identifiers on incoming PUBLISH (MQTT 5)', () => {
     assert.deepEqual(eventTypes(h.feed(withId)), ['message']);
   });
 });
+
+void describe('subscriptionIdentifierOf (the dispatch of messages to per-filter callbacks)', () => {
+  void test('the granted identifier of each filter of a SUBSCRIBE; replaced, dropped, refused', () => {
+    const h = new Harness();
+    h.connect();
+    const a = h.session.subscribe(
+      [
+        { topicFilter: 'a/#', qos: 1 },
+        { topicFilter: 'b', qos: 1 },
+      ],
+      { subscriptionIdentifiers: [3] },
+      h.now,
+    );
+    assert.equal(h.session.subscriptionIdentifierOf('a/#'), undefined, 'not before the SUBACK');
+    h.feed({ type: 9, packetId: a, reasonCodes: [1, 0x80] });
+    assert.equal(h.session.subscriptionIdentifierOf('a/#'), 3);
+    assert.equal(h.session.subscriptionIdentifierOf('b'), undefined, 'refused: no subscription');
+    assert.equal(h.session.subscriptionIdentifierOf('a/+'), undefined, 'exact filters only');
+    // [MQTT-3.8.4-3]: a new SUBSCRIBE of the same filter replaces the subscription, identifier included.
+    const again = h.session.subscribe([{ topicFilter: 'a/#', qos: 0 }], undefined, h.now);
+    h.feed({ type: 9, packetId: again, reasonCodes: [0] });
+    assert.equal(h.session.subscriptionIdentifierOf('a/#'), undefined);
+    const other = h.session.subscribe(
+      [{ topicFilter: 'a/#', qos: 0 }],
+      { subscriptionIdentifiers: [9] },
+      h.now,
+    );
+    h.feed({ type: 9, packetId: other, reasonCodes: [0] });
+    assert.equal(h.session.subscriptionIdentifierOf('a/#'), 9);
+    const unsubscribe = h.session.unsubscribe(['a/#'], undefined, h.now);
+    h.feed({ type: 11, packetId: unsubscribe, reasonCodes: [0] });
+    assert.equal(h.session.subscriptionIdentifierOf('a/#'), undefined);
+  });
+});
+
+void test('subscriptionIdentifierOf: the identifiers of a session restored from the store', () => {
+  const h = new Harness(options(), {
+    outgoing: [],
+    incomingQos2: [],
+    subscriptions: [{ topicFilter: 'x/+', qos: 1, properties: { subscriptionIdentifiers: [12] } }],
+  });
+  assert.equal(h.session.subscriptionIdentifierOf('x/+'), 12);
+});

@@ -32,6 +32,14 @@ import type {
   scramAuthenticator,
 } from '../../src/index.js';
 import type { PahoClient } from '../../src/paho/types.js';
+import type {
+  ConnackDiagnostic,
+  PacketDiagnostic,
+  PacketType,
+  StoreDiagnostic,
+  StoreOp,
+  diagnosticsChannels,
+} from '../../src/index.js';
 
 /** True only when `A` and `B` are the same type (not merely assignable either way). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -201,4 +209,15 @@ export type Authentication = [
   Expect<ScramAuthenticator extends NonNullable<ClientOptions<U>['authenticator']> ? true : false>,
   // A plain function still is one.
   Expect<(() => Uint8Array) extends NonNullable<ClientOptions<U>['authenticator']> ? true : false>,
+];
+
+// ---- issue 14: the diagnostics channels' names and messages ----
+export type Diagnostics = [
+  Expect<Equal<(typeof diagnosticsChannels)['packetSend'], 'steady-mqtt:packet:send'>>,
+  Expect<Equal<PacketDiagnostic['type'], PacketType>>,
+  Expect<Equal<PacketDiagnostic['size'], number>>,
+  Expect<Equal<PacketDiagnostic['packetId'], number | undefined>>,
+  Expect<Equal<PacketDiagnostic['payload'], Uint8Array | undefined>>,
+  Expect<Equal<ConnackDiagnostic['durationMs'], number>>,
+  Expect<Equal<StoreDiagnostic['operations'], readonly StoreOp[]>>,
 ];
