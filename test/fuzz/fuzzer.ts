@@ -42,6 +42,8 @@ export interface FuzzStats {
   features: number;
   crashes: number;
   seconds: number;
+  /** CPU time of this process so far: inputs per CPU second is the speed a shared machine's load does not skew. */
+  cpuSeconds: number;
   /** Batches that found something and were replayed input by input. */
   replays: number;
   coverage?: CoverageSummary;
@@ -76,8 +78,14 @@ export function fuzz(o: FuzzOptions): FuzzStats {
   }
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1e5) / 10;
+}
+
 function fuzzLoop(o: FuzzOptions, fullStackLimit: number): FuzzStats {
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
   const coverage = new Coverage((url) => url.includes('/src/packet/') || url.includes('/src/session/'));
   const rnd = new Random(o.seed);
   const known = new Set<string>();
@@ -164,6 +172,7 @@ function fuzzLoop(o: FuzzOptions, fullStackLimit: number): FuzzStats {
     features: known.size,
     crashes: crashed.size,
     seconds: Math.round((Date.now() - started) / 1000),
+    cpuSeconds: cpuSecondsSince(cpuStarted),
     replays,
   });
   while (Date.now() < o.deadline) {

@@ -27,7 +27,7 @@ const result = fuzz({
   reportMs: 30_000,
   report: (s) =>
     console.log(
-      `fuzz ${s.target}: ${s.executions} inputs, ${s.corpus} in corpus, ${s.features} features, ${s.crashes} crashes, ${s.seconds} s`,
+      `fuzz ${s.target}: ${s.executions} inputs, ${s.corpus} in corpus, ${s.features} features, ${s.crashes} crashes, ${s.seconds} s (${s.cpuSeconds} s of CPU)`,
     ),
 });
 console.log(JSON.stringify(result));
