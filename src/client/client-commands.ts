@@ -186,7 +186,10 @@ export function messageCallbackAdd<C, U>(
 export interface MessagesOptions extends WaitOptions {
   /** Only the messages whose topic matches this filter. */
   filter?: string;
-  /** Messages that may wait for the consumer (default 10,000); beyond, the oldest is dropped. */
+  /**
+   * Messages that may wait for the consumer (default 10,000). Once this many wait, the client stops reading
+   * until the consumer pulls (QoS 1 and 2 messages are never dropped); past it, the oldest QoS 0 one is.
+   */
   bufferSize?: number;
 }
 

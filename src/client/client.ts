@@ -271,8 +271,9 @@ export class Client<U = unknown> {
 
   /**
    * Incoming messages as an async iterator (`for await (const message of client.messages())`), optionally only
-   * those matching `filter`. Beside the callbacks, not instead of them. At most `bufferSize` (default 10,000)
-   * messages wait; beyond that the oldest is dropped with a warning. Ends on `disconnect()`, `break`, or when
+   * those matching `filter`. Beside the callbacks, not instead of them. Once `bufferSize` (default 10,000)
+   * messages wait, the client stops reading until the consumer pulls: a QoS 1/2 message is never dropped; past
+   * `bufferSize` the oldest waiting QoS 0 one is, with a warning. Ends on `disconnect()`, `break`, or when
    * `signal` aborts; `timeoutMs` bounds each `next()` that waits.
    */
   messages(options: MessagesOptions = {}): AsyncIterableIterator<MQTTMessage> {

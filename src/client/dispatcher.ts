@@ -123,6 +123,10 @@ export class Dispatcher<C, U> {
   ): MQTTMessageInfo => this.#publishOne(session, message, now);
   #messageCallbacks: SubscriptionTrie<MessageCallback<C, U>> | undefined;
   readonly #iterators = new Set<MessageIterator>();
+  /** Some iterator is `full`: the driver reads no more until it is pulled (see `MessageIterator`). */
+  #iteratorFull = false;
+  /** Iterators that were full once: the first time is a warning (a consumer that never pulls holds the client). */
+  readonly #iteratorsFilled = new WeakSet<MessageIterator>();
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
   /** The first callback exception the manual loop has to rethrow (`suppressExceptions` false). */
@@ -228,11 +232,38 @@ export class Dispatcher<C, U> {
       filter: filter === undefined ? undefined : (topic) => topicMatchesSub(filter, topic),
       onDrop: (message) =>
         this.log(LogLevel.MQTT_LOG_WARNING, `messages() consumer too slow: dropped ${message.toString()}`),
-      onEnd: (ended) => this.#iterators.delete(ended),
+      onEnd: (ended) => {
+        this.#iterators.delete(ended);
+        this.#iteratorFullChanged();
+      },
+      onFullChange: (changed) => {
+        if (changed.full && !this.#iteratorsFilled.has(changed)) {
+          this.#iteratorsFilled.add(changed);
+          this.log(
+            LogLevel.MQTT_LOG_WARNING,
+            `messages(): ${limit} messages wait for the consumer; the client reads no more until it pulls`,
+          );
+        }
+        this.#iteratorFullChanged();
+      },
     });
     this.#iterators.add(iterator);
     if (wait?.signal?.aborted === true) iterator.end(); // an abort listener would never fire
     return iterator;
+  }
+
+  #iteratorFullChanged(): void {
+    let full = false;
+    for (const iterator of this.#iterators) full ||= iterator.full;
+    if (full === this.#iteratorFull) return;
+    this.#iteratorFull = full;
+    this.log(
+      LogLevel.MQTT_LOG_DEBUG,
+      full
+        ? 'messages(): an iterator is full; reading stops until it is pulled'
+        : 'messages(): reading again',
+    );
+    this.#driver.setConsumerBacklogFull(full);
   }
 
   /**

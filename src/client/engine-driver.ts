@@ -109,6 +109,8 @@ export class EngineDriver {
   #readPaused = false;
   /** Reading stopped because the application's backlog is full (`SessionEngine.applicationBacklogFull`). */
   #backlogPaused = false;
+  /** A `messages()` iterator holds its limit (set by the dispatcher): reading stops too, see `#applyBacklog`. */
+  #consumerBacklogFull = false;
   #closedWaiters: (() => void)[] = [];
   /** The transport `abandonTransport()` closed, until its close is reported. */
   #abandoned: Transport | undefined;
@@ -302,11 +304,20 @@ export class EngineDriver {
     this.#commit();
   }
 
+  /**
+   * The dispatcher's word that a `messages()` iterator is full (or has room again): a message already
+   * acknowledged must not be dropped for want of room, so the client reads no more until the consumer pulls.
+   */
+  setConsumerBacklogFull(full: boolean): void {
+    this.#consumerBacklogFull = full;
+    this.#applyBacklog();
+  }
+
   /** Stops reading while the application's backlog is full, and reads again once it has room. */
   #applyBacklog(): void {
     const transport = this.#transport;
     if (transport === undefined) return;
-    const full = this.#session?.applicationBacklogFull === true;
+    const full = this.#consumerBacklogFull || this.#session?.applicationBacklogFull === true;
     if (full === this.#backlogPaused) return;
     this.#backlogPaused = full;
     if (full) transport.pause();

@@ -8,11 +8,17 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Coverage, type CoverageSummary } from './coverage.js';
-import { failsAlike, minimise, signatureOf } from './minimise.js';
+import { failsAlike, failureOf, minimise, signatureOf } from './minimise.js';
 import { mutate, Random } from './mutate.js';
 import type { FuzzTarget } from './target.js';
 
 const BATCH = 256;
+/**
+ * Stack traces are off while inputs run: bad bytes make errors on the common path, and capturing their stacks
+ * cost more than all the rest of an engine input. No invariant reads a stack; a failing input is run again
+ * with stacks on, so what is reported and minimised is the real failure with its frames.
+ */
+const RUNNING_STACK_LIMIT = 0;
 /** An input that runs longer than this is reported as a hang (the targets bound their own loops). */
 const SLOW_MS = 1000;
 
@@ -36,6 +42,8 @@ export interface FuzzStats {
   features: number;
   crashes: number;
   seconds: number;
+  /** CPU time of this process so far: inputs per CPU second is the speed a shared machine's load does not skew. */
+  cpuSeconds: number;
   /** Batches that found something and were replayed input by input. */
   replays: number;
   coverage?: CoverageSummary;
@@ -61,7 +69,23 @@ function writeHex(dir: string, input: Uint8Array): string {
 }
 
 export function fuzz(o: FuzzOptions): FuzzStats {
+  const fullStackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = RUNNING_STACK_LIMIT;
+  try {
+    return fuzzLoop(o, fullStackLimit);
+  } finally {
+    Error.stackTraceLimit = fullStackLimit;
+  }
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1e5) / 10;
+}
+
+function fuzzLoop(o: FuzzOptions, fullStackLimit: number): FuzzStats {
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
   const coverage = new Coverage((url) => url.includes('/src/packet/') || url.includes('/src/session/'));
   const rnd = new Random(o.seed);
   const known = new Set<string>();
@@ -95,7 +119,17 @@ export function fuzz(o: FuzzOptions): FuzzStats {
     }
     return true;
   };
-  const recordCrash = (input: Uint8Array, err: unknown): void => {
+  const recordCrash = (input: Uint8Array, stackless: unknown): void => {
+    Error.stackTraceLimit = fullStackLimit;
+    try {
+      recordWithStacks(input, failureOf(o.target, input) ?? stackless);
+    } finally {
+      Error.stackTraceLimit = RUNNING_STACK_LIMIT;
+      // Minimising ran the target many times: the next input's coverage must not include those runs.
+      coverage.take();
+    }
+  };
+  const recordWithStacks = (input: Uint8Array, err: unknown): void => {
     // One file per distinct failure (its message's first line and the frame that threw), minimised first.
     const signature = signatureOf(err);
     if (crashed.has(signature)) return;
@@ -107,9 +141,11 @@ export function fuzz(o: FuzzOptions): FuzzStats {
       `fuzz ${o.target.name}: crash kept as ${name} (${small.length} of ${input.length} bytes)\n${text}\n`,
     );
   };
-  /** Runs `input` alone; keeps it when it adds features. */
+  /**
+   * Runs `input` alone; keeps it when it adds features. The counters must have been reset just before (one
+   * `take` after the previous input serves as the next one's reset, halving the takes of a replay).
+   */
   const tryAdd = (input: Uint8Array): boolean => {
-    coverage.take();
     runOne(input);
     let added = false;
     for (const f of coverage.take()) {
@@ -123,6 +159,7 @@ export function fuzz(o: FuzzOptions): FuzzStats {
     return added;
   };
 
+  coverage.take();
   for (const input of [...o.target.seeds(), ...readHexDir(o.corpusDir), ...readHexDir(o.crashDir)])
     tryAdd(input);
   if (corpus.length === 0) corpus.push(...o.target.seeds());
@@ -135,6 +172,7 @@ export function fuzz(o: FuzzOptions): FuzzStats {
     features: known.size,
     crashes: crashed.size,
     seconds: Math.round((Date.now() - started) / 1000),
+    cpuSeconds: cpuSecondsSince(cpuStarted),
     replays,
   });
   while (Date.now() < o.deadline) {
@@ -162,6 +200,7 @@ export function fuzz(o: FuzzOptions): FuzzStats {
     }
     if (fresh) {
       replays++;
+      coverage.take();
       for (const input of batch) if (tryAdd(input)) writeHex(o.corpusDir, input);
     }
     if (Date.now() - lastReport >= o.reportMs) {

@@ -25,6 +25,16 @@ export function failsAlike(target: FuzzTarget, input: Uint8Array, signature: str
   }
 }
 
+/** The error `input` fails with, or undefined when it holds every invariant. */
+export function failureOf(target: FuzzTarget, input: Uint8Array): unknown {
+  try {
+    target.run(input);
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
 export function minimise(input: Uint8Array, stillFails: (candidate: Uint8Array) => boolean): Uint8Array {
   let best = input;
   let attempts = 0;

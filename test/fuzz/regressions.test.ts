@@ -52,6 +52,43 @@ void describe('fuzzer', () => {
     });
   }
 
+  void test('a failing input is kept, minimised, with stack traces back on once the run ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steady-fuzz-'));
+    const limit = Error.stackTraceLimit;
+    const stacksSeen: number[] = [];
+    // Fails on any input holding 0x42 (the seed has one); its error records the stack limit it ran under.
+    const failing = {
+      name: 'failing',
+      seeds: () => [Uint8Array.of(1, 0x42, 2)],
+      run: (input: Uint8Array): void => {
+        if (!input.includes(0x42)) return;
+        stacksSeen.push(Error.stackTraceLimit);
+        throw new Error('holds 0x42');
+      },
+    };
+    try {
+      const stats = fuzz({
+        target: failing,
+        deadline: Date.now() + 300,
+        crashDir: join(dir, 'crashes'),
+        corpusDir: join(dir, 'corpus'),
+        seed: 1,
+        reportMs: 60_000,
+        report: () => undefined,
+      });
+      assert.equal(stats.crashes, 1);
+      assert.deepEqual(
+        readHexDir(join(dir, 'crashes')).map((b) => Array.from(b)),
+        [[0x42]],
+      );
+      // Inputs ran without stacks; the failure was run again with them to be reported and minimised.
+      assert.ok(stacksSeen.includes(0) && stacksSeen.includes(limit));
+      assert.equal(Error.stackTraceLimit, limit);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   void test('minimise shrinks an input to the bytes its failure needs', () => {
     const input = Uint8Array.from([9, 9, 9, 0x42, 9, 9, 0x43, 9, 9, 9, 9]);
     const fails = (b: Uint8Array): boolean => {

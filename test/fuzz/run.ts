@@ -1,7 +1,8 @@
 /**
  * One fuzz target for a while: `node --import tsx test/fuzz/run.ts <decoder|engine> <seconds> [seed]`.
  * `npm run fuzz -- --minutes N` (scripts/fuzz.mjs) runs both targets side by side. Prints progress lines and,
- * at the end, one JSON line with the figures; exits 1 when an input broke an invariant.
+ * at the end, one JSON line with the figures; exits 1 when an input broke an invariant. The corpus and the
+ * crashes go under FUZZ_ROOT (set by scripts/fuzz.mjs, which runs a transpiled copy) or this checkout.
  */
 import { join } from 'node:path';
 import { decoderTarget } from './decoder-target.js';
@@ -16,7 +17,7 @@ if (target === undefined || !(seconds > 0)) {
   console.error('usage: run.ts <decoder|engine> <seconds> [seed]');
   process.exit(2);
 }
-const root = join(import.meta.dirname, '..', '..');
+const root = process.env.FUZZ_ROOT ?? join(import.meta.dirname, '..', '..');
 const result = fuzz({
   target,
   deadline: Date.now() + seconds * 1000,
@@ -26,7 +27,7 @@ const result = fuzz({
   reportMs: 30_000,
   report: (s) =>
     console.log(
-      `fuzz ${s.target}: ${s.executions} inputs, ${s.corpus} in corpus, ${s.features} features, ${s.crashes} crashes, ${s.seconds} s`,
+      `fuzz ${s.target}: ${s.executions} inputs, ${s.corpus} in corpus, ${s.features} features, ${s.crashes} crashes, ${s.seconds} s (${s.cpuSeconds} s of CPU)`,
     ),
 });
 console.log(JSON.stringify(result));
