@@ -22,6 +22,7 @@ import type { Transport, TransportOptions } from '../transport/transport.js';
 import { isPromise } from './async.js';
 import { coalesce } from './coalesce.js';
 import type { Runtime, TimerHandle } from './runtime.js';
+import { StoreProgress } from './store-progress.js';
 
 /** Why a connection ended, as the engine said it (or 0x80 "Unspecified error" for a lost connection). */
 export interface CloseReason {
@@ -115,6 +116,8 @@ export class EngineDriver {
   #storeBatches = 0;
   #storeOps = 0;
   #storeTimeMs = 0;
+  /** How many store operations were taken and committed (`MQTTMessageInfo.waitForStored()`). */
+  readonly storeProgress = new StoreProgress();
 
   /**
    * The store's first failure. From then on the driver writes nothing and opens no connection, and the client
@@ -268,6 +271,7 @@ export class EngineDriver {
       // take its output now, so that it is committed before the command returns; its events follow the ones
       // being handed over, as they did when the outer pump() took them.
       const output = session.takeOutput();
+      this.storeProgress.queued += output.storeOps.length;
       for (const op of output.storeOps) this.#pendingOps.push(op);
       for (const chunk of output.data) this.#pendingData.push(chunk);
       for (const event of output.events) this.#deferredEvents.push(event);
@@ -420,6 +424,7 @@ export class EngineDriver {
   }
 
   #collect(output: SessionOutput): void {
+    this.storeProgress.queued += output.storeOps.length;
     for (const op of output.storeOps) this.#pendingOps.push(op);
     for (const chunk of output.data) this.#pendingData.push(chunk);
     if (output.storeOps.length > 0 || output.data.length > 0) this.#scheduleCommit();
@@ -471,6 +476,8 @@ export class EngineDriver {
     this.#pendingOps = [];
     this.#pendingData = [];
     if (ops.length > 0) {
+      // The connection these bytes belong to: an asynchronous store may finish after it closed.
+      const transport = this.#transport;
       let result: void | Promise<void>;
       this.#storeBatches++;
       this.#storeOps += ops.length;
@@ -482,14 +489,22 @@ export class EngineDriver {
         this.#storeFailure(error);
         return;
       }
-      if (!isPromise(result)) this.#storeTimeMs += monotonicMs() - started;
-      else {
+      if (!isPromise(result)) {
+        this.#storeTimeMs += monotonicMs() - started;
+        this.storeProgress.advance(ops.length);
+      } else {
         this.#storeBusy = true;
         result.then(
           () => {
             this.#storeTimeMs += monotonicMs() - started;
             this.#storeBusy = false;
+            this.storeProgress.advance(ops.length);
+            // Bytes of a connection that closed meanwhile are dropped, as #onClose drops the outbox: the engine
+            // sends again what the next connection needs, after its CONNECT.
+            if (this.#transport !== transport) data.length = 0;
             this.#toOutbox(data);
+            // These bytes are durable now: out before the next batch's (slower) commit, not after it.
+            if (!this.#holdWrites && !this.#closeRequested) this.#writeOutbox();
             if (this.#pendingOps.length > 0 || this.#pendingData.length > 0) this.#commit();
             if (this.#storeBusy) return;
             if (this.#closeRequested) this.closeTransport();
@@ -518,6 +533,7 @@ export class EngineDriver {
           );
     this.#pendingOps = [];
     this.#pendingData = [];
+    this.storeProgress.fail(this.#storeError);
     this.#consumer.handle({ type: 'store-failed', error });
     this.destroyTransport(
       new ConnectionError('the session store failed; connection closed', { cause: error }),
