@@ -94,6 +94,11 @@ export class EngineDriver {
   #pendingData: Uint8Array[] = [];
   /** Events of commands given in callbacks during pump(), handed over after the current ones. */
   #deferredEvents: SessionEvent[] = [];
+  /**
+   * Events held while an asynchronous store commits, from an incoming QoS 2 message on: the next QoS 2 message
+   * is handed over only once the id of the one before is committed (promise 4's bound, whatever the store).
+   */
+  #awaitingStore: SessionEvent[] = [];
   #storeError: StoreError | undefined;
   #commitScheduled = false;
   #closeRequested = false;
@@ -432,7 +437,17 @@ export class EngineDriver {
   }
 
   #handOver(events: readonly SessionEvent[]): void {
-    for (const event of events) {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (
+        this.#awaitingStore.length > 0 ||
+        (this.#storeBusy && event.type === 'message' && event.packet.qos === 2)
+      ) {
+        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and
+        // get them all again. Later events wait too, so that the order is kept.
+        for (let j = i; j < events.length; j++) this.#awaitingStore.push(events[j]);
+        return;
+      }
       if (event.type === 'close') {
         this.#closeReason = {
           reasonCode: event.reasonCode,
@@ -505,6 +520,7 @@ export class EngineDriver {
             this.#toOutbox(data);
             // These bytes are durable now: out before the next batch's (slower) commit, not after it.
             if (!this.#holdWrites && !this.#closeRequested) this.#writeOutbox();
+            this.#releaseAwaiting();
             if (this.#pendingOps.length > 0 || this.#pendingData.length > 0) this.#commit();
             if (this.#storeBusy) return;
             if (this.#closeRequested) this.closeTransport();
@@ -521,6 +537,14 @@ export class EngineDriver {
     this.#toOutbox(data);
   }
 
+  /** Hands over the events held for the store (until the next QoS 2 message that finds it busy). */
+  #releaseAwaiting(): void {
+    if (this.#awaitingStore.length === 0) return;
+    this.#deferredEvents = [...this.#awaitingStore, ...this.#deferredEvents];
+    this.#awaitingStore = [];
+    this.pump();
+  }
+
   #storeFailure(error: unknown): void {
     this.#storeError ??=
       error instanceof StoreError
@@ -533,6 +557,7 @@ export class EngineDriver {
           );
     this.#pendingOps = [];
     this.#pendingData = [];
+    this.#awaitingStore = []; // unacknowledged: the broker sends them again to a client on a working store
     this.storeProgress.fail(this.#storeError);
     this.#consumer.handle({ type: 'store-failed', error });
     this.destroyTransport(

@@ -23,7 +23,16 @@ import { toFacade } from '../../src/paho/adapter.js';
 import type { MQTTMessageInfo as PahoMessageInfo } from '../../src/paho.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
-import { connected, recordingClient, shutdown, subscribed, uniqueId, waitUntil, within } from './helpers.js';
+import {
+  connected,
+  recordingClient,
+  shutdown,
+  sleep,
+  subscribed,
+  uniqueId,
+  waitUntil,
+  within,
+} from './helpers.js';
 
 const V311 = MQTTProtocolVersion.MQTTv311;
 
@@ -138,6 +147,41 @@ void describe('waitForStored()', () => {
       await first.waitForStored(); // it was committed before the failure
     } finally {
       publisher.client.loopStop();
+    }
+  });
+});
+
+void describe('incoming QoS 2 with an asynchronous store (promise 4)', () => {
+  void it('the next QoS 2 message is handed over only once the id of the one before is committed', async () => {
+    const topic = `stored/in/${uniqueId()}`;
+    const store = new GatedStore();
+    store.release(true);
+    const subscriber = recordingClient(V311, { store, cleanSession: false });
+    await connected(subscriber, broker.host, broker.port);
+    await subscribed(subscriber, topic, 2);
+    const publisher = recordingClient(V311);
+    await connected(publisher, broker.host, broker.port);
+    try {
+      store.open = false;
+      const infos = ['a', 'b', 'c'].map((p) => publisher.client.publish(topic, p, 2));
+      await waitUntil(() => subscriber.messages.length === 1 && store.waiting.length > 0, 5000, 'first');
+      // The broker has completed all three (it sends on to the subscriber first); the second waits for the
+      // first's id to be committed.
+      await within(Promise.all(infos.map((info) => info.waitForPublish())), 5000, 'all published');
+      await sleep(200);
+      assert.equal(subscriber.messages.length, 1);
+      for (let expected = 2; expected <= 3; expected++) {
+        store.release();
+        await waitUntil(() => subscriber.messages.length === expected, 5000, `message ${expected}`);
+      }
+      assert.deepEqual(
+        subscriber.messages.map((m) => m.payloadString()),
+        ['a', 'b', 'c'],
+      );
+    } finally {
+      store.release(true);
+      await shutdown(publisher);
+      await shutdown(subscriber);
     }
   });
 });
