@@ -2,13 +2,16 @@
 // The Node transports (node:net, node:tls, node:dns, the `ws` package) are swapped for the browser's: every import
 // of src/transport/platform.js (from any module) resolves to src/transport/platform-browser.ts (WebSocket on the global only).
 // The build fails if any Node module is still reachable.
+// Beside it, dist/browser/indexeddb.js (`steady-mqtt/indexeddb` for browsers): IndexedDbStore, importing what it
+// shares with the client (StoreError, MemoryStore) from the main bundle, so that a page loads those classes once
+// and `instanceof StoreError` holds across both. Pages that keep sessions in memory never load it.
 // Usage: node scripts/build-browser.mjs [--outfile path] [--metafile path]
 import { build } from 'esbuild';
 import console from 'node:console';
 import process from 'node:process';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,9 +53,37 @@ const result = await build({
   plugins: [browserPlatform],
 });
 
-const code = readFileSync(outfile);
-const gzipped = gzipSync(code, { level: 9 }).length;
+// The modules of the main bundle that IndexedDbStore uses: imported from it, not bundled a second time.
+const shared = new Set(['src/store/errors.js', 'src/store/memory-store.js'].map((p) => join(root, p)));
+const mainBundle = `./${basename(outfile)}`;
+const fromMainBundle = {
+  name: 'steady-mqtt-from-main-bundle',
+  setup(b) {
+    b.onResolve({ filter: /\.js$/ }, (args) =>
+      shared.has(resolve(args.resolveDir, args.path)) ? { path: mainBundle, external: true } : undefined,
+    );
+  },
+};
+const storeOutfile = join(dirname(outfile), 'indexeddb.js');
+await build({
+  entryPoints: [join(root, 'src/indexeddb.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  outfile: storeOutfile,
+  logLevel: 'warning',
+  plugins: [fromMainBundle, browserPlatform],
+});
+
 if (metafilePath !== undefined) writeFileSync(metafilePath, JSON.stringify(result.metafile));
-console.log(
-  `${outfile}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped`,
-);
+for (const file of [outfile, storeOutfile]) {
+  const code = readFileSync(file);
+  const gzipped = gzipSync(code, { level: 9 }).length;
+  console.log(
+    `${file}: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped`,
+  );
+}

@@ -61,8 +61,11 @@ export function publish<C, U>(
   core.connection.requireSession();
   if (message.qos > 0) throwIfStoreFailed(core);
   const info = core.dispatcher.publish(message);
-  // The store failed on this very message: it was not stored, so it is not accepted (nothing of it was sent).
-  if (message.qos > 0) throwIfStoreFailed(core);
+  if (message.qos > 0) {
+    // The store failed on this very message: it was not stored, so it is not accepted (nothing of it was sent).
+    throwIfStoreFailed(core);
+    info.trackStore(core.driver.storeProgress); // an asynchronous store may still be committing it
+  }
   return info;
 }
 

@@ -23,6 +23,7 @@ import type { Transport, TransportOptions } from '../transport/transport.js';
 import { isPromise } from './async.js';
 import { coalesce } from './coalesce.js';
 import type { Runtime, TimerHandle } from './runtime.js';
+import { StoreProgress } from './store-progress.js';
 
 /** Why a connection ended, as the engine said it (or 0x80 "Unspecified error" for a lost connection). */
 export interface CloseReason {
@@ -96,6 +97,11 @@ export class EngineDriver {
   #pendingData: Uint8Array[] = [];
   /** Events of commands given in callbacks during pump(), handed over after the current ones. */
   #deferredEvents: SessionEvent[] = [];
+  /**
+   * Events held while an asynchronous store commits, from an incoming QoS 2 message on: the next QoS 2 message
+   * is handed over only once the id of the one before is committed (promise 4's bound, whatever the store).
+   */
+  #awaitingStore: SessionEvent[] = [];
   #storeError: StoreError | undefined;
   #commitScheduled = false;
   #closeRequested = false;
@@ -120,6 +126,8 @@ export class EngineDriver {
   #storeBatches = 0;
   #storeOps = 0;
   #storeTimeMs = 0;
+  /** How many store operations were taken and committed (`MQTTMessageInfo.waitForStored()`). */
+  readonly storeProgress = new StoreProgress();
 
   /**
    * The store's first failure. From then on the driver writes nothing and opens no connection, and the client
@@ -279,6 +287,7 @@ export class EngineDriver {
       // take its output now, so that it is committed before the command returns; its events follow the ones
       // being handed over, as they did when the outer pump() took them.
       const output = session.takeOutput();
+      this.storeProgress.queued += output.storeOps.length;
       for (const op of output.storeOps) this.#pendingOps.push(op);
       for (const chunk of output.data) this.#pendingData.push(chunk);
       for (const event of output.events) this.#deferredEvents.push(event);
@@ -449,6 +458,7 @@ export class EngineDriver {
   }
 
   #collect(output: SessionOutput): void {
+    this.storeProgress.queued += output.storeOps.length;
     for (const op of output.storeOps) this.#pendingOps.push(op);
     for (const chunk of output.data) this.#pendingData.push(chunk);
     if (output.storeOps.length > 0 || output.data.length > 0) this.#scheduleCommit();
@@ -456,7 +466,17 @@ export class EngineDriver {
   }
 
   #handOver(events: readonly SessionEvent[]): void {
-    for (const event of events) {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (
+        this.#awaitingStore.length > 0 ||
+        (this.#storeBusy && event.type === 'message' && event.packet.qos === 2)
+      ) {
+        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and
+        // get them all again. Later events wait too, so that the order is kept.
+        for (let j = i; j < events.length; j++) this.#awaitingStore.push(events[j]);
+        return;
+      }
       if (event.type === 'close') {
         this.#closeReason = {
           reasonCode: event.reasonCode,
@@ -500,6 +520,8 @@ export class EngineDriver {
     this.#pendingOps = [];
     this.#pendingData = [];
     if (ops.length > 0) {
+      // The connection these bytes belong to: an asynchronous store may finish after it closed.
+      const transport = this.#transport;
       let result: void | Promise<void>;
       this.#storeBatches++;
       this.#storeOps += ops.length;
@@ -511,14 +533,23 @@ export class EngineDriver {
         this.#storeFailure(error);
         return;
       }
-      if (!isPromise(result)) this.#storeTimeMs += monotonicMs() - started;
-      else {
+      if (!isPromise(result)) {
+        this.#storeTimeMs += monotonicMs() - started;
+        this.storeProgress.advance(ops.length);
+      } else {
         this.#storeBusy = true;
         result.then(
           () => {
             this.#storeTimeMs += monotonicMs() - started;
             this.#storeBusy = false;
+            this.storeProgress.advance(ops.length);
+            // Bytes of a connection that closed meanwhile are dropped, as #onClose drops the outbox: the engine
+            // sends again what the next connection needs, after its CONNECT.
+            if (this.#transport !== transport) data.length = 0;
             this.#toOutbox(data);
+            // These bytes are durable now: out before the next batch's (slower) commit, not after it.
+            if (!this.#holdWrites && !this.#closeRequested) this.#writeOutbox();
+            this.#releaseAwaiting();
             if (this.#pendingOps.length > 0 || this.#pendingData.length > 0) this.#commit();
             if (this.#storeBusy) return;
             if (this.#closeRequested) this.closeTransport();
@@ -535,6 +566,14 @@ export class EngineDriver {
     this.#toOutbox(data);
   }
 
+  /** Hands over the events held for the store (until the next QoS 2 message that finds it busy). */
+  #releaseAwaiting(): void {
+    if (this.#awaitingStore.length === 0) return;
+    this.#deferredEvents = [...this.#awaitingStore, ...this.#deferredEvents];
+    this.#awaitingStore = [];
+    this.pump();
+  }
+
   #storeFailure(error: unknown): void {
     this.#storeError ??=
       error instanceof StoreError
@@ -547,6 +586,8 @@ export class EngineDriver {
           );
     this.#pendingOps = [];
     this.#pendingData = [];
+    this.#awaitingStore = []; // unacknowledged: the broker sends them again to a client on a working store
+    this.storeProgress.fail(this.#storeError);
     this.#consumer.handle({ type: 'store-failed', error });
     this.destroyTransport(
       new ConnectionError('the session store failed; connection closed', { cause: error }),

@@ -7,6 +7,7 @@ import { bounded, checkWaitOptions, rejected, type WaitOptions } from './cancell
 import { PublishError, type ClientStateError } from './errors.js';
 import { Properties, PacketTypes } from './properties.js';
 import type { ReasonCode } from './reason-code.js';
+import type { StoreProgress } from './store-progress.js';
 
 type Waiter = { resolve: () => void; reject: (error: PublishError | ClientStateError) => void };
 
@@ -25,11 +26,16 @@ export class MQTTMessageInfo {
   #failure: PublishError | undefined;
   /** Made on the first `waitForPublish()`: most handles are never waited on. */
   #waiters: Waiter[] | undefined;
+  /** Set while the store has not committed this message: its progress, and the count that includes it. */
+  #storeProgress: StoreProgress | undefined;
+  #storeMark = 0;
+  /** The client refused the message at `publish()` (queue full, too large): it was never stored. */
+  readonly #refused: PublishError | undefined;
 
   constructor(mid: number, rc: MQTTErrorCode) {
     this.mid = mid;
     this.rc = rc;
-    if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#rcError(rc);
+    if (rc !== MQTTErrorCode.MQTT_ERR_SUCCESS) this.#failure = this.#refused = this.#rcError(rc);
   }
 
   /**
@@ -83,6 +89,41 @@ export class MQTTMessageInfo {
     return bounded(published, options, `the publish of message ${this.mid}`, () => {
       this.#waiters = this.#waiters?.filter((w) => w !== waiter);
     });
+  }
+
+  /**
+   * Resolves once the session store has committed the message (with `IndexedDbStore`: its transaction's
+   * `complete` event): from then on it survives the page, or the process, going away, and is sent again by the
+   * next client on the same store and session until the broker acknowledges it. At once for a QoS 0 message
+   * (never stored) and with a synchronous store (`MemoryStore`, `SqliteStore`: stored before `publish()`
+   * returned). Rejects with the `StoreError` when the store failed first (the message is then not stored: it
+   * is lost if the page closes), with a `PublishError` when the client did not accept the message, and as
+   * `waitForPublish()` on a timeout or an abort, which only stop the waiting.
+   */
+  waitForStored(wait?: number | WaitOptions): Promise<void> {
+    let options: WaitOptions;
+    try {
+      options = checkWaitOptions(typeof wait === 'number' ? { timeoutMs: wait } : wait, 'waitForStored()');
+    } catch (error) {
+      return rejected(error);
+    }
+    if (this.#refused !== undefined) return Promise.reject(this.#refused);
+    const progress = this.#storeProgress;
+    if (progress === undefined) return Promise.resolve();
+    if (this.#storeMark <= progress.applied) {
+      this.#storeProgress = undefined; // committed: nothing to keep
+      return Promise.resolve();
+    }
+    const { promise, cancel } = progress.whenApplied(this.#storeMark);
+    return bounded(promise, options, `the store's commit of message ${this.mid}`, cancel);
+  }
+
+  /** @internal The client: the store has not committed the message yet; `mark` counts its operations in. */
+  trackStore(progress: StoreProgress): void {
+    if (this.#refused === undefined && progress.queued > progress.applied) {
+      this.#storeProgress = progress;
+      this.#storeMark = progress.queued;
+    }
   }
 
   /**

@@ -66,7 +66,7 @@ function messagesArgs(options?: { filter?: string; buffer_size?: number } & Paho
   return [{ filter: options?.filter, bufferSize: options?.buffer_size, ...waitOptions(options) }];
 }
 
-/** `wait_for_publish(timeout)` in seconds, as Paho; or `{ signal, timeout_ms }`. */
+/** `wait_for_publish(timeout)` (and `wait_for_stored`) in seconds, as Paho; or `{ signal, timeout_ms }`. */
 function waitForPublishArgs(timeout?: number | PahoWait | null): [number | WaitOptions | undefined] {
   return [typeof timeout === 'object' && timeout !== null ? waitOptions(timeout) : ms(timeout)];
 }
@@ -301,6 +301,7 @@ export const MESSAGE_INFO = {
   properties: 'properties',
   is_published: 'isPublished',
   wait_for_publish: { name: 'waitForPublish', args: waitForPublishArgs },
+  wait_for_stored: { name: 'waitForStored', args: waitForPublishArgs },
 } as const;
 
 /** `ConnectFlags`, given to `on_connect`. */

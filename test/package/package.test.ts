@@ -90,6 +90,9 @@ void describe('the packed npm package', () => {
       'dist/cjs/index.d.ts',
       'dist/browser/steady-mqtt.js',
       'dist/esm/browser.d.ts',
+      'dist/browser/indexeddb.js',
+      'dist/esm/indexeddb.d.ts',
+      'dist/cjs/indexeddb.js',
     ]) {
       assert.ok(packed.includes(file), `${file} is not in the tarball`);
     }

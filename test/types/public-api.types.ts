@@ -200,6 +200,14 @@ export type Methods = [
       number | { signal?: AbortSignal; timeoutMs?: number } | undefined
     >
   >,
+  // Issue 13: waitForStored(), with the same waiting options; the Paho facade's wait_for_stored.
+  Expect<Equal<ReturnType<MQTTMessageInfo['waitForStored']>, Promise<void>>>,
+  Expect<
+    Equal<
+      Parameters<MQTTMessageInfo['waitForStored']>[0],
+      number | { signal?: AbortSignal; timeoutMs?: number } | undefined
+    >
+  >,
 ];
 
 // ---- enhanced authentication: SCRAM is an `authenticator` (issue 14) ----
