@@ -98,13 +98,14 @@ void describe('browser bundle in Chromium', { skip }, () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  void test('the bundle holds nothing from Node and stays within its budget, 48 KiB gzipped', () => {
+  void test('the bundle holds nothing from Node and stays within its budget, 52 KiB gzipped', () => {
     const text = bundle.toString('utf8');
     assert.doesNotMatch(text, /["'`]node:|require\(|from\s*["']ws["']|better-sqlite3/);
     const gzipped = gzipSync(bundle, { level: 9 }).length;
     // The budget (docs/benchmarks.md, "Browser bundle"): 40 KiB until issue 14 added stats(), request/response
-    // and { signal, timeoutMs } to the browser too; 48 KiB since (45,232 bytes with issue 12's broker fixes).
-    assert.ok(gzipped < 48 * 1024, `bundle is ${gzipped} bytes gzipped`);
+    // and { signal, timeoutMs } to the browser too; 48 KiB until SCRAM, the diagnostics hooks, publishMany() and
+    // waitForStored() joined it (49,687 bytes); 52 KiB since.
+    assert.ok(gzipped < 52 * 1024, `bundle is ${gzipped} bytes gzipped`);
   });
 
   void test("SCRAM-SHA-256 runs on the browser's Web Crypto: the proof and the server signature verify", async () => {
