@@ -7,24 +7,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { hasMosquitto, startBroker, type Broker } from '../support/mosquitto.js';
+import type { BrowserContext } from 'playwright-core';
+import { startBroker, type Broker } from '../support/mosquitto.js';
 import { LOOPBACK } from '../support/ports.js';
 import { ScramServerExchange } from '../support/scram-server.js';
+import { browserSkip, launchChromium } from './harness.js';
 import { pageHtml } from './page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM)
-  ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`
-  : !hasMosquitto()
-    ? 'mosquitto is not installed'
-    : false;
+const skip = browserSkip();
 
 interface PageResult {
   received: { topic: string; qos: number; payload: string }[];
@@ -74,21 +70,7 @@ void describe('browser bundle in Chromium', { skip }, () => {
     const { port } = server.address() as import('node:net').AddressInfo;
     pageUrl = `http://${LOOPBACK}:${port}/?port=${broker.wsPort}`;
     // A fresh user-data-dir per run (Playwright takes it as the persistent context's folder).
-    browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(join(dir, 'profile'));
   });
 
   after(async () => {
