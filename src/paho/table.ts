@@ -26,7 +26,6 @@ import type { LoopForeverOptions } from '../client/client-waits.js';
 import type { ReasonCode } from '../client/reason-code.js';
 import type { SubscribeTopic, SubscriptionSpec } from '../client/subscribe-args.js';
 import type { SubscribeOptions, SubscribeOptionsInit } from '../client/subscribe-options.js';
-import type { PahoProperties } from './types.js';
 
 /** Seconds (Python) → milliseconds (steady-mqtt); undefined stays undefined so the default applies. */
 const ms = (seconds: number | null | undefined): number | undefined =>
@@ -129,9 +128,13 @@ function requestArgs(
   return [topic, payload ?? null, request];
 }
 
-/** One dict of `publish_many()`: its `properties` may be the facade's `Properties`. */
+/**
+ * One dict of `publish_many()`: its `properties` may also be the facade's `Properties`, typed here as any
+ * object because the facade's types are derived from this table (naming them would make an import circle);
+ * what it is is checked when the message is published (an unknown name is an `InvalidArgumentError`).
+ */
 export interface PahoManyMessage extends Omit<PublishManyMessage, 'properties'> {
-  properties?: PublishManyMessage['properties'] | PahoProperties;
+  properties?: PublishManyMessage['properties'] | { readonly [name: string]: unknown };
 }
 
 /**
@@ -143,7 +146,7 @@ function publishManyArgs(
   options?: PublishManyOptions | null,
 ): [readonly (PublishManyMessage | PublishParameters)[], PublishManyOptions | undefined] {
   // Not a list: handed on as it is, for publishMany()'s own error.
-  if (!Array.isArray(msgs)) return [msgs as readonly PublishParameters[], options ?? undefined];
+  if (!Array.isArray(msgs)) return [msgs, options ?? undefined];
   const messages = msgs.map(
     (message: PahoManyMessage | PublishParameters): PublishManyMessage | PublishParameters =>
       typeof message === 'object' && message !== null && !Array.isArray(message)
