@@ -129,7 +129,7 @@ function requestArgs(
 }
 
 /**
- * One dict of `publish_many()`: its `properties` may also be the facade's `Properties`, typed here as any
+ * One dict of `publish_many()`: its `properties` may also be the facade's `Properties`, typed here as a plain
  * object because the facade's types are derived from this table (naming them would make an import circle);
  * what it is is checked when the message is published (an unknown name is an `InvalidArgumentError`).
  */

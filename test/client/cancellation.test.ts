@@ -13,14 +13,10 @@ import {
   ClientStateError,
   MQTTErrorCode,
   MQTTProtocolVersion,
-  MemoryStore,
   PacketType,
   StoreError,
   TimeoutError,
   publish,
-  type Store,
-  type StoreOp,
-  type StoredSession,
 } from '../../src/index.js';
 import * as paho from '../../src/paho.js';
 import { FakeBroker, type FakeConnection } from '../support/fake-broker.js';
@@ -35,6 +31,7 @@ import {
   within,
   type Recorder,
 } from './helpers.js';
+import { FailingStore } from '../support/failing-store.js';
 
 const V5 = MQTTProtocolVersion.MQTTv5;
 
@@ -381,19 +378,3 @@ void describe('closed for good: no Promise is left pending (counted)', () => {
     assert.equal(r.client.disconnect(), MQTTErrorCode.MQTT_ERR_NO_CONN);
   });
 });
-
-/** A store that works until `failing` is set, then throws a StoreError on every apply (as a full disk would). */
-class FailingStore implements Store {
-  failing = false;
-  readonly inner = new MemoryStore();
-  load(key: string): StoredSession | Promise<StoredSession> {
-    return this.inner.load(key);
-  }
-  apply(key: string, ops: readonly StoreOp[]): void | Promise<void> {
-    if (this.failing) throw new StoreError('disk full (simulated)');
-    return this.inner.apply(key, ops);
-  }
-  close(): void | Promise<void> {
-    return this.inner.close();
-  }
-}

@@ -19,14 +19,12 @@ import {
   type ErrorDiagnostic,
   type PacketDiagnostic,
   type ReconnectDiagnostic,
-  type Store,
-  type StoredSession,
   type StoreDiagnostic,
-  type StoreOp,
 } from '../../src/index.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
 import { connected, recordingClient, shutdown, subscribed, uniqueId, waitUntil } from './helpers.js';
+import { FailingStore } from '../support/failing-store.js';
 
 let broker: Broker;
 void before(async () => {
@@ -60,22 +58,6 @@ class ChannelRecorder {
 
   close(): void {
     for (const [name, handler] of this.#handlers) diagnostics.unsubscribe(name, handler);
-  }
-}
-
-/** A store that works until `failing` is set, then throws (as a full disk would). */
-class FailingStore implements Store {
-  failing = false;
-  readonly inner = new MemoryStore();
-  load(key: string): StoredSession | Promise<StoredSession> {
-    return this.inner.load(key);
-  }
-  apply(key: string, ops: readonly StoreOp[]): void | Promise<void> {
-    if (this.failing) throw new StoreError('disk full (simulated)');
-    return this.inner.apply(key, ops);
-  }
-  close(): void | Promise<void> {
-    return this.inner.close();
   }
 }
 

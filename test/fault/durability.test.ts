@@ -19,14 +19,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   MQTTErrorCode,
-  MemoryStore,
   PacketType,
   StoreError,
   type MQTTMessage,
   type MQTTMessageInfo,
   type Store,
-  type StoreOp,
-  type StoredSession,
 } from '../../src/index.js';
 import { SqliteStore } from '../../src/sqlite.js';
 import { FakeBroker } from '../support/fake-broker.js';
@@ -41,6 +38,7 @@ import {
   uniqueId,
   waitUntil,
 } from './helpers.js';
+import { FailingStore } from '../support/failing-store.js';
 
 const skip = !hasMosquitto();
 
@@ -354,27 +352,6 @@ void describe('manual ack with a SqliteStore', { skip }, () => {
     assert.equal(storeB.load(subId).incomingQos2.length, 0, 'every incoming QoS 2 released');
   });
 });
-
-/** A store that works until `failing` is set, then throws a StoreError on every apply (as a full disk would). */
-class FailingStore implements Store {
-  failing = false;
-  readonly inner = new MemoryStore();
-  applied = 0;
-  load(key: string): StoredSession | Promise<StoredSession> {
-    return this.inner.load(key);
-  }
-  apply(key: string, ops: readonly StoreOp[]): void | Promise<void> {
-    if (this.failing)
-      throw new StoreError('disk full (simulated)', {
-        cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }),
-      });
-    this.applied++;
-    return this.inner.apply(key, ops);
-  }
-  close(): void | Promise<void> {
-    return this.inner.close();
-  }
-}
 
 /**
  * A failing store (issue 4): the application gets the typed StoreError (thrown by publish() for the message that
