@@ -208,6 +208,38 @@ void describe('diagnostics channels', () => {
     }
   });
 
+  void it('keep a MemoryStore volatile behind the store channel: a burst of QoS 1 publishes is one batch', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311, { store: new MemoryStore() });
+    try {
+      await connected(r, broker.host, broker.port);
+      const topic = uniqueId('diag');
+      const burst = async (): Promise<{ batches: number; reported: StoreDiagnostic[] }> => {
+        const before = r.client.stats().store.batches;
+        const seen = new ChannelRecorder(r.client);
+        try {
+          const infos = Array.from({ length: 20 }, () => r.client.publish(topic, 'x', 1));
+          await Promise.all(infos.map((info) => info.waitForStored(5000)));
+          const reported = seen
+            .of<StoreDiagnostic>('store')
+            .filter((s) => s.operations.some((op) => op.kind === 'putOutgoing'));
+          const batches = r.client.stats().store.batches - before;
+          await Promise.all(infos.map((info) => info.waitForPublish(5000)));
+          return { batches, reported };
+        } finally {
+          seen.close();
+        }
+      };
+      const observed = await burst();
+      // One apply() at the end of the turn for the 20 publishes (a durable store would take 20).
+      assert.equal(observed.batches, 1, 'one store batch for the burst');
+      assert.equal(observed.reported.length, 1, 'one store message for the burst');
+      assert.equal(observed.reported[0].operations.filter((op) => op.kind === 'putOutgoing').length, 20);
+      await shutdown(r);
+    } finally {
+      r.client.loopStop();
+    }
+  });
+
   void it('publish nothing while no one subscribes, and from the moment someone does', async () => {
     const channels = Object.values(diagnosticsChannels).map((name) => diagnostics.channel(name));
     const counts = new Map<string, number>();
