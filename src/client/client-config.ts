@@ -28,6 +28,11 @@ export const DEFAULT_MAX_INFLIGHT = 100;
 /** The default QoS 2 window on MQTT 3.x, within it: Mosquitto's (and Paho's) 20. */
 export const DEFAULT_MAX_INFLIGHT_QOS2_V3 = 20;
 
+/** Where the settings a connection is made with are read, at each use (`reinitialise()` replaces them). */
+export interface ConfigHolder {
+  readonly config: ClientConfig;
+}
+
 export class ClientConfig {
   host = '';
   port = 1883;
