@@ -300,10 +300,12 @@ export class EngineDriver {
     // id is recorded when ack() (or the auto-ack after onMessage) returns, before the next message is handed
     // over (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or
     // deliver a whole burst of QoS 2 messages twice. A volatile store (MemoryStore) keeps neither promise across
-    // a crash, whenever it is written: its operations wait for the commit that pump() scheduled for the end of
-    // this turn (one apply() for the burst), which still comes before their bytes are written (#commit) and
-    // before the store is read again (commitPending() before a load), so nothing the process can see changes.
-    if (this.#store.volatile !== true) this.#commit();
+    // a crash, whenever it is written: the operations of commands with no bytes to send yet (messages queued
+    // behind the in-flight window) wait for the commit that pump() scheduled for the end of this turn (one
+    // apply() for them), which still comes before their bytes are written (#commit) and before the store is
+    // read again (commitPending() before a load), so nothing the process can see changes. A command with bytes
+    // commits now, so that a burst's first messages do not wait for the apply() of the whole queue (issue 16).
+    if (this.#store.volatile !== true || this.#pendingData.length > 0) this.#commit();
     this.#applyBacklog(); // an ack() may have made room
     return result;
   }
@@ -496,6 +498,8 @@ export class EngineDriver {
     this.#commitScheduled = true;
     queueMicrotask(() => {
       this.#commitScheduled = false;
+      // The outbox holds only bytes whose operations are applied: they go out before a long apply() of more.
+      if (!this.#holdWrites) this.#writeOutbox();
       this.#commit();
       if (!this.#holdWrites) this.#writeOutbox();
     });
