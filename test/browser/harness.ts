@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { hasMosquitto } from '../support/mosquitto.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -48,4 +48,12 @@ export function launchChromium(profileDir: string): Promise<BrowserContext> {
       '--disable-sync',
     ],
   });
+}
+
+/** What a test page wrote as JSON into its `#result` element, once it wrote something. */
+export async function pageResult<T>(page: Page, timeout = 30_000): Promise<T> {
+  await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', undefined, {
+    timeout,
+  });
+  return JSON.parse((await page.textContent('#result')) ?? 'null') as T;
 }

@@ -35,6 +35,7 @@ import {
   browserSkip,
   buildBrowserBundles,
   launchChromium,
+  pageResult,
   serveFiles,
   type StaticServer,
 } from './harness.js';
@@ -66,13 +67,6 @@ interface SubscriberStatus {
 
 interface PageWindow {
   journal(): string[];
-}
-
-async function status<T>(page: Page, timeout: number): Promise<T> {
-  await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', undefined, {
-    timeout,
-  });
-  return JSON.parse((await page.textContent('#result')) ?? 'null') as T;
 }
 
 /** How many deliveries the subscriber page journaled (its origin's localStorage holds little else). */
@@ -147,7 +141,7 @@ void describe('page reloads in Chromium on IndexedDbStore', { skip }, () => {
         reloadedAt.push(received().size);
         await page.reload();
       }
-      const last = await status<PublisherStatus>(page, STREAM_MS);
+      const last = await pageResult<PublisherStatus>(page, STREAM_MS);
       assert.equal(last.error, null, last.error ?? '');
       assert.equal(last.done, true);
       assert.equal(last.lifetime, RELOADS + 1);
@@ -190,7 +184,7 @@ void describe('page reloads in Chromium on IndexedDbStore', { skip }, () => {
       await page.goto(
         `${server.origin}/reload-subscriber.html?port=${broker.wsPort}&clientId=${clientId}&topic=${topic}`,
       );
-      const first = await status<SubscriberStatus>(page, 20_000);
+      const first = await pageResult<SubscriberStatus>(page, 20_000);
       assert.deepEqual(first, { lifetime: 1, subscribed: true, error: null });
       await connected(publisher, broker.host, broker.port);
       // The Node publisher: interleaved QoS 1 and QoS 2, at most 40 unacknowledged, at most PUBLISH_RATE a
@@ -224,7 +218,7 @@ void describe('page reloads in Chromium on IndexedDbStore', { skip }, () => {
         await page.reload();
       }
       await publishing;
-      const lastPage = await status<SubscriberStatus>(page, 20_000);
+      const lastPage = await pageResult<SubscriberStatus>(page, 20_000);
       assert.deepEqual(lastPage, { lifetime: RELOADS + 1, subscribed: true, error: null });
       let deliveries = parseJournal((await journal(page)) ?? []);
       const deadline = Date.now() + STREAM_MS;
