@@ -98,8 +98,10 @@ export class EngineDriver {
   /** Events of commands given in callbacks during pump(), handed over after the current ones. */
   #deferredEvents: SessionEvent[] = [];
   /**
-   * Events held while an asynchronous store commits, from an incoming QoS 2 message on: the next QoS 2 message
-   * is handed over only once the id of the one before is committed (promise 4's bound, whatever the store).
+   * Events held while an asynchronous store commits, from an incoming QoS 1 or 2 message on: the next QoS 2
+   * message is handed over only once the id of the one before is committed (promise 4's bound, whatever the
+   * store), and a QoS 1 message only once the commit under way has finished (its PUBACK would wait behind that
+   * commit, acks leaving in arrival order: a page reloaded meanwhile would get the message again).
    */
   #awaitingStore: SessionEvent[] = [];
   #storeError: StoreError | undefined;
@@ -460,6 +462,17 @@ export class EngineDriver {
   }
 
   #collect(output: SessionOutput): void {
+    if (
+      output.storeOps.length > 0 &&
+      this.#pendingOps.length === 0 &&
+      this.#pendingData.length > 0 &&
+      !this.#storeBusy &&
+      this.#storeError === undefined
+    ) {
+      // Bytes that need no commit (a QoS 1 PUBACK...) go out now rather than wait for the commit of these ops.
+      this.#toOutbox(this.#pendingData);
+      this.#pendingData = [];
+    }
     this.storeProgress.queued += output.storeOps.length;
     for (const op of output.storeOps) this.#pendingOps.push(op);
     for (const chunk of output.data) this.#pendingData.push(chunk);
@@ -472,10 +485,11 @@ export class EngineDriver {
       const event = events[i];
       if (
         this.#awaitingStore.length > 0 ||
-        (this.#storeBusy && event.type === 'message' && event.packet.qos === 2)
+        (this.#storeBusy && event.type === 'message' && event.packet.qos > 0)
       ) {
-        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and
-        // get them all again. Later events wait too, so that the order is kept.
+        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and the
+        // PUBACKs of QoS 1 messages (queued behind the commit), and get them all again. Later events wait too,
+        // so that the order is kept; the end of the commit under way releases them.
         for (let j = i; j < events.length; j++) this.#awaitingStore.push(events[j]);
         return;
       }
