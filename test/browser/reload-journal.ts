@@ -62,3 +62,19 @@ export function qos2BoundViolations(deliveries: readonly Delivery[]): string[] {
   }
   return violations;
 }
+
+/**
+ * The QoS 1 side of the reload bound: a QoS 1 message handed over again must come in a later page than the one
+ * that had it (its PUBACK, written after onMessage returned, was still in the WebSocket's buffer when the page
+ * went away), never twice within one page. Returns what breaks the bound (empty when it holds).
+ */
+export function qos1RepeatViolations(deliveries: readonly Delivery[]): string[] {
+  const seenIn = new Map<string, number>();
+  const violations: string[] = [];
+  for (const d of deliveries) {
+    if (d.qos !== 1) continue;
+    if (seenIn.get(d.id) === d.lifetime) violations.push(`${d.id} twice in page ${d.lifetime}`);
+    seenIn.set(d.id, d.lifetime);
+  }
+  return violations;
+}

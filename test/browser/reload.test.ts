@@ -7,8 +7,9 @@
  *   0 lost, and 0 duplicated QoS 2 (QoS 1 duplicates are allowed: at least once; counted and logged);
  * - a page subscriber on a persistent session (pages/reload-subscriber.html, which journals every delivery to
  *   onMessage in localStorage) is reloaded 5 times mid-stream while a Node publisher sends QoS 1 and QoS 2:
- *   nothing is lost, no QoS 1 is delivered twice, and a QoS 2 message is delivered again only when it was the
- *   one whose id was being committed at the reload, at most one per reload.
+ *   nothing is lost, a QoS 2 message is delivered again only when it was the one whose id was being committed at
+ *   the reload, and a QoS 1 message only in the page after a reload (its PUBACK had not left yet), at most one of
+ *   each QoS per reload (a CI run saw one QoS 1 again: id 839 of 1,000).
  *
  * Counts: STEADY_BROWSER_RELOAD_PER_QOS messages of each QoS (default 1000, so that the file runs in well under a
  * minute; the issue's 2,000 + 2,000 with STEADY_BROWSER_RELOAD_PER_QOS=2000). The reloads come when the stream
@@ -39,7 +40,14 @@ import {
   serveFiles,
   type StaticServer,
 } from './harness.js';
-import { countById, duplicates, missing, parseJournal, qos2BoundViolations } from './reload-journal.js';
+import {
+  countById,
+  duplicates,
+  missing,
+  parseJournal,
+  qos1RepeatViolations,
+  qos2BoundViolations,
+} from './reload-journal.js';
 
 const HERE = import.meta.dirname;
 const skip = browserSkip();
@@ -230,13 +238,15 @@ void describe('page reloads in Chromium on IndexedDbStore', { skip }, () => {
         assert.ok(at < TOTAL, `a reload came after the stream: ${reloadedAt.join(', ')}`);
       assert.deepEqual(missing(counts, 1, PER_QOS), [], 'QoS 1 lost');
       assert.deepEqual(missing(counts, 2, PER_QOS), [], 'QoS 2 lost');
-      assert.deepEqual([...duplicates(counts, 1)], [], 'QoS 1 delivered twice');
+      assert.deepEqual(qos1RepeatViolations(deliveries), []);
+      const qos1Again = [...duplicates(counts, 1).values()].reduce((a, b) => a + b, 0);
+      assert.ok(qos1Again <= RELOADS, `${qos1Again} QoS 1 messages delivered again after ${RELOADS} reloads`);
       assert.deepEqual(qos2BoundViolations(deliveries), []);
       const qos2Again = [...duplicates(counts, 2).values()].reduce((a, b) => a + b, 0);
       assert.ok(qos2Again <= RELOADS, `${qos2Again} QoS 2 messages delivered again after ${RELOADS} reloads`);
       assert.deepEqual(errors, []);
       console.log(
-        `reloads at ${reloadedAt.join(', ')} of ${TOTAL} deliveries; QoS 2 handed over again after a reload: ${qos2Again}`,
+        `reloads at ${reloadedAt.join(', ')} of ${TOTAL} deliveries; QoS 2 handed over again after a reload: ${qos2Again}, QoS 1: ${qos1Again}`,
       );
     } finally {
       await page.close();
