@@ -62,6 +62,22 @@ export default tseslint.config(
     },
   },
   {
+    // The browser example's page script: plain JavaScript run as it is, in a browser.
+    files: ['examples/browser/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        crypto: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
+  },
+  {
     // Plain CommonJS shipped as it is (src/store/sqlite/require-package.cjs).
     files: ['**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

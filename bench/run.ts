@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: steady-mqtt against MQTT.js 5 and Mosquitto's C clients, on a private Mosquitto, publisher
- * and subscriber in separate processes. See `--help` and docs/benchmarks.md.
+ * and subscriber in separate processes; with `--runtime bun|deno`, both JavaScript libraries under that runtime.
+ * See `--help` and docs/benchmarks.md.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ import { sweepScenarios } from './scenarios/sweep.js';
 import { PEER_LABELS, type PeerName, type Scenario } from './scenarios/types.js';
 import { formatValue } from './report/format.js';
 import type { RunInfo } from './report/run-info.js';
+import { RUNTIME_DEFAULT_SCENARIOS, scopeToRuntime } from './lib/runtime-scope.js';
+import { RUNTIME_LABELS, runtimeVersion } from './lib/runtime.js';
 
 export const PROFILE_DIR = join(REPO_ROOT, '.tmp', 'bench-profiles');
 
@@ -31,8 +34,13 @@ function describeTrial(scenario: Scenario, t: TrialOutcome): string {
 
 function selectScenarios(args: BenchArgs): Scenario[] {
   if (args.sweep) return sweepScenarios();
-  if (args.scenarios.length === 0) return [...SCENARIOS];
-  return args.scenarios.map((name) => {
+  const names =
+    args.scenarios.length > 0
+      ? args.scenarios
+      : args.runtime === 'node'
+        ? SCENARIOS.map((s) => s.name)
+        : RUNTIME_DEFAULT_SCENARIOS;
+  return names.map((name) => {
     const s = findScenario(name);
     if (s === undefined)
       throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
@@ -71,7 +79,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const progress = (line: string): void => void process.stderr.write(line + '\n');
-  const scenarios = withAvailablePeers(withChosenPeers(selectScenarios(args), args), progress);
+  if (args.runtime !== 'node' && args.profile)
+    throw new Error("--profile is Node's --cpu-prof: it runs with --runtime node only");
+  if (args.runtime !== 'node' && args.docs === true)
+    throw new Error(
+      '--docs rewrites the Node results of docs/benchmarks.md: a --runtime run goes in its "Runtimes" section by hand',
+    );
+  const scope = scopeToRuntime(
+    withAvailablePeers(withChosenPeers(selectScenarios(args), args), progress),
+    args.runtime,
+  );
+  for (const line of scope.leftOut) progress(line);
+  const scenarios = scope.scenarios;
   const machine = describeMachine();
   const command = [
     'npm run bench',
@@ -79,14 +98,16 @@ async function main(): Promise<number> {
   ].join(' ');
   const started = new Date();
   const commit = describeCommit(REPO_ROOT);
+  const runtime = `${RUNTIME_LABELS[args.runtime]} ${runtimeVersion(args.runtime)}`;
   progress(
-    `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}`,
+    `steady-mqtt bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, Mosquitto ${machine.mosquitto}` +
+      (args.runtime === 'node' ? '' : `; peers under ${runtime}`),
   );
   const bundles = await buildBundles();
   if (args.baseline !== undefined) await buildBaselineBundle(bundles, args.baseline);
-  const baselines = measureBaselines();
+  const baselines = measureBaselines(args.runtime);
   progress(
-    `empty processes' peak RSS: Node ${(baselines.nodeRssKb / 1024).toFixed(1)} MB, ` +
+    `empty processes' peak RSS: ${RUNTIME_LABELS[args.runtime]} ${(baselines.runtimeRssKb / 1024).toFixed(1)} MB, ` +
       `Python ${(baselines.pythonRssKb / 1024).toFixed(1)} MB`,
   );
   const steadyNodeArgs: string[] = [];
@@ -104,6 +125,7 @@ async function main(): Promise<number> {
         runs: args.runs,
         bundles,
         steadyNodeArgs,
+        runtime: args.runtime,
         baselines,
         progress,
         describeTrial,
@@ -117,6 +139,7 @@ async function main(): Promise<number> {
     size: args.size,
     runs: args.runs,
     commit,
+    runtime,
   };
   const text = args.sweep ? renderSweep(outcomes) : renderTable(outcomes, args.runs);
   if (args.json) {
@@ -125,7 +148,7 @@ async function main(): Promise<number> {
   } else {
     process.stdout.write(text + '\n');
   }
-  const full = args.size === 'full' && args.scenarios.length === 0 && !args.profile;
+  const full = args.size === 'full' && args.scenarios.length === 0 && !args.profile && args.runtime === 'node';
   if (args.docs ?? full) {
     const path = writeDocs(report, outcomes, args.sweep ? 'sweep' : 'results');
     progress(`\nwrote ${path}`);

@@ -20,13 +20,16 @@ if (files.length === 0) {
   console.error(`no test file matches ${filters.join(' ')}`);
   process.exit(1);
 }
-// The preload fails a file on any unhandled rejection or uncaught exception, even one after its test ended.
-const preload = './test/support/fail-on-unhandled.ts';
+// The first preload fails a file on any unhandled rejection or uncaught exception, even one after its test
+// ended; the second, the secrets scan, fails a file whose clients log or report a fixture secret
+// (test/support/scan-secrets.ts). The scan costs less than the run-to-run noise (docs/reliability.md), so it is
+// always on; STEADY_SCAN_SECRETS=0 leaves it out.
+const preloads = ['./test/support/fail-on-unhandled.ts'];
+if (process.env.STEADY_SCAN_SECRETS !== '0') preloads.push('./test/support/scan-secrets.ts');
 const args = [
   '--import',
   'tsx',
-  '--import',
-  preload,
+  ...preloads.flatMap((preload) => ['--import', preload]),
   '--test',
   '--test-concurrency=2',
   '--test-reporter=spec',

@@ -1,6 +1,7 @@
 /** The command line of `npm run bench`. */
 import { parseArgs } from 'node:util';
 import type { Size } from '../scenarios/types.js';
+import { isRuntime, RUNTIMES, type Runtime } from './runtime.js';
 
 export interface BenchArgs {
   size: Size;
@@ -16,6 +17,8 @@ export interface BenchArgs {
   baseline: string | undefined;
   /** Only these peers (and the subject), or every peer when empty. */
   peers: string[];
+  /** The runtime of the steady-mqtt and MQTT.js peers (default node). */
+  runtime: Runtime;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -29,6 +32,9 @@ export const USAGE = `npm run bench -- [options]
   --baseline REV     A/B: also run steady-mqtt built from commit REV's src/ ("steady-mqtt (baseline)")
   --peers A,B        only these peers (names: steady steady-sqlite steady-base steady-sqlite-base raw mqttjs
                      c paho); the subject first
+  --runtime NAME     node (default), bun or deno: the steady-mqtt and MQTT.js peers (the same bundles) run under
+                     it; on bun and deno, by default the QoS 0 and QoS 1 throughput scenarios, and what cannot
+                     run there (C clients, Paho, raw Node, SqliteStore, import cost) is left out with a reason
   --docs / --no-docs rewrite docs/benchmarks.md (default: only after a full run of every scenario, or of the sweep)
   --help`;
 
@@ -47,12 +53,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       help: { type: 'boolean', default: false },
       baseline: { type: 'string' },
       peers: { type: 'string', multiple: true, default: [] },
+      runtime: { type: 'string', default: 'node' },
     },
     strict: true,
   });
   const runs = values.runs === undefined ? (values.quick ? 1 : 3) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50)
     throw new Error(`--runs must be an integer from 1 to 50`);
+  const runtime = values.runtime;
+  if (!isRuntime(runtime)) throw new Error(`--runtime must be one of ${RUNTIMES.join(', ')}`);
   return {
     size: values.quick ? 'quick' : 'full',
     runs,
@@ -64,5 +73,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: values.help,
     baseline: values.baseline,
     peers: values.peers.flatMap((s) => s.split(',')).filter((s) => s !== ''),
+    runtime,
   };
 }

@@ -1,11 +1,12 @@
 /**
- * What "above an empty process" subtracts: the peak RSS of a Node process and of a Python process that load
- * nothing, measured at the start of a run (median of 3). And where Paho Python is.
+ * What "above an empty process" subtracts: the peak RSS of a process of the run's JavaScript runtime (Node, Bun
+ * or Deno) and of a Python process that load nothing, measured at the start of a run (median of 3). And where Paho Python is.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Baselines } from '../scenarios/types.js';
 import { REPO_ROOT } from './bundle.js';
+import { runtimeEvalCommand, type Runtime } from './runtime.js';
 import { median } from './stats.js';
 
 /** Debian's interpreter, where `apt-get install python3-paho-mqtt` puts the module (not a pyenv shim's). */
@@ -20,13 +21,15 @@ function peakRssKb(command: string, args: string[]): number {
   }
 }
 
-export function measureBaselines(): Baselines {
-  const node: number[] = [];
+export function measureBaselines(runtime: Runtime = 'node'): Baselines {
+  const [bin, args] = runtimeEvalCommand(
+    runtime,
+    'process.stdout.write(String(process.resourceUsage().maxRSS))',
+  );
+  const js: number[] = [];
   const python: number[] = [];
   for (let i = 0; i < 3; i++) {
-    node.push(
-      peakRssKb(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))']),
-    );
+    js.push(peakRssKb(bin, args));
     python.push(
       peakRssKb(PAHO_PYTHON, [
         '-c',
@@ -34,7 +37,7 @@ export function measureBaselines(): Baselines {
       ]),
     );
   }
-  return { nodeRssKb: median(node), pythonRssKb: median(python) };
+  return { runtimeRssKb: median(js), pythonRssKb: median(python) };
 }
 
 /** True when Debian's python3-paho-mqtt can be imported. */

@@ -1,11 +1,12 @@
 /**
- * A peer's child process playing one `Task` (a Node bundle from `bundle.ts`, or the Paho Python script, which
+ * A peer's child process playing one `Task` (a bundle from `bundle.ts` under Node, Bun or Deno, or the Paho Python script, which
  * speaks the same protocol): `ready` resolves on its ready event, `result` on its result; both reject if it
  * reports an error or exits first.
  */
 import { createInterface } from 'node:readline';
 import type { ChildEvent, Result, Task } from '../protocol.js';
 import { spawnTracked, type Spawned } from './processes.js';
+import { runtimeCommand, type Runtime } from './runtime.js';
 
 export interface NodeChild {
   readonly spawned: Spawned;
@@ -17,8 +18,15 @@ export interface NodeChild {
   finish(): void;
 }
 
-export function startNodeChild(bundle: string, task: Task, nodeArgs: readonly string[] = []): NodeChild {
-  return startChild(process.execPath, [...nodeArgs, bundle], task);
+/** Runs a peer's bundle under `runtime` (Node by default; `nodeArgs` go to Node only). */
+export function startNodeChild(
+  bundle: string,
+  task: Task,
+  nodeArgs: readonly string[] = [],
+  runtime: Runtime = 'node',
+): NodeChild {
+  const [command, args] = runtimeCommand(runtime, bundle, nodeArgs);
+  return startChild(command, args, task);
 }
 
 /** Runs `command args... <task as JSON>` as a peer child. */

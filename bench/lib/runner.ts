@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Baselines, Metrics, PeerName, Scenario, Size, TrialEnv } from '../scenarios/types.js';
 import { startBenchBroker } from './broker.js';
 import type { Bundles } from './bundle.js';
+import type { Runtime } from './runtime.js';
 import { awaitExits, killAll } from './processes.js';
 import { median, ratio } from './stats.js';
 
@@ -42,6 +43,8 @@ export interface RunOptions {
   runs: number;
   bundles: Bundles;
   steadyNodeArgs: readonly string[];
+  /** The runtime of the JavaScript peers (`--runtime`); Node when absent. */
+  runtime?: Runtime;
   baselines: Baselines;
   /** Progress lines (the terminal's stderr). */
   progress: (line: string) => void;
@@ -124,6 +127,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           dir: mkdtempSync(join(tmpdir(), 'steady-bench-')),
           tag,
           steadyNodeArgs: options.steadyNodeArgs,
+          runtime: options.runtime ?? 'node',
           baselines: options.baselines,
           timeoutMs: scenario.timeoutMs(options.size),
         };

@@ -12,4 +12,6 @@ export interface RunInfo {
   runs: number;
   /** The git commit measured, with "+ modified src/" when the working tree's src/ differed from it. */
   commit?: string;
+  /** The JavaScript peers' runtime and version, e.g. `Bun 1.4.5` (`--runtime`; Node when absent). */
+  runtime?: string;
 }

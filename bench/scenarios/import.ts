@@ -21,7 +21,7 @@ function specifierOf(peer: PeerName, env: TrialEnv): string {
 export async function importTrial(peer: PeerName, env: TrialEnv): Promise<Metrics> {
   const task = { role: 'import', specifier: specifierOf(peer, env) } as const;
   const child =
-    peer === 'paho' ? startPeerChild(peer, env, task) : startNodeChild(env.bundles.importProbe, task);
+    peer === 'paho' ? startPeerChild(peer, env, task) : startNodeChild(env.bundles.importProbe, task, [], env.runtime);
   const r = expectRole(await child.result, 'import');
   return {
     importMs: r.importMs,

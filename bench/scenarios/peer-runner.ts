@@ -12,23 +12,23 @@ export function storeOf(peer: PeerName): StoreKind {
   return peer === 'steady-sqlite' || peer === 'steady-sqlite-base' ? 'sqlite' : 'memory';
 }
 
-/** Starts the Node child of `peer` for `task` (not for the C peer). */
+/** Starts the child of `peer` for `task` (not for the C peer), JavaScript peers under `env.runtime`. */
 export function startPeerChild(peer: PeerName, env: TrialEnv, task: Task): NodeChild {
   if (peer === 'c') throw new Error('the C clients have no Node child');
   if (peer === 'paho') return startChild(PAHO_PYTHON, [PAHO_SCRIPT], task);
-  if (peer === 'mqttjs') return startNodeChild(env.bundles.mqttjs, task);
+  if (peer === 'mqttjs') return startNodeChild(env.bundles.mqttjs, task, [], env.runtime);
   // --profile covers the raw peer too: its profile is the floor to compare steady-mqtt's with.
-  if (peer === 'raw') return startNodeChild(env.bundles.raw, task, env.steadyNodeArgs);
+  if (peer === 'raw') return startNodeChild(env.bundles.raw, task, env.steadyNodeArgs, env.runtime);
   if (peer === 'steady-base' || peer === 'steady-sqlite-base') {
     if (env.bundles.steadyBaseline === undefined) throw new Error('no baseline bundle (--baseline REV)');
-    return startNodeChild(env.bundles.steadyBaseline, task, env.steadyNodeArgs);
+    return startNodeChild(env.bundles.steadyBaseline, task, env.steadyNodeArgs, env.runtime);
   }
-  return startNodeChild(env.bundles.steady, task, env.steadyNodeArgs);
+  return startNodeChild(env.bundles.steady, task, env.steadyNodeArgs, env.runtime);
 }
 
-/** Peak RSS of `peer`'s process above an empty process of its runtime (Node, Python; C: as it is), MB. */
+/** Peak RSS of `peer`'s process above an empty process of its runtime (Node/Bun/Deno, Python; C: as it is), MB. */
 export function rssAboveEmptyMb(peer: PeerName, env: TrialEnv, maxRssKb: number): number {
-  const base = peer === 'paho' ? env.baselines.pythonRssKb : peer === 'c' ? 0 : env.baselines.nodeRssKb;
+  const base = peer === 'paho' ? env.baselines.pythonRssKb : peer === 'c' ? 0 : env.baselines.runtimeRssKb;
   return (maxRssKb - base) / 1024;
 }
 

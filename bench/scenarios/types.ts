@@ -1,6 +1,7 @@
 /** What a scenario is: its peers, its metrics, its sizes, and how one trial (one peer, one run) goes. */
 import type { Broker } from '../../test/support/mosquitto.js';
 import type { Bundles } from '../lib/bundle.js';
+import type { Runtime } from '../lib/runtime.js';
 
 /**
  * The clients compared. The first peer of a scenario is its subject: ratios are subject / each other peer.
@@ -24,7 +25,8 @@ export const PEER_LABELS: Record<PeerName, string> = {
 
 /** The peak RSS of a process that loaded nothing, per runtime, KiB (what "above an empty process" subtracts). */
 export interface Baselines {
-  nodeRssKb: number;
+  /** An empty process of the run's JavaScript runtime (`--runtime`: Node, Bun or Deno). */
+  runtimeRssKb: number;
   pythonRssKb: number;
 }
 
@@ -50,8 +52,10 @@ export interface TrialEnv {
   dir: string;
   /** A tag unique to this trial, for client ids. */
   tag: string;
-  /** Extra `node` flags for steady-mqtt's children (e.g. `--cpu-prof`). */
+  /** Extra `node` flags for steady-mqtt's children (e.g. `--cpu-prof`); Node only. */
   steadyNodeArgs: readonly string[];
+  /** The runtime of the JavaScript peers' children (`--runtime`). */
+  runtime: Runtime;
   /** Timeout of one trial, ms. */
   timeoutMs: number;
   baselines: Baselines;

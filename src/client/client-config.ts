@@ -25,8 +25,19 @@ const utf8 = new TextEncoder();
 
 /** The default in-flight window (QoS 1 and 2 together). */
 export const DEFAULT_MAX_INFLIGHT = 100;
-/** The default QoS 2 window on MQTT 3.x, within it: Mosquitto's (and Paho's) 20. */
-export const DEFAULT_MAX_INFLIGHT_QOS2_V3 = 20;
+/**
+ * The default QoS 2 window on MQTT 3.x, within it: one below Mosquitto's default `max_inflight_messages` (20).
+ * Mosquitto counts the QoS 2 messages waiting for their PUBREL against that limit and, once it is reached,
+ * acknowledges and drops any QoS 1 or 2 PUBLISH. With 20 of the client's QoS 2 unfinished, a PUBREL held back
+ * (an asynchronous store commits it first) let the broker's count reach 20, and a QoS 1 message sent then was lost;
+ * with 19 it cannot, since the broker ends a message's count before the client does (PUBREL before PUBCOMP).
+ */
+export const DEFAULT_MAX_INFLIGHT_QOS2_V3 = 19;
+
+/** Where the settings a connection is made with are read, at each use (`reinitialise()` replaces them). */
+export interface ConfigHolder {
+  readonly config: ClientConfig;
+}
 
 export class ClientConfig {
   host = '';
@@ -44,7 +55,7 @@ export class ClientConfig {
   bridgeMode = false;
   /**
    * 100, from the window sweep in docs/benchmarks.md: Mosquitto spends the least CPU per QoS 1 message there
-   * (Paho's 20 is 15 % slower). On MQTT 3.x QoS 2 stays at 20 unless the user sets a window: see `maxInflightQos2`.
+   * (Paho's 20 is 15 % slower). On MQTT 3.x QoS 2 stays at 19 unless the user sets a window: see `maxInflightQos2`.
    */
   maxInflightMessages = DEFAULT_MAX_INFLIGHT;
   /** True once the application set the window itself: it then applies to QoS 2 as well, on every version. */
@@ -218,8 +229,9 @@ export class ClientConfig {
       authentication: v3 ? undefined : this.authenticator,
       bridgeMode: this.bridgeMode,
       maxInflightMessages: this.maxInflightMessages,
-      // A 3.x broker announces no Receive Maximum, and Mosquitto's default in-flight limit is 20: a QoS 2 PUBLISH
-      // beyond it is acknowledged and dropped. MQTT 5 brokers announce their limit, which the engine honours.
+      // A 3.x broker announces no Receive Maximum, and Mosquitto's default in-flight limit is 20: a PUBLISH that
+      // arrives while 20 QoS 2 messages wait for their PUBREL is acknowledged and dropped (see
+      // DEFAULT_MAX_INFLIGHT_QOS2_V3). MQTT 5 brokers announce their limit, which the engine honours.
       maxInflightQos2: v3 && !this.maxInflightSet ? DEFAULT_MAX_INFLIGHT_QOS2_V3 : 0,
       maxQueuedMessages: this.maxQueuedMessages,
       maxQueuedBytes: this.extras.maxQueuedBytes,

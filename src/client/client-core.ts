@@ -7,10 +7,10 @@
  *   - the `Connection` (state, loop modes, reconnect), which owns the `EngineDriver` and the `Dispatcher`.
  */
 import { MQTTErrorCode } from '../session/error-code.js';
-import { CALLBACK_SLOTS, type CallbackSlots } from './callback-slots.js';
-import { ClientConfig } from './client-config.js';
+import { CALLBACK_SLOTS, type Authenticator, type CallbackSlots } from './callback-slots.js';
+import { ClientConfig, type ConfigHolder } from './client-config.js';
 import { Connection } from './connection.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { Dispatcher, DispatcherSettings } from './dispatcher.js';
 import type { EngineDriver } from './engine-driver.js';
 import { MQTTProtocolVersion, type CallbackAPIVersion } from './enums.js';
 import { ClientStateError } from './errors.js';
@@ -20,7 +20,12 @@ import { Requester } from './request-response.js';
 import { runtimeOf } from './runtime.js';
 import { createDefaultStore } from './session-factory.js';
 
-export class ClientCore<C, U> {
+/** The facade's `suppressExceptions` field. */
+export interface ExceptionPolicy {
+  readonly suppressExceptions: boolean;
+}
+
+export class ClientCore<C, U> implements ConfigHolder {
   readonly callbackApiVersion: CallbackAPIVersion;
   /** The settings a connection is made with; replaced by `reinitialise()`. */
   config: ClientConfig;
@@ -40,15 +45,13 @@ export class ClientCore<C, U> {
   readonly requester: Requester<C, U>;
 
   /**
-   * @param client passed first to every callback.
-   * @param suppressExceptions reads the client's `suppressExceptions` (a plain public field of the facade).
-   * `options` must have been checked by `validateClientOptions`.
+   * @param client passed first to every callback; its `suppressExceptions` (a plain public field of the
+   *   facade) is read at each callback error. `options` must have been checked by `validateClientOptions`.
    */
   constructor(
-    client: C & CallbackSlots<C, U>,
+    client: C & CallbackSlots<C, U> & ExceptionPolicy,
     callbackApiVersion: CallbackAPIVersion,
     options: ClientOptions<U>,
-    suppressExceptions: () => boolean,
   ) {
     this.callbackApiVersion = callbackApiVersion;
     this.config = new ClientConfig(options);
@@ -59,19 +62,8 @@ export class ClientCore<C, U> {
     this.connection = new Connection<C, U>({
       client,
       callbacks: this.callbacks,
-      settings: {
-        userdata: () => this.userdata,
-        logger: () => this.logger,
-        protocol: () => this.config.protocol,
-        manualAck: () => this.config.manualAck,
-        describeBroker: () => this.config.net.current?.url ?? `${this.config.host}:${this.config.port}`,
-        rethrowCallbackErrors: () => {
-          const mode = this.connection.mode;
-          return !suppressExceptions() && (mode === 'manual' || mode === 'external');
-        },
-        authenticator: options.authenticator,
-      },
-      config: () => this.config,
+      settings: new CoreSettings(this, client, options.authenticator),
+      config: this,
       store: options.store ?? createDefaultStore(),
       runtime: runtimeOf(options),
       jitter: options.reconnectJitter ?? 0.5,
@@ -126,4 +118,46 @@ function emptyCallbacks<C, U>(): CallbackSlots<C, U> {
  */
 function exposeCallbacks<C, U>(client: CallbackSlots<C, U>): CallbackSlots<C, U> {
   return Object.assign(client, emptyCallbacks<C, U>());
+}
+
+/**
+ * What the dispatcher reads of the client at each use (the settings, userdata and logger `reinitialise()` may
+ * replace): methods on the prototype reading the core, not six closures per client (issue 16).
+ */
+class CoreSettings<C, U> implements DispatcherSettings<U> {
+  readonly authenticator: Authenticator | undefined;
+  readonly #core: ClientCore<C, U>;
+  readonly #policy: ExceptionPolicy;
+
+  constructor(core: ClientCore<C, U>, policy: ExceptionPolicy, authenticator: Authenticator | undefined) {
+    this.#core = core;
+    this.#policy = policy;
+    this.authenticator = authenticator;
+  }
+
+  userdata(): U {
+    return this.#core.userdata;
+  }
+
+  logger(): Logger | undefined {
+    return this.#core.logger;
+  }
+
+  protocol(): MQTTProtocolVersion {
+    return this.#core.config.protocol;
+  }
+
+  manualAck(): boolean {
+    return this.#core.config.manualAck;
+  }
+
+  describeBroker(): string {
+    const config = this.#core.config;
+    return config.net.current?.url ?? `${config.host}:${config.port}`;
+  }
+
+  rethrowCallbackErrors(): boolean {
+    const mode = this.#core.connection.mode;
+    return !this.#policy.suppressExceptions && (mode === 'manual' || mode === 'external');
+  }
 }

@@ -95,12 +95,7 @@ export class Client<U = unknown> {
   constructor(callbackApiVersion: CallbackAPIVersion, options: ClientOptions<U> = {}) {
     checkCallbackApiVersion(callbackApiVersion);
     validateClientOptions(options);
-    this.#core = new ClientCore<Client<U>, U>(
-      this,
-      callbackApiVersion,
-      options,
-      () => this.suppressExceptions,
-    );
+    this.#core = new ClientCore<Client<U>, U>(this, callbackApiVersion, options);
   }
 
   // ---- Connection lifecycle (client-lifecycle.ts) --------------------------------------------------------

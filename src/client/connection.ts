@@ -16,16 +16,17 @@
  *   - the manual `loop()` and external loops never reconnect; mixing loop modes throws `ClientStateError`.
  */
 import { InvalidArgumentError } from '../errors.js';
+import type { ProtocolVersion } from '../packet/types.js';
 import { MQTTErrorCode } from '../session/error-code.js';
 import { AuthenticationError } from '../session/errors.js';
 import type { SessionEngine } from '../session/types.js';
 import type { Store } from '../store/types.js';
-import type { ClientDiagnostics } from '../transport/diagnostics-channels.js';
+import type { ClientDiagnostics, DiagnosticsSource } from '../transport/diagnostics-channels.js';
 import { platform } from '../transport/platform.js';
 import { ReconnectBackoff } from './backoff.js';
 import { noop } from './async.js';
 import type { CallbackSlots } from './callback-slots.js';
-import type { ClientConfig } from './client-config.js';
+import type { ClientConfig, ConfigHolder } from './client-config.js';
 import { connackReasonCode, Dispatcher, type DispatcherSettings } from './dispatcher.js';
 import { EngineDriver, type CloseReason, type DriverConsumer, type DriverEvent } from './engine-driver.js';
 import { LogLevel } from './enums.js';
@@ -93,7 +94,7 @@ export interface ConnectionParts<C, U> {
   client: C;
   callbacks: CallbackSlots<C, U>;
   settings: DispatcherSettings<U>;
-  config: () => ClientConfig;
+  config: ConfigHolder;
   store: Store;
   runtime: Runtime;
   /** `reconnectJitter`. */
@@ -104,7 +105,7 @@ export class Connection<C, U> implements DriverConsumer {
   readonly #driver: EngineDriver;
   readonly #dispatcher: Dispatcher<C, U>;
   readonly backoff: ReconnectBackoff;
-  readonly #config: () => ClientConfig;
+  readonly #settings: ConfigHolder;
   readonly #runtime: Runtime;
   readonly #sessions: SessionLoader;
   readonly #observers: TransitionObserver[] = [];
@@ -122,25 +123,22 @@ export class Connection<C, U> implements DriverConsumer {
   #connectedAt = 0;
 
   constructor(parts: ConnectionParts<C, U>) {
-    this.#config = parts.config;
-    this.#runtime = parts.runtime;
-    this.backoff = new ReconnectBackoff(parts.jitter, () => parts.runtime.random());
-    this.#diagnostics = platform.diagnostics?.({
-      client: parts.client,
-      clientId: () => this.#driver.session?.clientId ?? parts.config().clientId,
-      protocol: () => parts.config().protocol,
-      now: () => parts.runtime.now(),
-    });
+    this.#settings = parts.config;
+    const runtime = parts.runtime;
+    this.#runtime = runtime;
+    // One closure for the back-off and the engine (issue 16: every closure is part of each idle client's heap).
+    const random = (): number => runtime.random();
+    this.backoff = new ReconnectBackoff(parts.jitter, random);
+    this.#diagnostics = platform.diagnostics?.(new ConnectionDiagnosticsSource(parts.client, this));
     const store = this.#diagnostics?.observeStore(parts.store) ?? parts.store;
-    this.#driver = new EngineDriver(this, store, parts.runtime, this.#diagnostics);
+    this.#driver = new EngineDriver(this, store, runtime, this.#diagnostics);
     this.#dispatcher = new Dispatcher(parts.client, parts.callbacks, parts.settings, this.#driver);
-    this.#sessions = new SessionLoader(
-      this.#driver,
-      parts.store,
-      parts.config,
-      (level, message) => this.#dispatcher.log(level, message),
-      () => parts.runtime.random(),
-    );
+    this.#sessions = new SessionLoader(this.#driver, parts.store, parts.config, this.#dispatcher, random);
+  }
+
+  /** The settings the connection is made with now. */
+  get config(): ClientConfig {
+    return this.#settings.config;
   }
 
   /** The driver of the engine: the client's commands run there. */
@@ -205,7 +203,7 @@ export class Connection<C, U> implements DriverConsumer {
 
   /** `reconnect()`: closes the current connection (if any) and opens a new one; joins an attempt in progress. */
   async reconnect(): Promise<MQTTErrorCode> {
-    if (this.#config().host === '') {
+    if (this.#settings.config.host === '') {
       throw new ClientStateError('reconnect() needs connect() or connectAsync() first');
     }
     this.#wanted = true;
@@ -281,7 +279,7 @@ export class Connection<C, U> implements DriverConsumer {
         this.#closed(event.reason);
         break;
       case 'connack': {
-        const reasonCode = connackReasonCode(this.#config().protocol, event.reasonCode);
+        const reasonCode = connackReasonCode(this.#settings.config.protocol, event.reasonCode);
         if (!reasonCode.isFailure) {
           this.backoff.connected(this.#runtime.now());
           if (this.#forever !== undefined) this.#forever.everConnected = true;
@@ -289,7 +287,7 @@ export class Connection<C, U> implements DriverConsumer {
         } else {
           // A broker that refuses the CONNECT stops being current, as one that cannot be reached does: a cluster
           // node answering "Server unavailable" would otherwise be retried for good while the others are up.
-          this.#config().net.failed();
+          this.#settings.config.net.failed();
         }
         this.#diagnostics?.connack(event.reasonCode, event.sessionPresent, event.properties);
         this.#dispatcher.connack(reasonCode, event.sessionPresent, event.properties);
@@ -343,7 +341,7 @@ export class Connection<C, U> implements DriverConsumer {
       return;
     }
     if (!this.#isBackground()) return;
-    if (this.#config().reconnectOnFailure) {
+    if (this.#settings.config.reconnectOnFailure) {
       this.#scheduleReconnect(reason.error);
     } else {
       this.#wanted = false;
@@ -492,7 +490,7 @@ export class Connection<C, U> implements DriverConsumer {
     if (prepared !== undefined) await prepared;
     this.#dispatcher.preConnect();
     this.#updateWriteHolding();
-    const config = this.#config();
+    const config = this.#settings.config;
     // With a broker list, each broker is tried in turn (from the current one) before the attempt fails.
     for (let tried = 1; ; tried++) {
       const target = config.net.target(config.host, config.port);
@@ -552,7 +550,7 @@ export class Connection<C, U> implements DriverConsumer {
         return;
       }
     }
-    if (this.#wanted && this.#config().reconnectOnFailure) this.#scheduleReconnect(error);
+    if (this.#wanted && this.#settings.config.reconnectOnFailure) this.#scheduleReconnect(error);
   }
 
   #scheduleReconnect(lastError: unknown): void {
@@ -634,11 +632,44 @@ export class Connection<C, U> implements DriverConsumer {
 
   /** The broker last tried, for log lines. */
   #describe(): string {
-    const config = this.#config();
+    const config = this.#settings.config;
     return config.net.current?.url ?? `${config.host}:${config.port}`;
   }
 
   #log(level: LogLevel, message: string): void {
     this.#dispatcher.log(level, message);
+  }
+}
+
+/** What `ConnectionDiagnosticsSource` reads of its `Connection`. */
+interface DiagnosedConnection {
+  readonly driver: EngineDriver;
+  readonly config: ClientConfig;
+}
+
+/**
+ * What the diagnostics channels read of a client when they publish: its methods on the prototype, not four
+ * closures per client (issue 16).
+ */
+class ConnectionDiagnosticsSource implements DiagnosticsSource {
+  readonly client: unknown;
+  readonly #connection: DiagnosedConnection;
+
+  constructor(client: unknown, connection: DiagnosedConnection) {
+    this.client = client;
+    this.#connection = connection;
+  }
+
+  clientId(): string {
+    const connection = this.#connection;
+    return connection.driver.session?.clientId ?? connection.config.clientId;
+  }
+
+  protocol(): ProtocolVersion {
+    return this.#connection.config.protocol;
+  }
+
+  now(): number {
+    return this.#connection.driver.now();
   }
 }

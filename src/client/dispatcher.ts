@@ -122,11 +122,12 @@ export class Dispatcher<C, U> {
     message: OutgoingMessage,
   ): MQTTMessageInfo => this.#publishOne(session, message, now);
   #messageCallbacks: SubscriptionTrie<MessageCallback<C, U>> | undefined;
-  readonly #iterators = new Set<MessageIterator>();
+  /** The `messages()` iterators; made by the first (issue 16: an empty Set is ~190 bytes of an idle client). */
+  #iterators: Set<MessageIterator> | undefined;
   /** Some iterator is `full`: the driver reads no more until it is pulled (see `MessageIterator`). */
   #iteratorFull = false;
   /** Iterators that were full once: the first time is a warning (a consumer that never pulls holds the client). */
-  readonly #iteratorsFilled = new WeakSet<MessageIterator>();
+  #iteratorsFilled: WeakSet<MessageIterator> | undefined;
   #connackWaiters: ConnackWaiter[] = [];
   #lastSocket: unknown;
   /** The first callback exception the manual loop has to rethrow (`suppressExceptions` false). */
@@ -233,12 +234,13 @@ export class Dispatcher<C, U> {
       onDrop: (message) =>
         this.log(LogLevel.MQTT_LOG_WARNING, `messages() consumer too slow: dropped ${message.toString()}`),
       onEnd: (ended) => {
-        this.#iterators.delete(ended);
+        this.#iterators?.delete(ended);
         this.#iteratorFullChanged();
       },
       onFullChange: (changed) => {
-        if (changed.full && !this.#iteratorsFilled.has(changed)) {
-          this.#iteratorsFilled.add(changed);
+        const filled = (this.#iteratorsFilled ??= new WeakSet<MessageIterator>());
+        if (changed.full && !filled.has(changed)) {
+          filled.add(changed);
           this.log(
             LogLevel.MQTT_LOG_WARNING,
             `messages(): ${limit} messages wait for the consumer; the client reads no more until it pulls`,
@@ -247,14 +249,14 @@ export class Dispatcher<C, U> {
         this.#iteratorFullChanged();
       },
     });
-    this.#iterators.add(iterator);
+    (this.#iterators ??= new Set<MessageIterator>()).add(iterator);
     if (wait?.signal?.aborted === true) iterator.end(); // an abort listener would never fire
     return iterator;
   }
 
   #iteratorFullChanged(): void {
     let full = false;
-    for (const iterator of this.#iterators) full ||= iterator.full;
+    if (this.#iterators !== undefined) for (const iterator of this.#iterators) full ||= iterator.full;
     if (full === this.#iteratorFull) return;
     this.#iteratorFull = full;
     this.log(
@@ -276,6 +278,7 @@ export class Dispatcher<C, U> {
 
   /** Ends every `messages()` iterator (on `disconnect()`). */
   endIterators(): void {
+    if (this.#iterators === undefined) return;
     for (const iterator of [...this.#iterators]) iterator.end();
   }
 
@@ -538,7 +541,7 @@ export class Dispatcher<C, U> {
     if (!delivered) {
       this.invoke('onMessage', () => this.#callbacks.onMessage?.(client, this.#userdata, message));
     }
-    for (const iterator of this.#iterators) iterator.push(message);
+    if (this.#iterators !== undefined) for (const iterator of this.#iterators) iterator.push(message);
   }
 
   /** The callback of `filter` is for a message with these identifiers: its subscription's is one, or it has none. */

@@ -98,8 +98,10 @@ export class EngineDriver {
   /** Events of commands given in callbacks during pump(), handed over after the current ones. */
   #deferredEvents: SessionEvent[] = [];
   /**
-   * Events held while an asynchronous store commits, from an incoming QoS 2 message on: the next QoS 2 message
-   * is handed over only once the id of the one before is committed (promise 4's bound, whatever the store).
+   * Events held while an asynchronous store commits, from an incoming QoS 1 or 2 message on: the next QoS 2
+   * message is handed over only once the id of the one before is committed (promise 4's bound, whatever the
+   * store), and a QoS 1 message only once the commit under way has finished (its PUBACK would wait behind that
+   * commit, acks leaving in arrival order: a page reloaded meanwhile would get the message again).
    */
   #awaitingStore: SessionEvent[] = [];
   #storeError: StoreError | undefined;
@@ -300,10 +302,12 @@ export class EngineDriver {
     // id is recorded when ack() (or the auto-ack after onMessage) returns, before the next message is handed
     // over (promise 4). Batching them until a microtask let a crash in between lose accepted messages, or
     // deliver a whole burst of QoS 2 messages twice. A volatile store (MemoryStore) keeps neither promise across
-    // a crash, whenever it is written: its operations wait for the commit that pump() scheduled for the end of
-    // this turn (one apply() for the burst), which still comes before their bytes are written (#commit) and
-    // before the store is read again (commitPending() before a load), so nothing the process can see changes.
-    if (this.#store.volatile !== true) this.#commit();
+    // a crash, whenever it is written: the operations of commands with no bytes to send yet (messages queued
+    // behind the in-flight window) wait for the commit that pump() scheduled for the end of this turn (one
+    // apply() for them), which still comes before their bytes are written (#commit) and before the store is
+    // read again (commitPending() before a load), so nothing the process can see changes. A command with bytes
+    // commits now, so that a burst's first messages do not wait for the apply() of the whole queue (issue 16).
+    if (this.#store.volatile !== true || this.#pendingData.length > 0) this.#commit();
     this.#applyBacklog(); // an ack() may have made room
     return result;
   }
@@ -458,6 +462,17 @@ export class EngineDriver {
   }
 
   #collect(output: SessionOutput): void {
+    if (
+      output.storeOps.length > 0 &&
+      this.#pendingOps.length === 0 &&
+      this.#pendingData.length > 0 &&
+      !this.#storeBusy &&
+      this.#storeError === undefined
+    ) {
+      // Bytes that need no commit (a QoS 1 PUBACK...) go out now rather than wait for the commit of these ops.
+      this.#toOutbox(this.#pendingData);
+      this.#pendingData = [];
+    }
     this.storeProgress.queued += output.storeOps.length;
     for (const op of output.storeOps) this.#pendingOps.push(op);
     for (const chunk of output.data) this.#pendingData.push(chunk);
@@ -470,10 +485,11 @@ export class EngineDriver {
       const event = events[i];
       if (
         this.#awaitingStore.length > 0 ||
-        (this.#storeBusy && event.type === 'message' && event.packet.qos === 2)
+        (this.#storeBusy && event.type === 'message' && event.packet.qos > 0)
       ) {
-        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and
-        // get them all again. Later events wait too, so that the order is kept.
+        // A page closing now could otherwise lose the ids of every QoS 2 message handed over meanwhile, and the
+        // PUBACKs of QoS 1 messages (queued behind the commit), and get them all again. Later events wait too,
+        // so that the order is kept; the end of the commit under way releases them.
         for (let j = i; j < events.length; j++) this.#awaitingStore.push(events[j]);
         return;
       }
@@ -496,6 +512,8 @@ export class EngineDriver {
     this.#commitScheduled = true;
     queueMicrotask(() => {
       this.#commitScheduled = false;
+      // The outbox holds only bytes whose operations are applied: they go out before a long apply() of more.
+      if (!this.#holdWrites) this.#writeOutbox();
       this.#commit();
       if (!this.#holdWrites) this.#writeOutbox();
     });

@@ -96,7 +96,9 @@ export class MQTTMessageInfo {
    * `complete` event): from then on it survives the page, or the process, going away, and is sent again by the
    * next client on the same store and session until the broker acknowledges it. At once for a QoS 0 message
    * (never stored) and with `SqliteStore` (stored before `publish()` returned); with `MemoryStore`, whose
-   * operations wait for the commit at the end of the turn (`Store.volatile`), after that commit. Rejects with the `StoreError` when the store failed first (the message is then not stored: it
+   * operations for a message queued behind the window wait for the commit at the end of the turn
+   * (`Store.volatile`), after that commit. Rejects with the `StoreError` when the store failed first (the
+   * message is then not stored: it
    * is lost if the page closes), with a `PublishError` when the client did not accept the message, and as
    * `waitForPublish()` on a timeout or an abort, which only stop the waiting.
    */

@@ -7,17 +7,22 @@ import { SessionReconfigureError } from '../session/errors.js';
 import type { SessionEngine, SessionOptions } from '../session/types.js';
 import type { Store, StoredSession } from '../store/types.js';
 import { isPromise, noop } from './async.js';
-import { sameSessionOptions, type ClientConfig } from './client-config.js';
+import { sameSessionOptions, type ConfigHolder } from './client-config.js';
 import type { EngineDriver } from './engine-driver.js';
 import { LogLevel } from './enums.js';
 import { ClientStateError } from './errors.js';
 import { createSessionEngine } from './session-factory.js';
 
+/** Where the loader's log lines go (the dispatcher: `onLog` and the logger). */
+export interface SessionLogger {
+  log(level: LogLevel, message: string): void;
+}
+
 export class SessionLoader {
   readonly #driver: EngineDriver;
   readonly #store: Store;
-  readonly #config: () => ClientConfig;
-  readonly #log: (level: LogLevel, message: string) => void;
+  readonly #settings: ConfigHolder;
+  readonly #logger: SessionLogger;
   readonly #random: () => number;
   /** The settings the engine was built with (`ClientConfig.toSessionOptions()`). */
   #builtWith: SessionOptions | undefined;
@@ -26,15 +31,15 @@ export class SessionLoader {
   constructor(
     driver: EngineDriver,
     store: Store,
-    config: () => ClientConfig,
-    log: (level: LogLevel, message: string) => void,
+    settings: ConfigHolder,
+    logger: SessionLogger,
     random: () => number,
   ) {
     this.#random = random;
     this.#driver = driver;
     this.#store = store;
-    this.#config = config;
-    this.#log = log;
+    this.#settings = settings;
+    this.#logger = logger;
   }
 
   /**
@@ -50,7 +55,7 @@ export class SessionLoader {
     const current = driver.session;
     if (current !== undefined && (!rebuild || current.state !== 'disconnected')) return undefined;
     // Built once per connect: compared with what the engine was built with, and handed to it if different.
-    const options = this.#config().toSessionOptions();
+    const options = this.#settings.config.toSessionOptions();
     options.random = this.#random;
     const storeKey = options.clientId === '' ? '(broker-assigned)' : options.clientId;
     if (current !== undefined) {
@@ -61,11 +66,11 @@ export class SessionLoader {
         current.reconfigure(options);
         driver.setSession(current, storeKey); // the same engine; the store key follows a new client id
         this.#builtWith = options;
-        this.#log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: the session engine took them');
+        this.#logger.log(LogLevel.MQTT_LOG_DEBUG, 'Settings changed: the session engine took them');
         return undefined;
       } catch (error) {
         if (!(error instanceof SessionReconfigureError)) throw error;
-        this.#log(
+        this.#logger.log(
           LogLevel.MQTT_LOG_WARNING,
           `Settings changed (${error.message}): restarting the session engine from the store; queued QoS 0 ` +
             'messages and unsent SUBSCRIBE/UNSUBSCRIBE requests are dropped',

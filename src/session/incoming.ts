@@ -47,14 +47,16 @@ class Order {
 }
 
 export class Incoming {
+  // The three collections are made on first use (issue 16): most clients never receive a QoS 1/2 message, and
+  // an empty Map or Set costs about 190 bytes of every idle client's heap.
   /** Delivered to the application, ack not yet sent: id -> qos, | ACKED once `ack()` was called. */
-  readonly #pending = new Map<number, number>();
+  #pending: Map<number, number> | undefined;
   readonly #order1 = new Order();
   readonly #order2 = new Order();
   /** QoS 2 ids taken by the application, PUBREC sent (or due), awaiting PUBREL. Persisted. */
-  readonly #qos2 = new Set<number>();
+  #qos2: Set<number> | undefined;
   /** QoS 1 ids acked while disconnected: the broker will resend them, and gets its PUBACK then. */
-  readonly #pubackOwed = new Set<number>();
+  #pubackOwed: Set<number> | undefined;
   /** Acks may be written (connected, CONNACK accepted, not closing). */
   #connected = false;
   /** The Receive Maximum we advertised (MQTT 5; 65535 when absent; Infinity on 3.x, which has none). */
@@ -68,7 +70,9 @@ export class Incoming {
   }
 
   restore(ids: readonly number[]): void {
-    for (const id of ids) this.#qos2.add(id);
+    if (ids.length === 0) return;
+    const qos2 = (this.#qos2 ??= new Set<number>());
+    for (const id of ids) qos2.add(id);
   }
 
   /** The options changed (`Session.reconfigure()`): the Receive Maximum the next CONNECT advertises. */
@@ -88,37 +92,37 @@ export class Incoming {
 
   /** QoS 1/2 messages handed to the application whose PUBACK / PUBREC has not been sent yet. */
   get awaitingAck(): number {
-    return this.#pending.size;
+    return this.#pending?.size ?? 0;
   }
 
   /** QoS 1/2 messages the broker sent and has no PUBACK / PUBCOMP for. */
   get unacknowledged(): number {
-    return this.#pending.size + this.#qos2.size + this.#pubackOwed.size;
+    return (this.#pending?.size ?? 0) + (this.#qos2?.size ?? 0) + (this.#pubackOwed?.size ?? 0);
   }
 
   /** Takes a QoS 1/2 PUBLISH: DELIVER (emit 'message'), SUPPRESS (duplicate, handled), or a reason code to close with. */
   publish(p: PublishPacket): number {
     const id = p.packetId ?? 0;
     if (p.qos === 1) {
-      if (this.#pending.has(id)) return SUPPRESS;
-      if (this.#pubackOwed.delete(id)) {
+      if (this.#pending?.has(id) === true) return SUPPRESS;
+      if (this.#pubackOwed?.delete(id) === true) {
         this.#out.send({ type: PacketType.PUBACK, packetId: id, reasonCode: ReasonCode.Success });
         return SUPPRESS;
       }
       if (this.#overQuota()) return ReasonCode.ReceiveMaximumExceeded;
-      this.#pending.set(id, 1);
+      (this.#pending ??= new Map<number, number>()).set(id, 1);
       this.#order1.push(id);
       return DELIVER;
     }
-    if (this.#qos2.has(id)) {
+    if (this.#qos2?.has(id) === true) {
       // Already taken: the broker missed our PUBREC. Answer it again, never deliver twice (promise 4).
       if (this.#connected)
         this.#out.send({ type: PacketType.PUBREC, packetId: id, reasonCode: ReasonCode.Success });
       return SUPPRESS;
     }
-    if (this.#pending.has(id)) return SUPPRESS;
+    if (this.#pending?.has(id) === true) return SUPPRESS;
     if (this.#overQuota()) return ReasonCode.ReceiveMaximumExceeded;
-    this.#pending.set(id, 2);
+    (this.#pending ??= new Map<number, number>()).set(id, 2);
     this.#order2.push(id);
     return DELIVER;
   }
@@ -133,9 +137,10 @@ export class Incoming {
 
   /** The application took message `id`; returns false when no such message waits for an ack. */
   ack(id: number, qos: number): boolean {
-    const v = this.#pending.get(id);
-    if (v === undefined || (v & 3) !== qos || (v & ACKED) !== 0) return false;
-    this.#pending.set(id, v | ACKED);
+    const pending = this.#pending;
+    const v = pending?.get(id);
+    if (pending === undefined || v === undefined || (v & 3) !== qos || (v & ACKED) !== 0) return false;
+    pending.set(id, v | ACKED);
     if (qos === 1) {
       this.#flush1();
     } else {
@@ -149,30 +154,34 @@ export class Incoming {
 
   #flush1(): void {
     const o = this.#order1;
+    const pending = this.#pending;
+    if (pending === undefined) return; // ack() found its id there
     while (o.head < o.ids.length) {
       const id = o.ids[o.head];
-      const v = this.#pending.get(id);
+      const v = pending.get(id);
       if (v !== undefined && (v & ACKED) === 0) break;
       o.head++;
       if (v === undefined) continue;
-      this.#pending.delete(id);
+      pending.delete(id);
       if (this.#connected)
         this.#out.send({ type: PacketType.PUBACK, packetId: id, reasonCode: ReasonCode.Success });
-      else this.#pubackOwed.add(id);
+      else (this.#pubackOwed ??= new Set<number>()).add(id);
     }
     if (o.head === o.ids.length) o.clear();
   }
 
   #flush2(): void {
     const o = this.#order2;
+    const pending = this.#pending;
+    if (pending === undefined) return; // ack() found its id there
     while (o.head < o.ids.length) {
       const id = o.ids[o.head];
-      const v = this.#pending.get(id);
+      const v = pending.get(id);
       if (v !== undefined && (v & ACKED) === 0) break;
       o.head++;
       if (v === undefined) continue;
-      this.#pending.delete(id);
-      this.#qos2.add(id);
+      pending.delete(id);
+      (this.#qos2 ??= new Set<number>()).add(id);
       // Write-ahead: its putIncoming was emitted by ack(), in this output or an earlier one, so the client
       // stores the id before it writes this PUBREC.
       // Disconnected: no PUBREC now; the broker resends the PUBLISH and gets it then.
@@ -183,7 +192,7 @@ export class Incoming {
   }
 
   pubrel(id: number): void {
-    if (this.#qos2.delete(id)) {
+    if (this.#qos2?.delete(id) === true) {
       this.#out.op({ kind: 'deleteIncoming', packetId: id });
       this.#out.send({ type: PacketType.PUBCOMP, packetId: id, reasonCode: ReasonCode.Success });
       return;
@@ -203,15 +212,19 @@ export class Incoming {
    */
   clear(storeOps: boolean): void {
     if (storeOps) {
-      for (const id of this.#qos2) this.#out.op({ kind: 'deleteIncoming', packetId: id });
+      if (this.#qos2 !== undefined) {
+        for (const id of this.#qos2) this.#out.op({ kind: 'deleteIncoming', packetId: id });
+      }
       // QoS 2 messages acked early (recorded by ack(), PUBREC still held behind an earlier message).
-      for (const [id, v] of this.#pending) {
-        if ((v & 3) === 2 && (v & ACKED) !== 0) this.#out.op({ kind: 'deleteIncoming', packetId: id });
+      if (this.#pending !== undefined) {
+        for (const [id, v] of this.#pending) {
+          if ((v & 3) === 2 && (v & ACKED) !== 0) this.#out.op({ kind: 'deleteIncoming', packetId: id });
+        }
       }
     }
-    this.#qos2.clear();
-    this.#pending.clear();
-    this.#pubackOwed.clear();
+    this.#qos2 = undefined;
+    this.#pending = undefined;
+    this.#pubackOwed = undefined;
     this.#order1.clear();
     this.#order2.clear();
   }

@@ -61,9 +61,15 @@ function record(e: OutEntry, state: OutgoingState): OutgoingRecord {
   return r;
 }
 
+/** What an Outgoing without any QoS 1/2 message iterates. */
+const NO_ENTRIES: readonly OutEntry[] = [];
+
 export class Outgoing {
-  /** Every unfinished QoS 1/2 message, by packet id, in `seq` order. */
-  readonly #records = new Map<number, OutEntry>();
+  /**
+   * Every unfinished QoS 1/2 message, by packet id, in `seq` order. Made by the first QoS 1/2 message (issue 16:
+   * an empty Map is about 190 bytes of every idle client's heap).
+   */
+  #records: Map<number, OutEntry> | undefined;
   readonly #queue = new SendQueue();
   /** Entries on the wire (sent on this connection and not finished). */
   #inflight = 0;
@@ -121,7 +127,7 @@ export class Outgoing {
         onWire: false,
         done: false,
       };
-      this.#records.set(e.mid, e);
+      (this.#records ??= new Map<number, OutEntry>()).set(e.mid, e);
       this.#ids.mark(e.mid);
       this.#queue.push(e);
       if (r.seq >= this.#nextSeq) this.#nextSeq = r.seq + 1;
@@ -132,7 +138,7 @@ export class Outgoing {
 
   /** Unfinished QoS 1/2 messages (queued, on the wire, or awaiting a resend): session state to keep. */
   get unfinished(): number {
-    return this.#records.size;
+    return this.#records?.size ?? 0;
   }
 
   get inflightCount(): number {
@@ -234,7 +240,7 @@ export class Outgoing {
       this.#nextSeq++;
       e.state = 'sent';
       this.#enterWindow(e);
-      this.#records.set(mid, e);
+      (this.#records ??= new Map<number, OutEntry>()).set(mid, e);
       this.#out.op({ kind: 'putOutgoing', record: record(e, 'sent') });
       this.#sentFirst(qos, mid);
       this.#out.write(bytes);
@@ -243,7 +249,7 @@ export class Outgoing {
     this.#ids.commit(mid, true);
     this.#nextSeq++;
     if (qos > 0) {
-      this.#records.set(mid, e);
+      (this.#records ??= new Map<number, OutEntry>()).set(mid, e);
       this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
     }
     this.#queue.push(e);
@@ -268,7 +274,7 @@ export class Outgoing {
    * and are written again after the caller's `clear` op.
    */
   discardSent(): void {
-    for (const e of this.#records.values()) {
+    for (const e of this.#records?.values() ?? NO_ENTRIES) {
       if (e.state === 'queued') {
         this.#out.op({ kind: 'putOutgoing', record: record(e, 'queued') });
         continue;
@@ -283,7 +289,7 @@ export class Outgoing {
    * QoS 2 included since the broker forgot it, is published again as a new message (promise 3).
    */
   requeueAll(): void {
-    for (const e of this.#records.values()) {
+    for (const e of this.#records?.values() ?? NO_ENTRIES) {
       if (e.state === 'queued') continue;
       e.state = 'queued';
       this.#queue.requeued(e);
@@ -302,8 +308,8 @@ export class Outgoing {
   disconnected(): void {
     this.#connected = false;
     this.#congested = false;
-    for (const e of this.#records.values()) e.onWire = false;
-    this.#queue.rebuild(this.#records.values());
+    for (const e of this.#records?.values() ?? NO_ENTRIES) e.onWire = false;
+    this.#queue.rebuild(this.#records?.values() ?? NO_ENTRIES);
     this.#inflight = 0;
     this.#inflightQos2 = 0;
     // A round trip across a reconnect would time the outage, not the broker.
@@ -329,7 +335,7 @@ export class Outgoing {
   }
 
   onPuback(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.#records.get(packetId);
+    const e = this.#records?.get(packetId);
     if (e === undefined || e.state !== 'sent') {
       this.#out.log('warn', `PUBACK for unknown packet id ${packetId}, ignored`);
       return;
@@ -346,7 +352,7 @@ export class Outgoing {
   }
 
   onPubrec(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.#records.get(packetId);
+    const e = this.#records?.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state === 'queued') {
       this.#out.log('warn', `PUBREC for unknown packet id ${packetId}`);
       // Answer with PUBREL (MQTT 5: reason 0x92 Packet Identifier not found, 3.6.2.1) on every version, so a
@@ -383,7 +389,7 @@ export class Outgoing {
   }
 
   onPubcomp(packetId: number, reasonCode: number, properties: Properties | undefined): void {
-    const e = this.#records.get(packetId);
+    const e = this.#records?.get(packetId);
     if (e === undefined || e.qos !== 2 || e.state !== 'pubrec') {
       this.#out.log('warn', `PUBCOMP for unknown packet id ${packetId}, ignored`);
       return;
@@ -408,7 +414,7 @@ export class Outgoing {
     // Called from `sendEntry`: `e` already left the queue.
     e.done = true;
     if (e.qos !== 0) {
-      this.#records.delete(e.mid);
+      this.#records?.delete(e.mid);
       this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
     this.#ids.release(e.mid);
@@ -425,7 +431,7 @@ export class Outgoing {
       this.#queue.leave(e);
     }
     if (e.qos !== 0) {
-      this.#records.delete(e.mid);
+      this.#records?.delete(e.mid);
       if (storeOp) this.#out.op({ kind: 'deleteOutgoing', packetId: e.mid });
     }
     this.#ids.release(e.mid);

@@ -24,8 +24,11 @@ import type {
 
 interface Entry {
   identity: SessionIdentity | undefined;
-  outgoing: Map<number, OutgoingRecord>;
-  /** Made on first use: a clean session with no QoS 2 subscriber has none (an empty Set/Map is ~190 bytes). */
+  /**
+   * Made on first use: a clean session with no QoS 1/2 message, or no QoS 2 subscriber, has none (an empty
+   * Set/Map is ~190 bytes).
+   */
+  outgoing: Map<number, OutgoingRecord> | undefined;
   incoming: Set<number> | undefined;
   subscriptions: Map<string, StoredSubscription> | undefined;
 }
@@ -98,7 +101,8 @@ export class MemoryStore implements Store {
     this.checkOpen();
     const e = this.sessions.get(key);
     if (e === undefined) return { outgoing: [], incomingQos2: [], subscriptions: [] };
-    const outgoing = [...e.outgoing.values()].map(copyRecord).sort((a, b) => a.seq - b.seq);
+    const outgoing =
+      e.outgoing === undefined ? [] : [...e.outgoing.values()].map(copyRecord).sort((a, b) => a.seq - b.seq);
     const session: StoredSession = {
       outgoing,
       incomingQos2: e.incoming === undefined ? [] : [...e.incoming],
@@ -122,23 +126,25 @@ export class MemoryStore implements Store {
     if (setsState) this.checkStateChanges(existing, ops);
     let e = existing;
     if (e === undefined) {
-      e = { identity: undefined, outgoing: new Map(), incoming: undefined, subscriptions: undefined };
+      e = { identity: undefined, outgoing: undefined, incoming: undefined, subscriptions: undefined };
       this.sessions.set(key, e);
     }
     for (const op of ops) {
       switch (op.kind) {
-        case 'putOutgoing':
+        case 'putOutgoing': {
           // A re-put of a packet id replaces it; Map order is insertion order, `load` sorts by seq anyway.
-          e.outgoing.delete(op.record.packetId);
-          e.outgoing.set(op.record.packetId, copyRecord(op.record));
+          const outgoing = (e.outgoing ??= new Map<number, OutgoingRecord>());
+          outgoing.delete(op.record.packetId);
+          outgoing.set(op.record.packetId, copyRecord(op.record));
           break;
+        }
         case 'setOutgoingState': {
-          const r = e.outgoing.get(op.packetId);
+          const r = e.outgoing?.get(op.packetId);
           if (r !== undefined) r.state = op.state;
           break;
         }
         case 'deleteOutgoing':
-          e.outgoing.delete(op.packetId);
+          e.outgoing?.delete(op.packetId);
           break;
         case 'putIncoming':
           (e.incoming ??= new Set<number>()).add(op.packetId);
@@ -160,7 +166,7 @@ export class MemoryStore implements Store {
           break;
         case 'clear':
           e.identity = undefined;
-          e.outgoing.clear();
+          e.outgoing = undefined;
           e.incoming = undefined;
           e.subscriptions = undefined;
           break;
@@ -188,7 +194,7 @@ export class MemoryStore implements Store {
         cleared = true;
         changed.clear();
       } else if (op.kind === 'setOutgoingState') {
-        const known = changed.get(op.packetId) ?? (!cleared && existing?.outgoing.has(op.packetId) === true);
+        const known = changed.get(op.packetId) ?? (!cleared && existing?.outgoing?.has(op.packetId) === true);
         if (!known) {
           throw new StoreError(
             `store op refused, nothing applied: no outgoing message ${op.packetId} to set to '${op.state}'`,

@@ -83,9 +83,10 @@ export type StoreOp =
 export interface Store {
   /**
    * True when what the store holds dies with the process (`MemoryStore`): no crash can then tell when an
-   * operation was applied, so the client applies the operations of a burst of commands in one `apply()` at the
-   * end of the current turn (always before its bytes are written, and before the store is read again) instead
-   * of one per command before the command returns. Absent or false (`SqliteStore`, and any store of yours
+   * operation was applied, so the client applies the operations of a burst of commands with nothing to send
+   * yet (messages queued behind the window) in one `apply()` at the end of the current turn (always before
+   * their bytes are written, and before the store is read again) instead of one per command before the command
+   * returns; a command with bytes to send commits at once. Absent or false (`SqliteStore`, and any store of yours
    * unless it says otherwise): one `apply()` per command, as the delivery promises need.
    */
   readonly volatile?: boolean;

@@ -252,43 +252,74 @@ export class Diagnostics {
     channel.publish(message);
   };
 
-  /** `store` whose `apply()` batches are reported on `steady-mqtt:store` (while someone listens). */
+  /**
+   * `store` whose `apply()` batches are reported on `steady-mqtt:store` (while someone listens). The wrapper
+   * says what `store` says about itself (`volatile`): the driver commits a volatile store once per burst, and a
+   * wrapper without it made every `MemoryStore` client commit once per command.
+   */
   observeStore(store: Store): Store {
-    const channel = this.#channels.store;
-    const done = (operations: readonly StoreOp[], started: number, error: unknown): void => {
-      const message: StoreDiagnostic = {
-        ...this.#base(),
-        operations,
-        durationMs: performance.now() - started,
-        error,
-      };
-      channel.publish(message);
+    return new ObservedStore(store, this);
+  }
+
+  /** Publishes one finished (or failed) `apply()` batch on `steady-mqtt:store`. */
+  storeApplied(operations: readonly StoreOp[], started: number, error: unknown): void {
+    const message: StoreDiagnostic = {
+      ...this.#base(),
+      operations,
+      durationMs: performance.now() - started,
+      error,
     };
-    return {
-      load: (key) => store.load(key),
-      close: () => store.close(),
-      apply: (key, operations) => {
-        if (!channel.hasSubscribers) return store.apply(key, operations);
-        const started = performance.now();
-        let result: void | Promise<void>;
-        try {
-          result = store.apply(key, operations);
-        } catch (error) {
-          done(operations, started, error);
-          throw error;
-        }
-        if (!isPromise(result)) {
-          done(operations, started, undefined);
-          return result;
-        }
-        return result.then(
-          () => done(operations, started, undefined),
-          (error: unknown) => {
-            done(operations, started, error);
-            throw error;
-          },
-        );
+    this.#channels.store.publish(message);
+  }
+
+  /** Someone listens on `steady-mqtt:store`. */
+  get observingStore(): boolean {
+    return this.#channels.store.hasSubscribers;
+  }
+}
+
+/** A `Store` whose batches are reported by `diagnostics` (its methods on the prototype: no closures per client). */
+class ObservedStore implements Store {
+  readonly volatile: boolean | undefined;
+  readonly #store: Store;
+  readonly #diagnostics: Diagnostics;
+
+  constructor(store: Store, diagnostics: Diagnostics) {
+    this.volatile = store.volatile;
+    this.#store = store;
+    this.#diagnostics = diagnostics;
+  }
+
+  load(key: string): ReturnType<Store['load']> {
+    return this.#store.load(key);
+  }
+
+  close(): void | Promise<void> {
+    return this.#store.close();
+  }
+
+  apply(key: string, operations: readonly StoreOp[]): void | Promise<void> {
+    const store = this.#store;
+    const diagnostics = this.#diagnostics;
+    if (!diagnostics.observingStore) return store.apply(key, operations);
+    const started = performance.now();
+    let result: void | Promise<void>;
+    try {
+      result = store.apply(key, operations);
+    } catch (error) {
+      diagnostics.storeApplied(operations, started, error);
+      throw error;
+    }
+    if (!isPromise(result)) {
+      diagnostics.storeApplied(operations, started, undefined);
+      return result;
+    }
+    return result.then(
+      () => diagnostics.storeApplied(operations, started, undefined),
+      (error: unknown) => {
+        diagnostics.storeApplied(operations, started, error);
+        throw error;
       },
-    };
+    );
   }
 }

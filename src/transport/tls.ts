@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import { connectTls } from './connect-socket.js';
+import { connectTls, type OpeningSignal } from './connect-socket.js';
 import { TlsError } from './errors.js';
 import type { TlsOptions } from './tls-options.js';
 
@@ -87,7 +87,7 @@ export function startTls(
   host: string,
   port: number,
   socket: Socket | undefined,
-  signal?: AbortSignal,
+  signal?: OpeningSignal,
 ): Promise<TLSSocket> {
   let options: ConnectionOptions;
   try {

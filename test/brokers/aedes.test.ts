@@ -2,13 +2,14 @@
 import { MQTTProtocolVersion } from '../../src/index.js';
 import { startAedes } from '../support/aedes.js';
 import { runCatalogue } from './catalogue.js';
+import { FIXTURE_WRONG_PASSWORD } from '../support/secrets.js';
 
 runCatalogue({
   name: 'Aedes 1.2',
   start: () => startAedes(),
   versions: [MQTTProtocolVersion.MQTTv31, MQTTProtocolVersion.MQTTv311],
   refusedVersions: [MQTTProtocolVersion.MQTTv5],
-  refusedCredentials: { username: 'user', password: 'wrong' },
+  refusedCredentials: { username: 'user', password: FIXTURE_WRONG_PASSWORD },
   qos2: 'exactly once',
   sessionPresentOnMqtt31: true,
   share: 'nothing delivered',

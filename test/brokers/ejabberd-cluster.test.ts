@@ -19,6 +19,7 @@ import { spawnChild, type Child } from '../fault/children.js';
 import { waitUntil } from '../client/helpers.js';
 import type { PeerConfig } from './fixtures/failover-peer.js';
 import { connectionEvents, doneOf, PEER, PER_QOS, RATE, STREAM_MS, type Done } from './cluster-counts.js';
+import { FIXTURE_PASSWORD } from '../support/secrets.js';
 
 let epmd: { stop(): Promise<void> } | undefined;
 const nodes: EjabberdNode[] = [];
@@ -75,7 +76,7 @@ async function failover(
       idleMs: 10_000,
       maxMs: STREAM_MS + 90_000,
       username: 'user',
-      password: 'pass',
+      password: FIXTURE_PASSWORD,
     };
     const child = spawnChild(PEER, [role, JSON.stringify(config)]);
     children.push(child);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MQTTProtocolVersion } from '../../src/index.js';
 import { startBroker } from '../support/mosquitto.js';
 import { runCatalogue } from './catalogue.js';
+import { FIXTURE_PASSWORD, FIXTURE_WRONG_PASSWORD } from '../support/secrets.js';
 
 runCatalogue({
   name: 'Mosquitto 2.0',
@@ -13,7 +14,7 @@ runCatalogue({
     // Anonymous clients are allowed; a client that names a user must give that user's password.
     const dir = mkdtempSync(join(tmpdir(), 'steady-mqtt-passwd-'));
     const passwordFile = join(dir, 'passwd');
-    execFileSync('mosquitto_passwd', ['-b', '-c', passwordFile, 'user', 'pass']);
+    execFileSync('mosquitto_passwd', ['-b', '-c', passwordFile, 'user', FIXTURE_PASSWORD]);
     const broker = await startBroker({ config: `password_file ${passwordFile}`, quietLog: true });
     return {
       host: broker.host,
@@ -26,7 +27,7 @@ runCatalogue({
   },
   versions: [MQTTProtocolVersion.MQTTv31, MQTTProtocolVersion.MQTTv311, MQTTProtocolVersion.MQTTv5],
   refusedVersions: [],
-  refusedCredentials: { username: 'user', password: 'wrong' },
+  refusedCredentials: { username: 'user', password: FIXTURE_WRONG_PASSWORD },
   qos2: 'exactly once',
   share: 'works',
 });

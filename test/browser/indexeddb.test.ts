@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startBroker, type Broker } from '../support/mosquitto.js';
 import { uniqueId } from '../client/helpers.js';
 import {
   browserSkip,
   buildBrowserBundles,
   launchChromium,
+  pageResult,
   serveFiles,
   type StaticServer,
 } from './harness.js';
@@ -74,20 +75,13 @@ void describe('IndexedDbStore in Chromium', { skip }, () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function result<T>(page: Page, timeout = 30_000): Promise<T> {
-    await page.waitForFunction(() => document.getElementById('result')?.textContent !== '', undefined, {
-      timeout,
-    });
-    return JSON.parse((await page.textContent('#result')) ?? 'null') as T;
-  }
-
   void test('the store contract passes on Chromium’s IndexedDB', async () => {
     const page = await browser.newPage();
     try {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
       await page.goto(`${server.origin}/contract.html`, { timeout: 10_000 });
-      const outcomes = await result<Outcome[]>(page, 120_000);
+      const outcomes = await pageResult<Outcome[]>(page, 120_000);
       assert.deepEqual(errors, []);
       assert.ok(outcomes.length >= 16, `only ${outcomes.length} tests ran`);
       const failed = outcomes.filter((o) => !o.ok);
@@ -110,9 +104,9 @@ void describe('IndexedDbStore in Chromium', { skip }, () => {
     const other = await browser.newPage();
     try {
       await first.goto(url(clientId));
-      assert.deepEqual(await result<SessionResult>(first), { connected: true });
+      assert.deepEqual(await pageResult<SessionResult>(first), { connected: true });
       await second.goto(url(clientId));
-      const refused = await result<SessionResult>(second);
+      const refused = await pageResult<SessionResult>(second);
       assert.equal(refused.connected, false);
       assert.equal(refused.locked, true, JSON.stringify(refused));
       assert.equal(refused.storeError, true);
@@ -120,13 +114,13 @@ void describe('IndexedDbStore in Chromium', { skip }, () => {
       assert.match(refused.message ?? '', /in use by another tab/);
       // Another session of the same database is free meanwhile.
       await other.goto(url(uniqueId('tab')));
-      assert.deepEqual(await result<SessionResult>(other), { connected: true });
+      assert.deepEqual(await pageResult<SessionResult>(other), { connected: true });
       assert.equal(
         await first.evaluate(() => (window as unknown as { release(): Promise<string> }).release()),
         'released',
       );
       await second.reload();
-      assert.deepEqual(await result<SessionResult>(second), { connected: true });
+      assert.deepEqual(await pageResult<SessionResult>(second), { connected: true });
     } finally {
       await Promise.all([first.close(), second.close(), other.close()]);
     }

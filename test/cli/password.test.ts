@@ -9,9 +9,15 @@ import { PacketType } from '../../src/index.js';
 import type { CommandIO } from '../../src/cli/pub.js';
 import { main } from '../../src/cli/run.js';
 import { FakeBroker } from '../support/fake-broker.js';
+import { FIXTURE_PASSWORD, FIXTURE_WRONG_PASSWORD, assertNoSecret } from '../support/secrets.js';
 
-function io(stdin: string, env: Record<string, string> = {}): { io: CommandIO; stderr: () => string } {
+/** The CLI's streams; `output()` is all it printed, for the secrets scan. */
+function io(
+  stdin: string,
+  env: Record<string, string> = {},
+): { io: CommandIO; stderr: () => string; output: () => string } {
   const err: Buffer[] = [];
+  const out: Buffer[] = [];
   const sink = (into?: Buffer[]): Writable =>
     new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -20,8 +26,9 @@ function io(stdin: string, env: Record<string, string> = {}): { io: CommandIO; s
       },
     });
   return {
-    io: { stdin: Readable.from([stdin]), stdout: sink(), stderr: sink(err), env },
+    io: { stdin: Readable.from([stdin]), stdout: sink(out), stderr: sink(err), env },
     stderr: () => Buffer.concat(err).toString(),
+    output: () => Buffer.concat([...out, ...err]).toString(),
   };
 }
 
@@ -40,34 +47,37 @@ async function passwordSent(args: string[], c: ReturnType<typeof io>): Promise<s
   const connect = await connection.accept();
   await connection.expect(PacketType.PUBLISH);
   assert.equal(await done, 0, c.stderr());
+  assertNoSecret(c.output(), "the CLI's output");
   return connect.password === undefined ? undefined : Buffer.from(connect.password).toString();
 }
 
 void describe('the CLI password', () => {
   void it('-P - reads the first line of standard input (without its line end)', async () => {
-    const c = io('s3cret pass\r\nnot this line\n');
-    assert.equal(await passwordSent(['-u', 'alice', '-P', '-'], c), 's3cret pass');
+    const c = io(`${FIXTURE_PASSWORD} with spaces\r\nnot this line\n`);
+    assert.equal(await passwordSent(['-u', 'alice', '-P', '-'], c), `${FIXTURE_PASSWORD} with spaces`);
   });
 
   void it('MQTT_PASSWORD is used with -u when -P is absent', async () => {
-    const c = io('', { MQTT_PASSWORD: 'from-env' });
-    assert.equal(await passwordSent(['-u', 'alice'], c), 'from-env');
+    const c = io('', { MQTT_PASSWORD: FIXTURE_PASSWORD });
+    assert.equal(await passwordSent(['-u', 'alice'], c), FIXTURE_PASSWORD);
   });
 
   void it('-P wins over MQTT_PASSWORD; without -u, MQTT_PASSWORD is not sent', async () => {
-    assert.equal(await passwordSent(['-u', 'alice', '-P', 'flag'], io('', { MQTT_PASSWORD: 'env' })), 'flag');
-    assert.equal(await passwordSent([], io('', { MQTT_PASSWORD: 'env' })), undefined);
+    const env = { MQTT_PASSWORD: FIXTURE_WRONG_PASSWORD };
+    assert.equal(await passwordSent(['-u', 'alice', '-P', FIXTURE_PASSWORD], io('', env)), FIXTURE_PASSWORD);
+    assert.equal(await passwordSent([], io('', env)), undefined);
   });
 
   void it('-P - with the message on stdin (-s, -l), or with an empty stdin, is a usage error (exit 1)', async () => {
     for (const flag of ['-s', '-l']) {
-      const c = io('pw\n');
+      const c = io(`${FIXTURE_PASSWORD}\n`);
       const code = await main(
         ['pub', '-h', fake.host, '-p', String(fake.port), '-t', 'pw', flag, '-u', 'a', '-P', '-'],
         c.io,
       );
       assert.equal(code, 1);
       assert.match(c.stderr(), /-P - reads the password from stdin/);
+      assertNoSecret(c.output(), "the CLI's output");
     }
     const empty = io('');
     const code = await main(

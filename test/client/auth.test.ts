@@ -16,12 +16,16 @@ import {
 } from '../../src/index.js';
 import { PacketType, type AuthPacket } from '../../src/packet/types.js';
 import { FakeBroker, type FakeConnection } from '../support/fake-broker.js';
+import { FIXTURE_AUTH_DATA } from '../support/secrets.js';
 import { recordingClient, waitUntil, within } from './helpers.js';
 
 const METHOD = 'SCRAM-SHA-256';
 const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
-const CONNECT_PROPERTIES = { authenticationMethod: METHOD, authenticationData: utf8.encode('client-first') };
+const CONNECT_PROPERTIES = {
+  authenticationMethod: METHOD,
+  authenticationData: utf8.encode(`${FIXTURE_AUTH_DATA}/client-first`),
+};
 
 let broker: FakeBroker;
 void before(async () => {
@@ -44,10 +48,10 @@ function challenge(connection: FakeConnection, data: string): void {
 async function brokerExchange(connection: FakeConnection): Promise<AuthPacket[]> {
   const connect = await connection.expect(PacketType.CONNECT);
   assert.equal(connect.properties?.authenticationMethod, METHOD);
-  assert.equal(text(connect.properties?.authenticationData), 'client-first');
-  challenge(connection, 'server-first');
+  assert.equal(text(connect.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-first`);
+  challenge(connection, `${FIXTURE_AUTH_DATA}/server-first`);
   const first = await connection.expect(PacketType.AUTH);
-  challenge(connection, 'server-final');
+  challenge(connection, `${FIXTURE_AUTH_DATA}/server-final`);
   const second = await connection.expect(PacketType.AUTH);
   return [first, second];
 }
@@ -56,7 +60,11 @@ async function brokerExchange(connection: FakeConnection): Promise<AuthPacket[]>
 const scram = (seen: AuthChallenge[]) => async (c: AuthChallenge) => {
   seen.push(c);
   await Promise.resolve(); // answers asynchronously, as a real hash would
-  return utf8.encode(text(c.data) === 'server-first' ? 'client-final' : 'client-proof');
+  return utf8.encode(
+    text(c.data) === `${FIXTURE_AUTH_DATA}/server-first`
+      ? `${FIXTURE_AUTH_DATA}/client-final`
+      : `${FIXTURE_AUTH_DATA}/client-proof`,
+  );
 };
 
 void describe('MQTT 5 enhanced authentication (fake broker)', () => {
@@ -78,25 +86,28 @@ void describe('MQTT 5 enhanced authentication (fake broker)', () => {
       assert.equal(packet.reasonCode, 0x18); // [MQTT-4.12.0-3]
       assert.equal(packet.properties?.authenticationMethod, METHOD); // [MQTT-4.12.0-5]
     }
-    assert.equal(text(first.properties?.authenticationData), 'client-final');
-    assert.equal(text(second.properties?.authenticationData), 'client-proof');
+    assert.equal(text(first.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-final`);
+    assert.equal(text(second.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-proof`);
     connection.send({
       type: PacketType.CONNACK,
       sessionPresent: false,
       reasonCode: 0,
-      properties: { authenticationMethod: METHOD, authenticationData: utf8.encode('server-ok') },
+      properties: {
+        authenticationMethod: METHOD,
+        authenticationData: utf8.encode(`${FIXTURE_AUTH_DATA}/server-ok`),
+      },
     });
     await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
     assert.deepEqual(r.connacks[0], { rc: 0, sessionPresent: false });
     assert.deepEqual(auths, [
-      { rc: 0x18, data: 'server-first' },
-      { rc: 0x18, data: 'server-final' },
+      { rc: 0x18, data: `${FIXTURE_AUTH_DATA}/server-first` },
+      { rc: 0x18, data: `${FIXTURE_AUTH_DATA}/server-final` },
     ]);
     assert.deepEqual(
       seen.map((c) => ({ method: c.method, data: text(c.data), reasonCode: c.reasonCode })),
       [
-        { method: METHOD, data: 'server-first', reasonCode: 0x18 },
-        { method: METHOD, data: 'server-final', reasonCode: 0x18 },
+        { method: METHOD, data: `${FIXTURE_AUTH_DATA}/server-first`, reasonCode: 0x18 },
+        { method: METHOD, data: `${FIXTURE_AUTH_DATA}/server-final`, reasonCode: 0x18 },
       ],
     );
     r.client.disconnect();
@@ -108,7 +119,10 @@ void describe('MQTT 5 enhanced authentication (fake broker)', () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5, { reconnectOnFailure: false });
     r.client.onAuth = (client, _u, rc, properties) => {
       if (rc.value !== 0x18) return;
-      const answer = text(properties.authenticationData) === 'server-first' ? 'client-final' : 'client-proof';
+      const answer =
+        text(properties.authenticationData) === `${FIXTURE_AUTH_DATA}/server-first`
+          ? `${FIXTURE_AUTH_DATA}/client-final`
+          : `${FIXTURE_AUTH_DATA}/client-proof`;
       // The method is filled in from the CONNECT properties.
       assert.equal(
         client.auth(0x18, { authenticationData: utf8.encode(answer) }),
@@ -119,8 +133,8 @@ void describe('MQTT 5 enhanced authentication (fake broker)', () => {
     void r.client.connect(broker.host, broker.port, 60, '', 0, true, CONNECT_PROPERTIES);
     const connection = await broker.nextConnection();
     const [first, second] = await brokerExchange(connection);
-    assert.equal(text(first.properties?.authenticationData), 'client-final');
-    assert.equal(text(second.properties?.authenticationData), 'client-proof');
+    assert.equal(text(first.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-final`);
+    assert.equal(text(second.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-proof`);
     assert.equal(second.properties?.authenticationMethod, METHOD);
     connection.send({
       type: PacketType.CONNACK,
@@ -176,16 +190,16 @@ void describe('MQTT 5 enhanced authentication (fake broker)', () => {
     await connection.accept({ properties: { authenticationMethod: METHOD } });
     await waitUntil(() => r.connacks.length === 1, 5000, 'CONNACK');
 
-    const rc = r.client.auth(0x19, { authenticationData: utf8.encode('client-first') });
+    const rc = r.client.auth(0x19, { authenticationData: utf8.encode(`${FIXTURE_AUTH_DATA}/client-first`) });
     assert.equal(rc, MQTTErrorCode.MQTT_ERR_SUCCESS);
     const reauth = await connection.expect(PacketType.AUTH);
     assert.equal(reauth.reasonCode, 0x19); // [MQTT-4.12.1-1]
     assert.equal(reauth.properties?.authenticationMethod, METHOD);
-    assert.equal(text(reauth.properties?.authenticationData), 'client-first');
-    challenge(connection, 'server-first');
+    assert.equal(text(reauth.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-first`);
+    challenge(connection, `${FIXTURE_AUTH_DATA}/server-first`);
     const answer = await connection.expect(PacketType.AUTH);
     assert.equal(answer.reasonCode, 0x18);
-    assert.equal(text(answer.properties?.authenticationData), 'client-final');
+    assert.equal(text(answer.properties?.authenticationData), `${FIXTURE_AUTH_DATA}/client-final`);
     connection.send({ type: PacketType.AUTH, reasonCode: 0, properties: { authenticationMethod: METHOD } });
     await waitUntil(() => auths.length === 2, 5000, 'AUTH Success');
     assert.deepEqual(auths, [0x18, 0]);
@@ -209,7 +223,7 @@ void describe('MQTT 5 enhanced authentication (fake broker)', () => {
     void r.client.connect(broker.host, broker.port, 60, '', 0, true, CONNECT_PROPERTIES);
     const connection = await broker.nextConnection();
     await connection.expect(PacketType.CONNECT);
-    challenge(connection, 'server-first');
+    challenge(connection, `${FIXTURE_AUTH_DATA}/server-first`);
     const disconnect = await connection.expect(PacketType.DISCONNECT);
     assert.equal(disconnect.reasonCode, 0x80);
     await waitUntil(() => r.disconnects.length === 1, 5000, 'onDisconnect');

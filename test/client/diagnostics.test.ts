@@ -208,6 +208,42 @@ void describe('diagnostics channels', () => {
     }
   });
 
+  void it('keep a MemoryStore volatile behind the store channel: a burst queued behind the window is one batch', async () => {
+    const r = recordingClient(MQTTProtocolVersion.MQTTv311, { store: new MemoryStore() });
+    r.client.maxInflightMessagesSet(1);
+    try {
+      await connected(r, broker.host, broker.port);
+      const topic = uniqueId('diag');
+      const burst = async (): Promise<{ batches: number; reported: StoreDiagnostic[] }> => {
+        const before = r.client.stats().store.batches;
+        const seen = new ChannelRecorder(r.client);
+        try {
+          const infos = Array.from({ length: 20 }, () => r.client.publish(topic, 'x', 1));
+          await Promise.all(infos.map((info) => info.waitForStored(5000)));
+          const reported = seen
+            .of<StoreDiagnostic>('store')
+            .filter((s) => s.operations.some((op) => op.kind === 'putOutgoing'));
+          const batches = r.client.stats().store.batches - before;
+          await Promise.all(infos.map((info) => info.waitForPublish(5000)));
+          return { batches, reported };
+        } finally {
+          seen.close();
+        }
+      };
+      const observed = await burst();
+      // The first message goes out at once and commits with its command; the 19 queued behind the window of 1
+      // are one apply() at the end of the turn (a durable store would take 19 more).
+      assert.equal(observed.batches, 2, 'one store batch for the sent message, one for the queued ones');
+      assert.deepEqual(
+        observed.reported.map((s) => s.operations.filter((op) => op.kind === 'putOutgoing').length),
+        [1, 19],
+      );
+      await shutdown(r);
+    } finally {
+      r.client.loopStop();
+    }
+  });
+
   void it('publish nothing while no one subscribes, and from the moment someone does', async () => {
     const channels = Object.values(diagnosticsChannels).map((name) => diagnostics.channel(name));
     const counts = new Map<string, number>();

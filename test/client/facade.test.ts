@@ -19,6 +19,7 @@ import {
   type ClientOptions,
 } from '../../src/index.js';
 import { MemoryBroker, settle } from '../support/memory-transport.js';
+import { FIXTURE_PASSWORD, findSecret } from '../support/secrets.js';
 
 function setup(options: ClientOptions<unknown> = {}): { broker: MemoryBroker; client: Client<unknown> } {
   const broker = new MemoryBroker();
@@ -72,7 +73,12 @@ void describe('Client facade', () => {
     assert.throws(() => (client.port = 1884), ClientStateError);
     assert.throws(() => client.tlsSet(), ClientStateError);
     assert.throws(() => client.willSet('t'), ClientStateError);
-    assert.throws(() => client.usernamePwSet('u', 'p'), ClientStateError);
+    assert.throws(
+      () => client.usernamePwSet('u', FIXTURE_PASSWORD),
+      (e: unknown) =>
+        e instanceof ClientStateError && findSecret(`${String(e)} ${e.stack ?? ''}`) === undefined,
+      'refused while connected, without showing the password',
+    );
     client.enableLogger({ debug() {}, info() {}, warn() {}, error() {} });
     client.disableLogger();
     assert.equal(client.logger, undefined, 'the logger may change at any time');
@@ -83,7 +89,7 @@ void describe('Client facade', () => {
     client.disconnect();
     assert.equal(connectionOf(client).state.kind, 'idle');
     client.keepalive = 5;
-    client.usernamePwSet('u', 'p');
+    client.usernamePwSet('u', FIXTURE_PASSWORD);
     assert.equal(client.keepalive, 5);
     assert.equal(client.username, 'u');
     client.loopStop();

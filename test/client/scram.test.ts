@@ -23,6 +23,7 @@ import { PacketType } from '../../src/packet/types.js';
 import { FakeBroker, type FakeConnection } from '../support/fake-broker.js';
 import { ScramServerExchange, type ScramHash } from '../support/scram-server.js';
 import { recordingClient, waitUntil, within } from './helpers.js';
+import { FIXTURE_SCRAM_PASSWORD, FIXTURE_WRONG_PASSWORD } from '../support/secrets.js';
 
 const utf8 = new TextEncoder();
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
@@ -164,7 +165,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
     void it(`${mechanism}: the broker checks the proof, the client checks the server signature`, async () => {
       const r = recordingClient(MQTTProtocolVersion.MQTTv5, {
         reconnectOnFailure: false,
-        authenticator: scramAuthenticator({ username: 'alice', password: 'correct horse', mechanism }),
+        authenticator: scramAuthenticator({ username: 'alice', password: FIXTURE_SCRAM_PASSWORD, mechanism }),
       });
       r.client.loopStart();
       const connack = r.client.connectAndWait(broker.host, broker.port);
@@ -175,7 +176,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
       assert.match(text(connect.properties?.authenticationData), /^n,,n=alice,r=[A-Za-z0-9+/]{24}$/);
       const server = new ScramServerExchange({
         username: 'alice',
-        password: 'correct horse',
+        password: FIXTURE_SCRAM_PASSWORD,
         hash: HASH[mechanism],
       });
       assert.equal(
@@ -201,7 +202,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
     void it(`a wrong password: the broker refuses with CONNACK 0x${code.toString(16)}, as a typed refusal`, async () => {
       const r = recordingClient(MQTTProtocolVersion.MQTTv5, {
         reconnectOnFailure: false,
-        authenticator: scramAuthenticator({ username: 'alice', password: 'wrong' }),
+        authenticator: scramAuthenticator({ username: 'alice', password: FIXTURE_WRONG_PASSWORD }),
       });
       r.client.loopStart();
       const connack = r.client.connectAndWait(broker.host, broker.port);
@@ -209,7 +210,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
       const connect = await connection.expect(PacketType.CONNECT);
       const server = new ScramServerExchange({
         username: 'alice',
-        password: 'correct horse',
+        password: FIXTURE_SCRAM_PASSWORD,
         hash: 'sha256',
       });
       const method = 'SCRAM-SHA-256';
@@ -233,7 +234,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
     void it(`a broker that accepts with ${broken}: DISCONNECT 0x80, AuthenticationError, nothing sent`, async () => {
       const r = recordingClient(MQTTProtocolVersion.MQTTv5, {
         reconnectOnFailure: false,
-        authenticator: scramAuthenticator({ username: 'alice', password: 'correct horse' }),
+        authenticator: scramAuthenticator({ username: 'alice', password: FIXTURE_SCRAM_PASSWORD }),
       });
       r.client.publish('queued/before/connect', 'secret', 1); // must not reach an unverified broker
       r.client.loopStart();
@@ -280,7 +281,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
     const client = new paho.Client(paho.CallbackAPIVersion.VERSION2, {
       protocol: paho.MQTTProtocolVersion.MQTTv5,
       reconnect_on_failure: false,
-      authenticator: paho.scram_authenticator({ username: 'alice', password: 'correct horse' }),
+      authenticator: paho.scram_authenticator({ username: 'alice', password: FIXTURE_SCRAM_PASSWORD }),
     });
     client.loop_start();
     void client.connect(broker.host, broker.port).catch(() => undefined);
@@ -295,7 +296,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
   void it('re-authentication while connected: auth(0x19) runs a new exchange, verified on AUTH 0x00', async () => {
     const r = recordingClient(MQTTProtocolVersion.MQTTv5, {
       reconnectOnFailure: false,
-      authenticator: scramAuthenticator({ username: 'alice', password: 'correct horse' }),
+      authenticator: scramAuthenticator({ username: 'alice', password: FIXTURE_SCRAM_PASSWORD }),
     });
     const auths: number[] = [];
     r.client.onAuth = (_c, _u, rc) => {
@@ -303,7 +304,7 @@ void describe('SCRAM against a scripted broker playing the server side', () => {
     };
     const method = 'SCRAM-SHA-256';
     const newServer = (): ScramServerExchange =>
-      new ScramServerExchange({ username: 'alice', password: 'correct horse', hash: 'sha256' });
+      new ScramServerExchange({ username: 'alice', password: FIXTURE_SCRAM_PASSWORD, hash: 'sha256' });
     r.client.loopStart();
     const connack = r.client.connectAndWait(broker.host, broker.port);
     const connection = await broker.nextConnection();

@@ -21,6 +21,7 @@ import { hasOpenssl, testCerts } from '../support/certs.js';
 import { startHttpProxy, type HttpProxy } from '../support/http-proxy.js';
 import { hasMosquitto, startBroker, type Broker } from '../support/mosquitto.js';
 import { startSocks5Proxy, type Socks5Proxy } from '../support/socks5-proxy.js';
+import { FIXTURE_PROXY_PASSWORD } from '../support/secrets.js';
 import {
   recordingClient,
   shutdown,
@@ -191,8 +192,8 @@ void describe('Client transports', { skip }, () => {
     let socks: Socks5Proxy;
     let http: HttpProxy;
     before(async () => {
-      socks = await startSocks5Proxy({ username: 'u', password: 'p' });
-      http = await startHttpProxy('u:p');
+      socks = await startSocks5Proxy({ username: 'u', password: FIXTURE_PROXY_PASSWORD });
+      http = await startHttpProxy(`u:${FIXTURE_PROXY_PASSWORD}`);
     });
     after(async () => {
       await Promise.all([socks?.close(), http?.close()]);
@@ -200,14 +201,14 @@ void describe('Client transports', { skip }, () => {
 
     void it('proxySet(socks5 URL) carries TCP; proxySet(http options) carries wss', async () => {
       const viaSocks = client();
-      viaSocks.client.proxySet(`socks5://u:p@${socks.host}:${socks.port}`);
+      viaSocks.client.proxySet(`socks5://u:${FIXTURE_PROXY_PASSWORD}@${socks.host}:${socks.port}`);
       const viaHttp = client({ transport: 'websockets' });
       viaHttp.client.proxySet({
         type: 'http',
         host: http.host,
         port: http.port,
         username: 'u',
-        password: 'p',
+        password: FIXTURE_PROXY_PASSWORD,
       });
       viaHttp.client.tlsSet(testCerts().caCert);
       try {
@@ -217,9 +218,12 @@ void describe('Client transports', { skip }, () => {
           host: 'localhost',
           port: broker.port,
           username: 'u',
-          password: 'p',
+          password: FIXTURE_PROXY_PASSWORD,
         });
-        assert.deepEqual(http.requests.at(-1), { target: `localhost:${broker.wssPort}`, credentials: 'u:p' });
+        assert.deepEqual(http.requests.at(-1), {
+          target: `localhost:${broker.wssPort}`,
+          credentials: `u:${FIXTURE_PROXY_PASSWORD}`,
+        });
       } finally {
         await shutdown(viaSocks);
         await shutdown(viaHttp);

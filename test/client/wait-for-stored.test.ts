@@ -1,7 +1,8 @@
 /**
  * `MQTTMessageInfo.waitForStored()` and the write-ahead rule with an asynchronous store, against Mosquitto: a
  * store whose commits the test releases by hand shows that no byte of a QoS 1/2 message reaches the broker
- * before its batch is committed, that `waitForStored()` resolves on the commit and rejects when the store fails;
+ * before its batch is committed, that `waitForStored()` resolves on the commit and rejects when the store fails,
+ * and that an incoming QoS 1 or 2 message is handed over only after the commit under way;
  * then `IndexedDbStore` (over fake-indexeddb) keeps messages a client could not send: a publisher cut off from
  * the broker (the fault proxy holds its bytes) is dropped after `waitForStored()`, and a new client on the same
  * database sends them all.
@@ -182,6 +183,56 @@ void describe('incoming QoS 2 with an asynchronous store (promise 4)', () => {
       store.release(true);
       await shutdown(publisher);
       await shutdown(subscriber);
+    }
+  });
+});
+
+void describe('incoming QoS 1 with an asynchronous store', () => {
+  void it('a QoS 1 message arriving while a QoS 2 id is committed is handed over after that commit, and acknowledged', async () => {
+    const topic = `stored/in1/${uniqueId()}`;
+    const clientId = uniqueId('in1');
+    const store = new GatedStore();
+    store.release(true);
+    const subscriber = recordingClient(V311, { store, cleanSession: false, clientId });
+    let subscriberDown = false;
+    await connected(subscriber, broker.host, broker.port);
+    await subscribed(subscriber, topic, 2);
+    const publisher = recordingClient(V311);
+    await connected(publisher, broker.host, broker.port);
+    try {
+      store.open = false;
+      const qos2 = publisher.client.publish(topic, 'two', 2);
+      await waitUntil(() => subscriber.messages.length === 1 && store.waiting.length > 0, 5000, 'the QoS 2');
+      const qos1 = publisher.client.publish(topic, 'one', 1);
+      await within(qos1.waitForPublish(), 5000, 'the QoS 1 at the broker');
+      // Its PUBACK could only leave after the QoS 2's PUBREC, which waits for the commit: it waits too.
+      await sleep(200);
+      assert.deepEqual(
+        subscriber.messages.map((m) => m.payloadString()),
+        ['two'],
+      );
+      store.release(true);
+      await waitUntil(() => subscriber.messages.length === 2, 5000, 'the QoS 1');
+      assert.deepEqual(
+        subscriber.messages.map((m) => m.payloadString()),
+        ['two', 'one'],
+      );
+      await within(qos2.waitForPublish(), 5000, 'the QoS 2 completed');
+      // Acknowledged: a new connection on the same session gets nothing again.
+      await shutdown(subscriber);
+      subscriberDown = true;
+      const again = recordingClient(V311, { store, cleanSession: false, clientId });
+      try {
+        await connected(again, broker.host, broker.port);
+        await sleep(300);
+        assert.deepEqual(again.messages, []);
+      } finally {
+        await shutdown(again);
+      }
+    } finally {
+      store.release(true);
+      if (!subscriberDown) await shutdown(subscriber);
+      await shutdown(publisher);
     }
   });
 });

@@ -26,7 +26,10 @@ process.on('exit', () => {
 });
 
 export function spawnChild(script: string, args: readonly string[]): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // Under the secrets scan (test/support/scan-secrets.ts), the child's clients are scanned too.
+  const scan = process.env.STEADY_SCAN_SECRETS_PRELOAD;
+  const preload = scan === undefined ? [] : ['--import', scan];
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...preload, script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(proc);

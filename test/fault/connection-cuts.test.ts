@@ -47,7 +47,7 @@ async function runCutScenario(
   cut: Side,
   scenario: string,
 ): Promise<void> {
-  // max_inflight_messages 0 (no limit): not below the publisher's window (100; 20 for QoS 2 on 3.1.1), see
+  // max_inflight_messages 0 (no limit): not below the publisher's window (100; 19 for QoS 2 on 3.1.1), see
   // reference/mosquitto-for-tests.md. The subscriber's queue must hold the whole stream while its connection is
   // down.
   const broker: Broker = await startBroker({

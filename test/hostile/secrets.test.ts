@@ -11,27 +11,21 @@ import { MQTTProtocolVersion, PacketTypes, Properties } from '../../src/index.js
 import { PacketType } from '../../src/packet/types.js';
 import { FakeBroker } from '../support/fake-broker.js';
 import { recordingClient, waitUntil } from '../client/helpers.js';
+import {
+  FIXTURE_AUTH_DATA,
+  FIXTURE_PASSWORD,
+  FIXTURE_URL_PASSWORD,
+  SECRET_PAYLOAD_IN,
+  SECRET_PAYLOAD_OUT,
+  assertNoSecret,
+} from '../support/secrets.js';
 import { hostileClient, stop } from './helpers.js';
 
-const PASSWORD = 'pw-5f1c9e0b';
-const URL_PASSWORD = 'urlpw-6b0e2d';
-const AUTH_DATA = 'auth-7d2b44';
-const PAYLOAD_OUT = 'payload-out-3a8e';
-const PAYLOAD_IN = 'payload-in-91cd';
-const SECRETS = [PASSWORD, URL_PASSWORD, AUTH_DATA, PAYLOAD_OUT, PAYLOAD_IN];
-
-/** The secrets as text, and as the hex and base64 a careless formatter would print bytes in. */
-function forms(secret: string): string[] {
-  const bytes = Buffer.from(secret);
-  return [secret, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, '')];
-}
-
-function assertNoSecret(text: string, where: string): void {
-  for (const secret of SECRETS) {
-    for (const form of forms(secret))
-      assert.ok(!text.includes(form), `${where} shows a secret (${form}): ${text}`);
-  }
-}
+const PASSWORD = FIXTURE_PASSWORD;
+const URL_PASSWORD = FIXTURE_URL_PASSWORD;
+const AUTH_DATA = FIXTURE_AUTH_DATA;
+const PAYLOAD_OUT = SECRET_PAYLOAD_OUT;
+const PAYLOAD_IN = SECRET_PAYLOAD_IN;
 
 void describe('secrets stay out of logs, errors and toString()', () => {
   for (const protocol of [MQTTProtocolVersion.MQTTv311, MQTTProtocolVersion.MQTTv5]) {

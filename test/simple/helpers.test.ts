@@ -24,6 +24,7 @@ import { ConnectionLostError, SubscribeRefusedError } from '../../src/simple/err
 import { FakeBroker } from '../support/fake-broker.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { startBroker, type Broker } from '../support/mosquitto.js';
+import { FIXTURE_PASSWORD } from '../support/secrets.js';
 
 const T = 10_000; // every helper call in these tests is bounded
 
@@ -193,7 +194,10 @@ void describe('helpers against Mosquitto', () => {
   });
 
   void it('auth: Mosquitto accepts anonymous users with any username', async () => {
-    const info = await publish.single('auth/x', 'y', { ...at(), auth: { username: 'user', password: 'pw' } });
+    const info = await publish.single('auth/x', 'y', {
+      ...at(),
+      auth: { username: 'user', password: FIXTURE_PASSWORD },
+    });
     assert.equal(info.rc, 0);
   });
 });

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { Aedes, type AedesOptions, type AuthenticateError } from 'aedes';
 import mqemitterRedis from 'mqemitter-redis';
 import persistenceRedis from 'aedes-persistence-redis';
+import { FIXTURE_PASSWORD } from './secrets.js';
 
 const BAD_USERNAME_OR_PASSWORD = 4;
 const LOOPBACK = '127.0.0.1';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port <= 0) throw new Error(`usage: aedes-server.ts <port> [<redis port>]`);
   const options: AedesOptions = {
     authenticate: (_client, username, password, done) => {
-      const ok = username === undefined || (username === 'user' && password?.toString() === 'pass');
+      const ok = username === undefined || (username === 'user' && password?.toString() === FIXTURE_PASSWORD);
       if (ok) return done(null, true);
       const error: AuthenticateError = Object.assign(new Error('bad username or password'), {
         returnCode: BAD_USERNAME_OR_PASSWORD,

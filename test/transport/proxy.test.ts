@@ -12,6 +12,9 @@ import { hasMosquitto, startBroker, type Broker } from '../support/mosquitto.js'
 import { LOOPBACK } from '../support/ports.js';
 import { startSocks5Proxy, type Socks5Proxy } from '../support/socks5-proxy.js';
 import { RawMqtt, roundTrip } from './helpers.js';
+import { FIXTURE_PROXY_PASSWORD, FIXTURE_WRONG_PASSWORD } from '../support/secrets.js';
+
+const HTTP_PROXY_PASSWORD = `${FIXTURE_PROXY_PASSWORD}-http`;
 
 const skip = !hasMosquitto()
   ? 'mosquitto is not installed'
@@ -27,9 +30,9 @@ void describe('proxies', { skip }, () => {
   let http: HttpProxy;
   before(async () => {
     broker = await startBroker({ websockets: true, tls: true, wss: true });
-    socks = await startSocks5Proxy({ username: 'alice', password: 's3cret' });
+    socks = await startSocks5Proxy({ username: 'alice', password: FIXTURE_PROXY_PASSWORD });
     socksOpen = await startSocks5Proxy();
-    http = await startHttpProxy('bob:hunter2');
+    http = await startHttpProxy(`bob:${HTTP_PROXY_PASSWORD}`);
   });
   after(async () => {
     await Promise.all([socks?.close(), socksOpen?.close(), http?.close()]);
@@ -47,14 +50,14 @@ void describe('proxies', { skip }, () => {
     host: socks.host,
     port: socks.port,
     username: 'alice',
-    password: 's3cret',
+    password: FIXTURE_PROXY_PASSWORD,
   });
   const httpProxy = (): { type: 'http'; host: string; port: number; username: string; password: string } => ({
     type: 'http',
     host: http.host,
     port: http.port,
     username: 'bob',
-    password: 'hunter2',
+    password: HTTP_PROXY_PASSWORD,
   });
 
   void test('SOCKS5 with username/password carries TCP; the proxy saw the credentials and the target', async () => {
@@ -69,7 +72,7 @@ void describe('proxies', { skip }, () => {
       host: 'localhost',
       port: broker.port,
       username: 'alice',
-      password: 's3cret',
+      password: FIXTURE_PROXY_PASSWORD,
     });
   });
 
@@ -142,7 +145,7 @@ void describe('proxies', { skip }, () => {
       http.requests.slice(-4),
       [broker.port, broker.tlsPort, broker.wsPort, broker.wssPort].map((port) => ({
         target: `localhost:${port}`,
-        credentials: 'bob:hunter2',
+        credentials: `bob:${HTTP_PROXY_PASSWORD}`,
       })),
     );
   });
@@ -161,7 +164,7 @@ void describe('proxies', { skip }, () => {
         handlers: noHandlers,
       });
     await assert.rejects(
-      open({ ...socksProxy(), password: 'wrong' }),
+      open({ ...socksProxy(), password: FIXTURE_WRONG_PASSWORD }),
       (err: unknown) =>
         err instanceof ProxyError && err.proxyType === 'socks5' && /username or password/.test(err.message),
     );
@@ -189,7 +192,7 @@ void describe('proxies', { skip }, () => {
     const before = socksOpen.requests.length;
     const env = {
       mqtt_proxy: `socks5://${socksOpen.host}:${socksOpen.port}`,
-      http_proxy: `http://bob:hunter2@${http.host}:${http.port}`,
+      http_proxy: `http://bob:${HTTP_PROXY_PASSWORD}@${http.host}:${http.port}`,
     };
     // "localhost" is loopback: direct, even with the variables set.
     const direct = await RawMqtt.open({ kind: 'tcp', host: 'localhost', port: broker.port, env });
@@ -221,7 +224,7 @@ void describe('proxies', { skip }, () => {
     );
     assert.deepEqual(http.requests.at(-1), {
       target: `broker.invalid:${broker.wsPort}`,
-      credentials: 'bob:hunter2',
+      credentials: `bob:${HTTP_PROXY_PASSWORD}`,
     });
     // no_proxy exempts the host: a direct attempt (which fails on DNS, not at the proxy).
     await assert.rejects(

@@ -3,6 +3,7 @@
  * already connected to the proxy.
  */
 import type { Socket } from 'node:net';
+import type { OpeningSignal } from '../connect-socket.js';
 import { ProxyError } from '../errors.js';
 import type { ProxyOptions } from './proxy-config.js';
 import { SocketReader } from './socket-reader.js';
@@ -19,7 +20,7 @@ export async function httpConnect(
   proxy: ProxyOptions,
   host: string,
   port: number,
-  signal?: AbortSignal,
+  signal?: OpeningSignal,
 ): Promise<Socket> {
   const reader = new SocketReader(socket, 'HTTP proxy');
   const onAbort = (): void => reader.fail(new Error('aborted'));

@@ -12,6 +12,7 @@
  *                              ◀──    05 rep 00 atyp addr port
  */
 import { isIP, type Socket } from 'node:net';
+import type { OpeningSignal } from '../connect-socket.js';
 import { ProxyError } from '../errors.js';
 import type { ProxyOptions } from './proxy-config.js';
 import { SocketReader } from './socket-reader.js';
@@ -57,7 +58,7 @@ export async function socks5Connect(
   proxy: ProxyOptions,
   host: string,
   port: number,
-  signal?: AbortSignal,
+  signal?: OpeningSignal,
 ): Promise<Socket> {
   const reader = new SocketReader(socket, 'SOCKS5 proxy');
   const onAbort = (): void => reader.fail(new Error('aborted'));

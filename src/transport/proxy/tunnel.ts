@@ -3,7 +3,7 @@
  * handshake. The returned socket carries the broker's bytes (TLS and WebSocket run on top of it).
  */
 import type { Socket } from 'node:net';
-import { connectSocket } from '../connect-socket.js';
+import { connectSocket, type OpeningSignal } from '../connect-socket.js';
 import { describeProxy, type ProxyOptions } from './proxy-config.js';
 import { httpConnect } from './http-connect.js';
 import { socks5Connect } from './socks5.js';
@@ -13,7 +13,7 @@ export async function openTunnel(
   proxy: ProxyOptions,
   host: string,
   port: number,
-  signal?: AbortSignal,
+  signal?: OpeningSignal,
 ): Promise<Socket> {
   const socket = await connectSocket(
     { host: proxy.host, port: proxy.port, noDelay: true },
