@@ -3,7 +3,7 @@
  * jitter so that many clients cut off together do not reconnect in step.
  *
  * The delay returns to its minimum only after a connection that stayed up `STABLE_CONNECTION_MS` after its
- * CONNACK, not after every CONNACK: a broker that accepts the CONNECT and then drops the connection (a RabbitMQ
+ * CONNACK or that delivered a message or a SUBACK/UNSUBACK (`proven()`), not after every CONNACK: a broker that accepts the CONNECT and then drops the connection (a RabbitMQ
  * cluster node whose client's queue lives on a dead node drops it at SUBSCRIBE) would otherwise be retried at the
  * minimum delay for good, a busy loop (129 attempts in 12.7 s at a 0.1 s minimum, before this rule).
  */
@@ -81,6 +81,17 @@ export class ReconnectBackoff implements BackoffSettings {
   /** A successful CONNACK at `nowMs`: the back-off keeps its count until this connection proves stable. */
   connected(nowMs: number): void {
     this.#connectedAt = nowMs;
+  }
+
+  /**
+   * The current connection did work the broker could only do for a session it serves: it delivered a message or
+   * acknowledged a SUBSCRIBE or UNSUBSCRIBE. Its loss is a new incident, however soon it comes (a flaky network
+   * that cuts a working connection every few hundred milliseconds is retried from the minimum delay each time).
+   * PUBACK and PUBCOMP do not count: a cluster node may acknowledge the publishes resent after a CONNACK and still
+   * drop the connection at the SUBSCRIBE that follows.
+   */
+  proven(): void {
+    if (this.#connectedAt !== undefined) this.#attempt = 0;
   }
 
   /**

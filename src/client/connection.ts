@@ -9,7 +9,7 @@
  *     join the attempt in progress, so `loopStart()` + `connect()` opens one connection;
  *   - in the background modes (`loopStart`, `loopForever`) a lost or failed connection is retried after the
  *     delay of `reconnect-policy.ts` (exponential, jittered; back to the minimum only after a connection that
- *     stayed up `STABLE_CONNECTION_MS`, so a broker that CONNACKs then drops is not retried in a busy loop).
+ *     stayed up `STABLE_CONNECTION_MS` or delivered a message or a SUBACK/UNSUBACK, so a broker that CONNACKs then drops is not retried in a busy loop).
  *     What happens next is decided and applied before the callbacks hear of the loss (`onDisconnect`,
  *     `onConnectFail`): a callback that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as
  *     every later command would;
@@ -310,6 +310,12 @@ export class Connection<C, U> implements DriverConsumer {
           LogLevel.MQTT_LOG_ERR,
           `Internal error, connection closed: ${describeError(event.error)}`,
         );
+        break;
+      case 'message':
+      case 'subscribed':
+      case 'unsubscribed':
+        this.backoff.proven();
+        this.#dispatcher.handle(event);
         break;
       default:
         this.#dispatcher.handle(event);

@@ -10,7 +10,7 @@
  * a) The publisher fails over to node 1 and loses nothing: "live" gets every id.
  * b) "home" starts again while node 2 is down: node 1 accepts its CONNECT and drops the connection at SUBSCRIBE
  *    ("home node ... of durable queue ... is down"). The client keeps retrying under its back-off: its CONNACKs
- *    over the outage are bounded by what the back-off settings allow (no busy loop). Node 1 is started again;
+ *    over the outage are bounded by what the back-off settings allow (no busy loop). Node 2 is started again;
  *    "home" resumes and gets what was queued for it. What the publisher had acknowledged while node 2 was down and
  *    was routed to that queue is dropped by RabbitMQ (acknowledged, not delivered): counted, and each such id is
  *    checked to lie in the outage.

@@ -1,5 +1,6 @@
 /**
- * The reconnect back-off goes back to its minimum only after a connection that stayed up STABLE_CONNECTION_MS
+ * The reconnect back-off goes back to its minimum only after a connection that stayed up STABLE_CONNECTION_MS or
+ * delivered a message or a SUBACK/UNSUBACK
  * (src/client/backoff.ts), not after every CONNACK. A broker that accepts the CONNECT and then drops the
  * connection (RabbitMQ drops it at SUBSCRIBE while the node holding the client's queue is down) must get
  * attempts spaced by the growing back-off, not a busy loop at the minimum delay.
@@ -8,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { STABLE_CONNECTION_MS } from '../../src/client/backoff.js';
+import { ReconnectBackoff, STABLE_CONNECTION_MS } from '../../src/client/backoff.js';
 import { connectionOf } from '../../src/client/client.js';
 import { RUNTIME } from '../../src/client/runtime.js';
 import { CallbackAPIVersion, Client, MQTTProtocolVersion } from '../../src/index.js';
@@ -127,5 +128,25 @@ void describe('reconnect back-off: reset only by a stable connection', () => {
     const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
     // The gaps grow: the fourth one waited the 0.8 s maximum (less a little timer slack).
     assert.ok(gaps.length >= 4 && gaps[3] >= 700, `gaps ${gaps.join(', ')} ms`);
+  });
+});
+
+void describe('reconnect back-off: a connection that did work', () => {
+  void it('a message or a SUBACK on the connection makes its loss a new incident; without one the delay grows', () => {
+    const backoff = new ReconnectBackoff(0, () => 0);
+    backoff.set(1, 8);
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      backoff.connected(i * 1000);
+      backoff.closed(i * 1000 + 50); // dropped 50 ms after its CONNACK, nothing delivered
+      delays.push(backoff.nextDelayMs());
+    }
+    assert.deepEqual(delays, [1000, 2000, 4000]);
+    backoff.connected(10_000);
+    backoff.proven(); // a PUBLISH from the broker, or a SUBACK / UNSUBACK
+    backoff.closed(10_050);
+    assert.equal(backoff.nextDelayMs(), 1000);
+    backoff.proven(); // not connected: nothing to prove
+    assert.equal(backoff.nextDelayMs(), 2000);
   });
 });
