@@ -8,9 +8,11 @@
  *   - one connection attempt at a time: `connect()`, `reconnect()`, `loopStart()` and the reconnect timer all
  *     join the attempt in progress, so `loopStart()` + `connect()` opens one connection;
  *   - in the background modes (`loopStart`, `loopForever`) a lost or failed connection is retried after the
- *     delay of `reconnect-policy.ts` (exponential, jittered, reset by a successful CONNACK). What happens next is
- *     decided and applied before the callbacks hear of the loss (`onDisconnect`, `onConnectFail`): a callback
- *     that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as every later command would;
+ *     delay of `reconnect-policy.ts` (exponential, jittered; back to the minimum only after a connection that
+ *     stayed up `STABLE_CONNECTION_MS` or delivered a message or a SUBACK/UNSUBACK, so a broker that CONNACKs then drops is not retried in a busy loop).
+ *     What happens next is decided and applied before the callbacks hear of the loss (`onDisconnect`,
+ *     `onConnectFail`): a callback that calls `disconnect()`, `loopStop()` or `reconnect()` overrides it as
+ *     every later command would;
  *   - the manual `loop()` and external loops never reconnect; mixing loop modes throws `ClientStateError`.
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -50,7 +52,7 @@ export type ConnectionState =
   | { readonly kind: 'closing' }
   /** `reconnect()` closes the open transport to open a new one. */
   | { readonly kind: 'replacing' }
-  /** A background loop retries after `delayMs` (retry number `attempt` since the last successful CONNACK). */
+  /** A background loop retries after `delayMs` (retry number `attempt` since the last stable connection). */
   | {
       readonly kind: 'waiting';
       readonly delayMs: number;
@@ -228,6 +230,7 @@ export class Connection<C, U> implements DriverConsumer {
   unwant(): 'send' | 'opening' | 'none' {
     this.#wanted = false;
     this.#cancelReconnect();
+    this.backoff.reset();
     if (this.#driver.transport !== undefined) {
       const kind = this.#state.kind;
       if (kind === 'open' || kind === 'connected') this.#transition({ kind: 'closing' });
@@ -242,6 +245,7 @@ export class Connection<C, U> implements DriverConsumer {
   reset(): void {
     this.#wanted = false;
     this.#cancelReconnect();
+    this.backoff.reset();
     this.#driver.abandonTransport();
     this.#endLoops(MQTTErrorCode.MQTT_ERR_SUCCESS, 'reinitialise() was called');
     this.#sessions.forget();
@@ -277,7 +281,7 @@ export class Connection<C, U> implements DriverConsumer {
       case 'connack': {
         const reasonCode = connackReasonCode(this.#settings.config.protocol, event.reasonCode);
         if (!reasonCode.isFailure) {
-          this.backoff.reset();
+          this.backoff.connected(this.#runtime.now());
           if (this.#forever !== undefined) this.#forever.everConnected = true;
           if (this.#state.kind === 'open') this.#transition({ kind: 'connected' });
         } else {
@@ -307,6 +311,12 @@ export class Connection<C, U> implements DriverConsumer {
           `Internal error, connection closed: ${describeError(event.error)}`,
         );
         break;
+      case 'message':
+      case 'subscribed':
+      case 'unsubscribed':
+        this.backoff.proven();
+        this.#dispatcher.handle(event);
+        break;
       default:
         this.#dispatcher.handle(event);
     }
@@ -315,6 +325,7 @@ export class Connection<C, U> implements DriverConsumer {
   /** The transport's end reached the client: decide what follows, apply it, then tell the callbacks. */
   #closed(reason: CloseReason): void {
     this.#closes++;
+    this.backoff.closed(this.#runtime.now());
     // The authenticator refused the broker's proof: `connectAndWait()` rejects with its error (SCRAM's
     // `AuthenticationError`), not with the end of the loops that follows.
     if (reason.error instanceof AuthenticationError) this.#dispatcher.connectFailed(reason.error, false);

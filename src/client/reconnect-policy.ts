@@ -1,7 +1,8 @@
 /**
  * The reconnect policy of the background loops, as one pure function: how long to wait before attempt
  * `attempt` (0 for the first retry after a loss or failure), given the settings and a random number. The
- * `Connection` counts the attempts (reset by a successful CONNACK) and supplies the clock and the random source.
+ * `Connection` counts the attempts (`ReconnectBackoff`: reset after a connection that stayed up
+ * `STABLE_CONNECTION_MS`, not by every CONNACK) and supplies the clock and the random source.
  */
 
 export interface BackoffSettings {

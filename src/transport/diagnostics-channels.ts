@@ -76,7 +76,7 @@ export interface DisconnectDiagnostic extends ClientDiagnostic {
 
 /** `steady-mqtt:reconnect`: a background loop will try again. */
 export interface ReconnectDiagnostic extends ClientDiagnostic {
-  /** The retry's number since the last successful CONNACK (0 for the first). */
+  /** The retry's number since the last stable connection (up 10 s after its CONNACK; 0 for the first). */
   attempt: number;
   /** The back-off delay before it, in milliseconds. */
   delayMs: number;

@@ -11,6 +11,8 @@ export const PEER = fileURLToPath(new URL('./fixtures/failover-peer.ts', import.
 export const PER_QOS = Number(process.env.STEADY_CLUSTER_PER_QOS ?? 300);
 export const RATE = Number(process.env.STEADY_CLUSTER_RATE ?? 200);
 export const STREAM_MS = ((PER_QOS * 2) / RATE) * 1000;
+/** The peer's `reconnectDelaySet(minS, maxS)` and the client's default `reconnectJitter`. */
+export const PEER_RECONNECT = { minS: 0.1, maxS: 2, jitter: 0.5 } as const;
 
 /** The `done` line of a peer (fixtures/failover-peer.ts). */
 export interface Done {
@@ -19,6 +21,7 @@ export interface Done {
   duplicates: { 1: number; 2: number };
   missing: { 1: number; 2: number };
   missingIds: string[];
+  missingSpan: { 1: number[]; 2: number[] };
   duplicateIds: string[];
   reconnects: number;
   resumeMs: number[];
